@@ -1,0 +1,140 @@
+/**
+ * Kafka's configuration keys that the model reads, with Kafka 4.x defaults.
+ * Each default is written once, here, beside its key with a one-line meaning
+ * (the app's inspector shows `doc`). Scenario files override them by the same
+ * names. Times are milliseconds, sizes bytes, as in Kafka.
+ */
+
+export type ConfigValue = number | boolean | string;
+
+export interface ConfigSpec {
+  readonly default: ConfigValue;
+  readonly type: "int" | "double" | "boolean" | "string";
+  readonly doc: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+}
+
+const INT_MAX = 2147483647;
+
+function spec<T extends Record<string, ConfigSpec>>(table: T): T {
+  return table;
+}
+
+/** Broker (server.properties) keys. */
+export const brokerConfig = spec({
+  "broker.heartbeat.interval.ms": { default: 2000, type: "int", min: 1, doc: "How often a broker heartbeats to the KRaft controller." },
+  "broker.session.timeout.ms": { default: 9000, type: "int", min: 1, doc: "A broker with no heartbeat for this long is fenced by the controller and loses its leaderships." },
+  "replica.lag.time.max.ms": { default: 30000, type: "int", min: 1, doc: "A follower that has not caught up to the leader's end for this long is removed from the ISR." },
+  "replica.fetch.wait.max.ms": { default: 500, type: "int", min: 0, doc: "How long a follower's fetch waits at the leader for new data before an empty response." },
+  "replica.fetch.max.bytes": { default: 1048576, type: "int", min: 1, doc: "Bytes a follower fetches per partition in one request." },
+  "replica.socket.timeout.ms": { default: 30000, type: "int", min: 1, doc: "A follower's fetch unanswered for this long is abandoned and retried." },
+  "replica.fetch.backoff.ms": { default: 1000, type: "int", min: 0, doc: "How long a follower waits after a failed fetch before trying again." },
+  "min.insync.replicas": { default: 1, type: "int", min: 1, doc: "With acks=all, a write fails with NOT_ENOUGH_REPLICAS while the ISR is smaller than this." },
+  "unclean.leader.election.enable": { default: false, type: "boolean", doc: "Allow an out-of-sync replica to become leader when no ISR member is alive (availability over durability)." },
+  "controlled.shutdown.enable": { default: true, type: "boolean", doc: "On a clean shutdown the broker asks the controller to move its leaderships away first." },
+  "default.replication.factor": { default: 1, type: "int", min: 1, doc: "Replication factor of topics created without one." },
+  "num.partitions": { default: 1, type: "int", min: 1, doc: "Partition count of topics created without one." },
+  "num.io.threads": { default: 8, type: "int", min: 1, doc: "Request handler threads: the broker's CPU servers for produce and fetch requests." },
+  "num.network.threads": { default: 3, type: "int", min: 1, doc: "Threads that read requests off and write responses to sockets." },
+  "log.flush.interval.ms": { default: 9223372036854775807, type: "double", min: 0, doc: "Kafka never fsyncs by itself by default: durability comes from replication; the OS writes dirty pages back." },
+  "log.retention.ms": { default: 604800000, type: "double", min: -1, doc: "How long a log keeps data before deleting old segments (7 days; -1 keeps forever)." },
+  "group.initial.rebalance.delay.ms": { default: 3000, type: "int", min: 0, doc: "The coordinator waits this long for more members before the first rebalance of an empty group." },
+  "group.min.session.timeout.ms": { default: 6000, type: "int", min: 0, doc: "Smallest session.timeout.ms a consumer may ask for." },
+  "group.max.session.timeout.ms": { default: 1800000, type: "int", min: 0, doc: "Largest session.timeout.ms a consumer may ask for." },
+});
+
+/** Topic-level keys (override the broker's of the same meaning). */
+export const topicConfig = spec({
+  "min.insync.replicas": brokerConfig["min.insync.replicas"],
+  "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"],
+  "retention.ms": { default: 604800000, type: "double", min: -1, doc: "How long this topic keeps data (7 days; -1 keeps forever)." },
+  "compression.type": { default: "producer", type: "string", values: ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"], doc: "Broker-side compression: 'producer' keeps whatever the producer sent." },
+});
+
+/** Producer keys. */
+export const producerConfig = spec({
+  acks: { default: "all", type: "string", values: ["0", "1", "all", "-1"], doc: "Acknowledgement required before a send counts as done: 0 none, 1 the leader, all the whole ISR." },
+  "linger.ms": { default: 5, type: "int", min: 0, doc: "How long a partition's batch waits for more records before it is sent." },
+  "batch.size": { default: 16384, type: "int", min: 0, doc: "Bytes per partition batch; a full batch is sent without waiting for linger.ms." },
+  "buffer.memory": { default: 33554432, type: "double", min: 0, doc: "Bytes of unsent records the producer may hold; beyond it send() blocks (back-pressure)." },
+  "max.block.ms": { default: 60000, type: "int", min: 0, doc: "How long send() may block on a full buffer before it fails the record." },
+  "compression.type": { default: "none", type: "string", values: ["none", "gzip", "snappy", "lz4", "zstd"], doc: "Compression of batches; shrinks bytes on the wire and on disk." },
+  retries: { default: INT_MAX, type: "int", min: 0, doc: "How many times a failed batch is retried (bounded in practice by delivery.timeout.ms)." },
+  "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
+  "retry.backoff.max.ms": { default: 1000, type: "int", min: 0, doc: "Upper bound of the exponential retry back-off." },
+  "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the producer waits for a response before it fails (and may retry) the request." },
+  "delivery.timeout.ms": { default: 120000, type: "int", min: 0, doc: "Upper bound on the time from send() to success or failure, retries included." },
+  "max.in.flight.requests.per.connection": { default: 5, type: "int", min: 1, doc: "Unacknowledged requests per broker; above 1 without idempotence, retries may reorder." },
+  "enable.idempotence": { default: true, type: "boolean", doc: "Sequence numbers let the broker drop retried duplicates and keep order (needs acks=all)." },
+  "metadata.max.age.ms": { default: 300000, type: "int", min: 0, doc: "Metadata is refreshed at least this often, and at once after NOT_LEADER_OR_FOLLOWER." },
+  "partitioner.adaptive.partitioning.enable": { default: true, type: "boolean", doc: "The sticky partitioner for null keys favours partitions whose brokers drain faster." },
+  "partitioner.ignore.keys": { default: false, type: "boolean", doc: "Ignore keys and spread records with the sticky partitioner." },
+  "max.request.size": { default: 1048576, type: "int", min: 1, doc: "Largest request the producer sends." },
+});
+
+/** Consumer keys. */
+export const consumerConfig = spec({
+  "session.timeout.ms": { default: 45000, type: "int", min: 1, doc: "A member with no heartbeat for this long is removed from the group, which rebalances." },
+  "heartbeat.interval.ms": { default: 3000, type: "int", min: 1, doc: "How often a member heartbeats to the group coordinator." },
+  "max.poll.interval.ms": { default: 300000, type: "int", min: 1, doc: "A member that does not poll for this long leaves the group (its processing is too slow)." },
+  "max.poll.records": { default: 500, type: "int", min: 1, doc: "Records returned by one poll()." },
+  "enable.auto.commit": { default: true, type: "boolean", doc: "Commit the polled offsets in the background every auto.commit.interval.ms." },
+  "auto.commit.interval.ms": { default: 5000, type: "int", min: 0, doc: "Interval between automatic offset commits." },
+  "auto.offset.reset": { default: "latest", type: "string", values: ["earliest", "latest", "none"], doc: "Where a partition with no committed offset starts: the log start or its end." },
+  "fetch.min.bytes": { default: 1, type: "int", min: 0, doc: "The broker holds a fetch until this many bytes are available (or fetch.max.wait.ms passes)." },
+  "fetch.max.wait.ms": { default: 500, type: "int", min: 0, doc: "Longest the broker holds a fetch waiting for fetch.min.bytes." },
+  "fetch.max.bytes": { default: 52428800, type: "int", min: 0, doc: "Most bytes returned by one fetch request." },
+  "max.partition.fetch.bytes": { default: 1048576, type: "int", min: 1, doc: "Most bytes returned per partition by one fetch." },
+  "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
+  "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the consumer waits for a response before it retries." },
+  "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
+});
+
+export type BrokerConfigKey = keyof typeof brokerConfig;
+export type TopicConfigKey = keyof typeof topicConfig;
+export type ProducerConfigKey = keyof typeof producerConfig;
+export type ConsumerConfigKey = keyof typeof consumerConfig;
+
+export type ConfigTable = Record<string, ConfigSpec>;
+
+/** Why `value` is not acceptable for `key`, or null when it is. */
+export function configProblem(table: ConfigTable, key: string, value: unknown): string | null {
+  const entry = table[key];
+  if (!entry) return `unknown key "${key}" (known: ${Object.keys(table).join(", ")})`;
+  switch (entry.type) {
+    case "boolean":
+      return typeof value === "boolean" ? null : `expected true or false, got ${JSON.stringify(value)}`;
+    case "string": {
+      const text = typeof value === "number" ? String(value) : value;
+      if (typeof text !== "string") return `expected a string, got ${JSON.stringify(value)}`;
+      if (entry.values && !entry.values.includes(text)) return `expected one of ${entry.values.join(", ")}, got ${JSON.stringify(value)}`;
+      return null;
+    }
+    case "int":
+    case "double": {
+      if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number, got ${JSON.stringify(value)}`;
+      if (entry.type === "int" && !Number.isInteger(value)) return `expected a whole number, got ${value}`;
+      if (entry.min !== undefined && value < entry.min) return `expected at least ${entry.min}, got ${value}`;
+      if (entry.max !== undefined && value > entry.max) return `expected at most ${entry.max}, got ${value}`;
+      return null;
+    }
+  }
+}
+
+/** Defaults overlaid with overrides; values are normalised (acks "-1" -> "all", numbers as strings for string keys). */
+export function resolveConfig<T extends ConfigTable>(table: T, ...overrides: (Record<string, ConfigValue> | undefined)[]): { [K in keyof T]: ConfigValue } {
+  const out: Record<string, ConfigValue> = {};
+  for (const [key, entry] of Object.entries(table)) out[key] = entry.default;
+  for (const layer of overrides) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (!(key in table)) continue;
+      const entry = table[key]!;
+      out[key] = entry.type === "string" ? String(value) : value;
+    }
+  }
+  if (out.acks === "-1") out.acks = "all";
+  return out as { [K in keyof T]: ConfigValue };
+}

@@ -1,0 +1,175 @@
+/**
+ * The one schema of scenario files (YAML in sims/). Everything a scenario can
+ * say is here; the JSON Schema for editors is generated from it
+ * (`tributary schema`). Kafka config maps are checked key by key against
+ * shared/kafka/config.ts so the same names and defaults hold everywhere.
+ */
+import { z } from "zod";
+import { brokerConfig, consumerConfig, configProblem, producerConfig, topicConfig, type ConfigTable } from "../kafka/config";
+import { parseDuration } from "./duration";
+
+const duration = z
+  .union([z.number(), z.string()])
+  .describe('milliseconds, or a string like "500ms", "30s", "5m"')
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null) {
+      ctx.addIssue({ code: "custom", message: `expected a duration (milliseconds, or like "500ms", "30s", "5m"), got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+function kafkaConfig(table: ConfigTable, what: string) {
+  return z
+    .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
+    .superRefine((map, ctx) => {
+      for (const [key, value] of Object.entries(map)) {
+        const problem = configProblem(table, key, value);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${what} config ${problem.startsWith("unknown") ? problem : `"${key}": ${problem}`}` });
+      }
+    })
+    .describe(`${what} configuration: Kafka key names, e.g. ${Object.keys(table).slice(0, 3).join(", ")}`)
+    .default({});
+}
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+const nodeId = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "expected an id of letters, digits, '_', '.', '-', starting with a letter");
+
+export const hardwareSchema = z
+  .strictObject({
+    cpuThreads: z.number().int().positive().optional().describe("request handler servers; defaults to num.io.threads"),
+    cpuPerRequestMs: nonNegative.default(0.05).describe("CPU time to handle one request"),
+    cpuPerMBMs: nonNegative.default(0.8).describe("CPU time per MB of records handled"),
+    diskMBps: positive.default(500).describe("sequential write bandwidth of the log disk"),
+    nicMbps: positive.default(10_000).describe("network interface bandwidth, each direction"),
+    pageCacheFlushMs: positive.default(5000).describe("how often the OS writes dirty pages back to disk (what a power loss loses)"),
+  })
+  .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000 });
+
+export const networkSchema = z
+  .strictObject({
+    latencyMs: nonNegative.default(0.25).describe("one-way base latency of every link"),
+    jitterMs: nonNegative.default(0.05).describe("mean extra random latency per message"),
+    bandwidthMbps: positive.default(10_000).describe("bandwidth of each link, each direction"),
+    lossRate: z.number().min(0).max(1).default(0).describe("probability a message is lost on a link"),
+  })
+  .default({ latencyMs: 0.25, jitterMs: 0.05, bandwidthMbps: 10_000, lossRate: 0 });
+
+export const topicSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, "expected a Kafka topic name (letters, digits, '.', '_', '-')"),
+  partitions: z.number().int().positive().describe("partition count"),
+  replicationFactor: z.number().int().positive().default(1).describe("replicas per partition"),
+  assignment: z.array(z.array(z.number().int().positive())).optional().describe("explicit replica lists (broker ids) per partition; the first is the preferred leader"),
+  config: kafkaConfig(topicConfig, "topic"),
+});
+
+export const workloadSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("constant"), rate: nonNegative.describe("messages per second") }),
+  z.strictObject({ type: z.literal("poisson"), rate: nonNegative.describe("mean messages per second") }),
+  z.strictObject({
+    type: z.literal("bursts"),
+    rate: nonNegative.describe("messages per second between bursts"),
+    burstRate: nonNegative.describe("messages per second during a burst"),
+    every: duration.describe("time from one burst's start to the next"),
+    for: duration.describe("length of each burst"),
+  }),
+  z.strictObject({
+    type: z.literal("spikes"),
+    rate: nonNegative.describe("messages per second outside spikes"),
+    spikeRate: nonNegative.describe("messages per second during a spike"),
+    at: z.array(duration).min(1).describe("when each spike starts"),
+    for: duration.describe("length of each spike"),
+  }),
+  z.strictObject({
+    type: z.literal("diurnal"),
+    rate: nonNegative.describe("mean messages per second"),
+    amplitude: z.number().min(0).max(1).default(0.5).describe("swing as a fraction of the mean"),
+    period: duration.default(86_400_000).describe("length of one cycle"),
+  }),
+]);
+
+export const keysSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("none") }),
+    z.strictObject({ type: z.literal("uniform"), count: z.number().int().positive().describe("distinct keys, e.g. sensor ids") }),
+    z.strictObject({ type: z.literal("zipf"), count: z.number().int().positive(), exponent: positive.default(1) }),
+    z.strictObject({ type: z.literal("hot"), count: z.number().int().positive(), hotShare: z.number().min(0).max(1).describe("fraction of records with the hot key") }),
+  ])
+  .default({ type: "none" });
+
+export const producerSchema = z.strictObject({
+  id: nodeId,
+  topic: z.string(),
+  workload: workloadSchema,
+  keys: keysSchema,
+  recordBytes: positive.default(200).describe("average serialized record size"),
+  compressionRatio: z.number().gt(0).max(1).default(1).describe("compressed / uncompressed size when compression.type is set"),
+  config: kafkaConfig(producerConfig, "producer"),
+});
+
+export const consumerGroupSchema = z.strictObject({
+  id: nodeId.describe("group.id"),
+  topics: z.array(z.string()).min(1),
+  consumers: z.number().int().positive().describe("members of the group"),
+  processingMsPerRecord: nonNegative.default(0.002).describe("CPU time the application spends on each record"),
+  config: kafkaConfig(consumerConfig, "consumer"),
+});
+
+const target = z.string().describe("a node id (broker-2, a producer id, group-0), 'leader:TOPIC/PARTITION', 'controller', 'one', 'minority', 'majority' or 'all'");
+const oneWay = z.boolean().default(false).describe("cut/slow only the direction from -> to");
+const faultBase = { at: duration.describe("when the fault starts"), duration: duration.optional().describe("heal after this long; omitted: stays until healed") };
+
+export const faultSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("crash"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("shutdown"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("pause"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("restart"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("power-loss"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("isolate"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("partition"), groups: z.array(z.array(target).min(1)).min(2), ...faultBase }),
+  z.strictObject({ kind: z.literal("cut"), from: target, to: target, oneWay, ...faultBase }),
+  z.strictObject({ kind: z.literal("slow-link"), from: target, to: target, oneWay, extraLatencyMs: positive, ...faultBase }),
+  z.strictObject({ kind: z.literal("lossy-link"), from: target, to: target, oneWay, lossRate: z.number().gt(0).max(1), ...faultBase }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().min(1).describe("what this scenario teaches and what to look for"),
+  seed: z.number().int().default(1),
+  duration: duration.default(60_000).describe("simulated time to run"),
+  cluster: z.strictObject({
+    brokers: z.number().int().positive().max(1000),
+    config: kafkaConfig(brokerConfig, "broker"),
+    hardware: hardwareSchema,
+  }),
+  network: networkSchema,
+  topics: z.array(topicSchema).default([]),
+  producers: z.array(producerSchema).default([]),
+  consumerGroups: z.array(consumerGroupSchema).default([]),
+  faults: z.array(faultSchema).default([]),
+  report: z
+    .strictObject({
+      recoveryBand: z
+        .strictObject({
+          throughputPct: positive.default(10).describe("recovered when sink throughput is within this % of its pre-fault level"),
+          p99Pct: positive.default(50).describe("... and p99 latency is at most this % above its pre-fault level"),
+          windowMs: positive.default(2000).describe("for this long"),
+        })
+        .default({ throughputPct: 10, p99Pct: 50, windowMs: 2000 }),
+    })
+    .default({ recoveryBand: { throughputPct: 10, p99Pct: 50, windowMs: 2000 } }),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type TopicSpec = Scenario["topics"][number];
+export type ProducerSpec = Scenario["producers"][number];
+export type ConsumerGroupSpec = Scenario["consumerGroups"][number];
+export type FaultSpec = Scenario["faults"][number];
+export type FaultKind = FaultSpec["kind"];
+export type WorkloadSpec = ProducerSpec["workload"];
+export type KeysSpec = ProducerSpec["keys"];
+export type Hardware = Scenario["cluster"]["hardware"];
+export type NetworkSpec = Scenario["network"];
