@@ -33,6 +33,9 @@ export const brokerConfig = spec({
   "replica.fetch.backoff.ms": { default: 1000, type: "int", min: 0, doc: "How long a follower waits after a failed fetch before trying again." },
   "min.insync.replicas": { default: 1, type: "int", min: 1, doc: "With acks=all, a write fails with NOT_ENOUGH_REPLICAS while the ISR is smaller than this." },
   "unclean.leader.election.enable": { default: false, type: "boolean", doc: "Allow an out-of-sync replica to become leader when no ISR member is alive (availability over durability)." },
+  "auto.leader.rebalance.enable": { default: true, type: "boolean", doc: "The controller moves leadership back to each partition's preferred replica when brokers are imbalanced." },
+  "leader.imbalance.check.interval.seconds": { default: 300, type: "int", min: 1, doc: "How often the controller checks leader imbalance." },
+  "leader.imbalance.per.broker.percentage": { default: 10, type: "int", min: 0, doc: "Imbalance (share of a broker's preferred partitions it does not lead) that triggers a preferred election." },
   "controlled.shutdown.enable": { default: true, type: "boolean", doc: "On a clean shutdown the broker asks the controller to move its leaderships away first." },
   "default.replication.factor": { default: 1, type: "int", min: 1, doc: "Replication factor of topics created without one." },
   "num.partitions": { default: 1, type: "int", min: 1, doc: "Partition count of topics created without one." },
@@ -138,3 +141,11 @@ export function resolveConfig<T extends ConfigTable>(table: T, ...overrides: (Re
   if (out.acks === "-1") out.acks = "all";
   return out as { [K in keyof T]: ConfigValue };
 }
+
+/** Internal-topic and connection keys (broker side and client side). */
+export const internalConfig = spec({
+  "offsets.topic.num.partitions": { default: 50, type: "int", min: 1, doc: "Partitions of __consumer_offsets; a group's coordinator leads the partition its id hashes to." },
+  "offsets.topic.replication.factor": { default: 3, type: "int", min: 1, doc: "Replicas of __consumer_offsets (capped at the broker count here)." },
+  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "A client gives up opening a connection that gets no answer after this long." },
+  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "A client waits this long before reconnecting to a broker it lost." },
+});

@@ -23,9 +23,9 @@ interface Entry extends Timer {
 export class SimulationError extends Error {
   constructor(
     readonly atMs: number,
-    readonly cause: unknown,
+    readonly failure: unknown,
   ) {
-    super(`simulation failed at t=${atMs.toFixed(3)} ms: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`simulation failed at t=${atMs.toFixed(3)} ms: ${failure instanceof Error ? failure.message : String(failure)}`);
     this.name = "SimulationError";
   }
 }

@@ -8,13 +8,16 @@ import { z } from "zod";
 import { brokerConfig, consumerConfig, configProblem, producerConfig, topicConfig, type ConfigTable } from "../kafka/config";
 import { parseDuration } from "./duration";
 
+// The union's own message covers values of the wrong type (true, a list); the
+// transform's covers strings and numbers that are not durations.
+const EXPECTED_DURATION = 'expected a duration (milliseconds, or a string like "500ms", "30s", "5m")';
 const duration = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: EXPECTED_DURATION })
   .describe('milliseconds, or a string like "500ms", "30s", "5m"')
   .transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === null) {
-      ctx.addIssue({ code: "custom", message: `expected a duration (milliseconds, or like "500ms", "30s", "5m"), got ${JSON.stringify(value)}` });
+      ctx.addIssue({ code: "custom", message: `${EXPECTED_DURATION}, got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
     return ms;
@@ -25,13 +28,23 @@ function kafkaConfig(table: ConfigTable, what: string) {
     .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
     .superRefine((map, ctx) => {
       for (const [key, value] of Object.entries(map)) {
+        // own keys only: "constructor" or "toString" must not pass as Kafka keys
+        if (!Object.hasOwn(table, key)) {
+          const knownKeys = Object.keys(table);
+          // params let the loader suggest the nearest known key instead of listing them all
+          ctx.addIssue({ code: "custom", path: [key], params: { unknownConfigKey: key, knownKeys, what }, message: `${what} config unknown key "${key}" (known: ${knownKeys.join(", ")})` });
+          continue;
+        }
         const problem = configProblem(table, key, value);
-        if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${what} config ${problem.startsWith("unknown") ? problem : `"${key}": ${problem}`}` });
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${what} config "${key}": ${problem}` });
       }
     })
     .describe(`${what} configuration: Kafka key names, e.g. ${Object.keys(table).slice(0, 3).join(", ")}`)
     .default({});
 }
+
+/** Every duration field shares this input schema; the JSON Schema generator recognises it. */
+export const durationSchema = duration;
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();

@@ -1,0 +1,120 @@
+/**
+ * `tributary` — the headless command line.
+ *   tributary run FILE [--seed N] [--duration D] [--json PATH|-]
+ *   tributary validate FILE
+ *   tributary schema
+ * Exit codes: 0 ok, 1 the run failed, 2 bad input (file, flags).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseScenario, formatProblems } from "../../shared/scenario/load";
+import { parseDuration } from "../../shared/scenario/duration";
+import { scenarioJsonSchemaText } from "../../shared/scenario/json-schema";
+import { Engine } from "../../shared/engine/engine";
+import { formatSummary } from "../../shared/engine/summary";
+import type { Scenario } from "../../shared/scenario/schema";
+
+const USAGE = `usage:
+  tributary run FILE [--seed N] [--duration D] [--json PATH|-]
+  tributary validate FILE
+  tributary schema`;
+
+class UsageError extends Error {}
+
+function load(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${file}: cannot read the file (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code ?? "unknown error"})`);
+  }
+  const parsed = parseScenario(text, file);
+  if (!parsed.ok) throw new UsageError(formatProblems(parsed.errors));
+  return parsed.scenario;
+}
+
+function parseFlags(args: string[]): { file: string; flags: Map<string, string> } {
+  const flags = new Map<string, string>();
+  let file: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith("--")) {
+      const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+      if (!["seed", "duration", "json"].includes(name)) throw new UsageError(`unknown option --${name}\n${USAGE}`);
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
+      flags.set(name, value);
+    } else if (file === undefined) file = arg;
+    else throw new UsageError(`unexpected argument "${arg}"\n${USAGE}`);
+  }
+  if (file === undefined) throw new UsageError(`missing FILE\n${USAGE}`);
+  return { file, flags };
+}
+
+function run(args: string[]): number {
+  const { file, flags } = parseFlags(args);
+  const scenario = load(file);
+  let seed: number | undefined;
+  if (flags.has("seed")) {
+    seed = Number(flags.get("seed"));
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got "${flags.get("seed")}"`);
+  }
+  let durationMs: number | undefined;
+  if (flags.has("duration")) {
+    const raw = flags.get("duration")!;
+    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
+    if (parsed === null || parsed <= 0) throw new UsageError(`--duration: expected a positive duration like 30s, 5m or 60000 (ms), got "${raw}"`);
+    durationMs = parsed;
+  }
+  const started = performance.now();
+  const engine = new Engine(scenario, { seed, durationMs });
+  let lastProgress = started;
+  engine.run((simMs, totalMs) => {
+    const now = performance.now();
+    if (now - lastProgress >= 1000) {
+      lastProgress = now;
+      process.stderr.write(`  ${((100 * simMs) / totalMs).toFixed(0)}%  ${(simMs / 1000).toFixed(0)} s of ${(totalMs / 1000).toFixed(0)} s simulated\n`);
+    }
+  });
+  const report = engine.report(performance.now() - started);
+  const json = flags.get("json");
+  if (json === "-") process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${formatSummary(report)}\n`);
+  }
+  return 0;
+}
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        return run(rest);
+      case "validate": {
+        const { file } = parseFlags(rest);
+        const scenario = load(file);
+        process.stdout.write(`${file}: ok — ${scenario.name}: ${scenario.cluster.brokers} brokers, ${scenario.topics.length} topic(s), ${scenario.producers.length} producer(s), ${scenario.consumerGroups.length} consumer group(s), ${scenario.faults.length} fault(s)\n`);
+        return 0;
+      }
+      case "schema":
+        process.stdout.write(scenarioJsonSchemaText());
+        return 0;
+      case undefined:
+      case "help":
+      case "--help":
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`tributary: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What every simulated entity can reach: the clock, the network, the
+ * cluster's parts and the instruments. One object, built once by the engine.
+ */
+import type { Simulator } from "../kernel/simulator";
+import { Rng } from "../kernel/rng";
+import type { Network } from "../kafka/network";
+import type { BatchStore } from "../kafka/log";
+import type { EventLog } from "./events";
+import type { Broker } from "../kafka/broker";
+import type { Controller } from "../kafka/controller";
+import type { Scenario } from "../scenario/schema";
+import type { ConfigValue } from "../kafka/config";
+
+export interface PartitionRef {
+  readonly pid: number;
+  readonly topic: string;
+  readonly partition: number;
+  /** "topic-partition", Kafka's own spelling. */
+  readonly name: string;
+  /** __consumer_offsets: leadership only, no data flow. */
+  readonly internal: boolean;
+  readonly store: BatchStore;
+}
+
+export interface TopicRef {
+  readonly name: string;
+  readonly pids: number[];
+  readonly internal: boolean;
+  config: Record<string, ConfigValue>;
+}
+
+/** Instruments the model reports into (implemented by the engine's Stats). */
+export interface Instruments {
+  attempted(producer: number, pid: number, baseSeq: number, count: number): void;
+  acked(producer: number, pid: number, baseSeq: number, count: number, firstCreatedMs: number, lastCreatedMs: number): void;
+  failed(producer: number, pid: number, baseSeq: number, count: number, error: number): void;
+  produceError(error: number): void;
+  consumed(count: number): void;
+  delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number): void;
+  replicated(bytes: number): void;
+}
+
+export interface Cluster {
+  readonly sim: Simulator;
+  readonly net: Network;
+  readonly seed: number;
+  readonly scenario: Scenario;
+  readonly events: EventLog;
+  readonly brokerConfig: Record<string, ConfigValue>;
+  /** Indexed by broker id (1-based); [0] is unused. */
+  readonly brokers: Broker[];
+  controller: Controller;
+  readonly partitions: PartitionRef[];
+  readonly topics: Map<string, TopicRef>;
+  readonly instruments: Instruments;
+  readonly producerNames: string[];
+  readonly connections: ConnectionRegistry;
+}
+
+/** Lets a broker reset the client connections open to it when its process dies. */
+export interface ConnectionRegistry {
+  register(brokerId: number, reset: () => void): () => void;
+  resetAll(brokerId: number): void;
+}
+
+export function entityRng(cluster: Pick<Cluster, "seed">, entity: string): Rng {
+  return Rng.for(cluster.seed, entity);
+}
+
+export function brokerName(id: number): string {
+  return `broker-${id}`;
+}
+
+export function num(value: ConfigValue | undefined): number {
+  return typeof value === "number" ? value : Number(value);
+}

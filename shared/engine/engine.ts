@@ -1,0 +1,316 @@
+/**
+ * The engine: builds a cluster from a scenario and a seed, runs it headless
+ * (as fast as possible) or in steps a pacer chooses, accepts commands while
+ * running and records them, and writes the report. Same scenario + seed +
+ * action log ⇒ the same report, byte for byte (wall time aside).
+ *
+ * Snapshots are replays: `Engine.replay(scenario, seed, actions, atMs)`
+ * rebuilds the state at any time, which is how the app scrubs backwards.
+ */
+import { Simulator } from "../kernel/simulator";
+import { Network } from "../kafka/network";
+import { BatchStore } from "../kafka/log";
+import { Broker } from "../kafka/broker";
+import { Controller } from "../kafka/controller";
+import { Producer } from "../kafka/producer";
+import { Consumer } from "../kafka/consumer";
+import { GroupCoordinator } from "../kafka/coordinator";
+import { brokerConfig as brokerTable, consumerConfig, internalConfig, producerConfig, resolveConfig, topicConfig, configProblem, type ConfigValue } from "../kafka/config";
+import type { Scenario } from "../scenario/schema";
+import { EventLog } from "./events";
+import { Stats } from "./stats";
+import { Nemesis, FaultError } from "../faults/nemesis";
+import { commandSchema, type CommandResult, type EngineCommandInput, type RecordedAction } from "./commands";
+import type { Cluster, ConnectionRegistry, PartitionRef, TopicRef } from "./context";
+import { num } from "./context";
+import { buildReport, type Report } from "./report";
+
+export const OFFSETS_TOPIC = "__consumer_offsets";
+
+class Connections implements ConnectionRegistry {
+  private readonly byBroker = new Map<number, Set<() => void>>();
+  register(brokerId: number, reset: () => void): () => void {
+    let set = this.byBroker.get(brokerId);
+    if (!set) {
+      set = new Set();
+      this.byBroker.set(brokerId, set);
+    }
+    set.add(reset);
+    return () => set!.delete(reset);
+  }
+  resetAll(brokerId: number): void {
+    const set = this.byBroker.get(brokerId);
+    if (!set) return;
+    const resets = [...set];
+    set.clear();
+    for (const reset of resets) reset();
+  }
+}
+
+/** Kafka's default replica placement without racks: partition p starts on broker (p mod n), replicas follow. */
+function placeReplicas(partitions: number, replicationFactor: number, brokers: number, offset: number): number[][] {
+  const out: number[][] = [];
+  for (let p = 0; p < partitions; p++) {
+    const replicas: number[] = [];
+    for (let j = 0; j < replicationFactor; j++) replicas.push(((p + offset + j) % brokers) + 1);
+    out.push(replicas);
+  }
+  return out;
+}
+
+export interface EngineOptions {
+  seed?: number;
+  durationMs?: number;
+  /** Commands to apply at their recorded times (a replayed session). */
+  actions?: readonly RecordedAction[];
+}
+
+export class Engine {
+  readonly sim = new Simulator();
+  readonly cluster: Cluster;
+  readonly stats = new Stats();
+  readonly nemesis: Nemesis;
+  readonly producers = new Map<string, Producer>();
+  readonly consumers = new Map<string, Consumer>();
+  readonly coordinator: GroupCoordinator;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly actionLog: RecordedAction[] = [];
+  private readonly maxLag = new Map<string, number>();
+
+  constructor(
+    readonly scenario: Scenario,
+    options: EngineOptions = {},
+  ) {
+    this.seed = options.seed ?? scenario.seed;
+    this.durationMs = options.durationMs ?? scenario.duration;
+    const brokerConfig = resolveConfig({ ...brokerTable, ...internalConfig }, scenario.cluster.config);
+    const partitions: PartitionRef[] = [];
+    const topics = new Map<string, TopicRef>();
+    const assignment: number[][] = [];
+    const brokerCount = scenario.cluster.brokers;
+    const addTopic = (name: string, count: number, rf: number, explicit: number[][] | undefined, config: Record<string, ConfigValue>, internal: boolean) => {
+      const placed = explicit ?? placeReplicas(count, rf, brokerCount, topics.size);
+      const ref: TopicRef = { name, pids: [], internal, config };
+      for (let p = 0; p < count; p++) {
+        const pid = partitions.length;
+        partitions.push({ pid, topic: name, partition: p, name: `${name}-${p}`, internal, store: new BatchStore() });
+        ref.pids.push(pid);
+        assignment.push(placed[p]!);
+      }
+      topics.set(name, ref);
+    };
+    for (const topic of scenario.topics) {
+      const config = resolveConfig(topicConfig, { "min.insync.replicas": brokerConfig["min.insync.replicas"]!, "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"]! }, topic.config);
+      addTopic(topic.name, topic.partitions, topic.replicationFactor, topic.assignment, config, false);
+    }
+    if (scenario.consumerGroups.length > 0) {
+      const rf = Math.min(brokerCount, num(brokerConfig["offsets.topic.replication.factor"]));
+      addTopic(OFFSETS_TOPIC, num(brokerConfig["offsets.topic.num.partitions"]), rf, undefined, resolveConfig(topicConfig), true);
+    }
+    const cluster: Cluster = {
+      sim: this.sim,
+      net: new Network(this.sim, scenario.network, this.seed),
+      seed: this.seed,
+      scenario,
+      events: new EventLog(),
+      brokerConfig,
+      brokers: [],
+      controller: undefined as unknown as Controller,
+      partitions,
+      topics,
+      instruments: this.stats,
+      producerNames: scenario.producers.map((p) => p.id),
+      connections: new Connections(),
+    };
+    this.cluster = cluster;
+    cluster.brokers.push(undefined as unknown as Broker);
+    for (let id = 1; id <= brokerCount; id++) cluster.brokers.push(new Broker(cluster, id, scenario.cluster.hardware));
+    cluster.controller = new Controller(cluster, assignment);
+    this.coordinator = new GroupCoordinator(cluster, topics.get(OFFSETS_TOPIC)?.pids ?? []);
+    for (const broker of cluster.brokers.slice(1)) broker.coordinator = this.coordinator;
+    this.stats.bind(cluster);
+    scenario.producers.forEach((spec, index) => this.producers.set(spec.id, new Producer(cluster, index, spec)));
+    for (const group of scenario.consumerGroups) {
+      for (let i = 0; i < group.consumers; i++) {
+        const name = `${group.id}-${i}`;
+        this.consumers.set(name, new Consumer(cluster, name, group, this.coordinator.group(group.id)));
+      }
+    }
+    this.nemesis = new Nemesis(cluster, this.producers, this.consumers);
+
+    // t = 0: the cluster is formed, clients start
+    cluster.controller.start();
+    for (const broker of cluster.brokers.slice(1)) broker.start(cluster.controller.partitions);
+    for (const consumer of this.consumers.values()) consumer.start();
+    for (const producer of this.producers.values()) producer.start();
+    for (const fault of scenario.faults) {
+      this.sim.at(fault.at, () => {
+        try {
+          this.nemesis.inject(fault);
+        } catch (error) {
+          if (!(error instanceof FaultError)) throw error;
+          cluster.events.emit(this.sim.now, "fault", `fault not started: ${error.message}`);
+        }
+      });
+    }
+    for (const action of options.actions ?? []) this.sim.at(action.atMs, () => this.command(action.command));
+    this.scheduleSampling();
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  /** Advance simulated time to `ms` (not beyond the scenario's duration unless asked). */
+  runUntil(ms: number): void {
+    this.sim.run(ms);
+  }
+
+  /** Run to the end, reporting progress every simulated `chunkMs`. */
+  run(onProgress?: (simulatedMs: number, totalMs: number) => void, chunkMs = 5000): void {
+    while (this.sim.now < this.durationMs) {
+      this.sim.run(Math.min(this.durationMs, this.sim.now + chunkMs));
+      onProgress?.(this.sim.now, this.durationMs);
+    }
+  }
+
+  /** Apply a command now; it is recorded with the simulated time when accepted. */
+  command(input: unknown): CommandResult {
+    const parsed = commandSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, error: `invalid command: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}` };
+    const command = parsed.data;
+    let result: CommandResult;
+    try {
+      switch (command.type) {
+        case "inject": {
+          const fault = this.nemesis.inject({ ...command.fault, at: this.sim.now });
+          result = { ok: true, value: `fault ${fault.id} started on ${fault.targets.join(", ")}` };
+          break;
+        }
+        case "heal":
+          result = this.nemesis.heal(command.faultId) ? { ok: true, value: `fault ${command.faultId} healed` } : { ok: false, error: `no active fault ${command.faultId}` };
+          break;
+        case "healAll":
+          this.nemesis.healAll();
+          result = { ok: true, value: "all faults healed" };
+          break;
+        case "setConfig":
+          result = this.setConfig(command.scope, command.id, command.key, command.value);
+          break;
+        case "loadFactor": {
+          const producer = this.producers.get(command.producer);
+          if (!producer) result = { ok: false, error: `no producer "${command.producer}"` };
+          else {
+            producer.loadFactor = command.factor;
+            result = { ok: true, value: `${command.producer} load ×${command.factor}` };
+          }
+          break;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof FaultError)) throw error;
+      result = { ok: false, error: error.message };
+    }
+    if (result.ok) {
+      this.actionLog.push({ atMs: this.sim.now, command: input as EngineCommandInput });
+      this.cluster.events.emit(this.sim.now, "command", result.value);
+    }
+    return result;
+  }
+
+  private setConfig(scope: "producer" | "consumerGroup" | "topic", id: string, key: string, value: ConfigValue): CommandResult {
+    const table = scope === "producer" ? producerConfig : scope === "consumerGroup" ? consumerConfig : topicConfig;
+    const problem = configProblem(table, key, value);
+    if (problem) return { ok: false, error: `${scope} ${id}: ${problem}` };
+    if (scope === "producer") {
+      const producer = this.producers.get(id);
+      if (!producer) return { ok: false, error: `no producer "${id}"` };
+      producer.setConfig(key, value);
+    } else if (scope === "consumerGroup") {
+      const members = [...this.consumers.values()].filter((c) => c.spec.id === id);
+      if (members.length === 0) return { ok: false, error: `no consumer group "${id}"` };
+      for (const member of members) member.setConfig(key, value);
+    } else {
+      const topic = this.cluster.topics.get(id);
+      if (!topic || topic.internal) return { ok: false, error: `no topic "${id}"` };
+      topic.config = resolveConfig(topicConfig, topic.config, { [key]: value });
+    }
+    return { ok: true, value: `${scope} ${id}: ${key} = ${String(value)}` };
+  }
+
+  /** Gauges sampled twice a simulated second: lag and partition health. */
+  private scheduleSampling(): void {
+    const every = 500;
+    const sample = () => {
+      const now = this.sim.now;
+      const { controller, partitions, topics } = this.cluster;
+      let under = 0;
+      let underMin = 0;
+      let offline = 0;
+      let isrTotal = 0;
+      for (const state of controller.partitions) {
+        const ref = partitions[state.pid]!;
+        if (ref.internal) continue;
+        if (state.leader < 0) offline++;
+        if (state.isr.length < state.replicas.length) under++;
+        if (state.isr.length < num(topics.get(ref.topic)!.config["min.insync.replicas"])) underMin++;
+        isrTotal += state.isr.length;
+      }
+      const series = this.stats.series;
+      series.set(now, "underReplicated", under);
+      series.set(now, "underMinIsr", underMin);
+      series.set(now, "offline", offline);
+      series.set(now, "isrSize", isrTotal);
+      let lag = 0;
+      for (const group of this.coordinator.all()) {
+        const groupLag = this.groupLag(group.id);
+        lag += groupLag;
+        if (groupLag > (this.maxLag.get(group.id) ?? 0)) this.maxLag.set(group.id, groupLag);
+      }
+      series.set(now, "lag", lag);
+      this.sim.schedule(every, sample, 1);
+    };
+    this.sim.schedule(every, sample, 1);
+  }
+
+  /** Messages in the group's topics not yet committed: high watermark minus committed offset. */
+  groupLag(groupId: string): number {
+    const group = this.coordinator.group(groupId);
+    const spec = this.scenario.consumerGroups.find((g) => g.id === groupId);
+    if (!spec) return 0;
+    let lag = 0;
+    for (const topic of spec.topics) {
+      for (const pid of this.cluster.topics.get(topic)!.pids) {
+        const committed = group.committed.get(pid);
+        if (committed === undefined) continue;
+        const hw = this.highWatermark(pid);
+        if (hw > committed) lag += hw - committed;
+      }
+    }
+    return lag;
+  }
+
+  /** The partition's high watermark as its current leader sees it (0 when offline). */
+  highWatermark(pid: number): number {
+    const leader = this.cluster.controller.partitions[pid]!.leader;
+    if (leader < 0) return 0;
+    const broker = this.cluster.brokers[leader]!;
+    return broker.processUp ? broker.replica(pid).highWatermark : 0;
+  }
+
+  maxLagOf(groupId: string): number {
+    return this.maxLag.get(groupId) ?? 0;
+  }
+
+  report(wallMs = 0): Report {
+    return buildReport(this, wallMs);
+  }
+
+  /** Rebuild the state of a recorded session at `atMs` (scrubbing backwards = replaying forwards). */
+  static replay(scenario: Scenario, seed: number, actions: readonly RecordedAction[], atMs: number): Engine {
+    const engine = new Engine(scenario, { seed, actions: actions.filter((a) => a.atMs <= atMs) });
+    engine.runUntil(atMs);
+    return engine;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The run report (DESIGN §3.3). Its top-level fields are a stable contract:
+ * scenario, seed, simulatedMs, wallMs, produced, delivery, throughput,
+ * latencyMs, faults, processors (+ detection when a detector runs). Fields
+ * may be added inside them and alongside (cluster, events); none renamed.
+ */
+import type { Engine } from "./engine";
+import type { SimEvent } from "./events";
+import { errorName } from "../kafka/errors";
+import { describe } from "../faults/nemesis";
+
+export interface FaultReport {
+  kind: string;
+  target: string;
+  atMs: number;
+  healedAtMs: number | null;
+  /** Injection until sink throughput and p99 are back in the band (null: not within the run). */
+  recoveryMs: number | null;
+  description: string;
+}
+
+export interface ProcessorReport {
+  id: string;
+  kind: "consumer-group";
+  /** Polls processed (Spark calls them micro-batches). */
+  batches: number;
+  numInputRows: number;
+  processedRowsPerSecond: number;
+  rebalances: number;
+  generation: number;
+  maxLagMessages: number;
+  finalLagMessages: number;
+  errors: Record<string, number>;
+}
+
+export interface Report {
+  scenario: string;
+  seed: number;
+  simulatedMs: number;
+  wallMs: number;
+  produced: { attempted: number; acked: number; failed: number; errors: Record<string, number>; ackLatencyMs: LatencyBlock };
+  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; lostExamples: { stream: string; fromSeq: number; toSeq: number }[]; why: string[] };
+  throughput: { produceMsgsPerSec: number; consumeMsgsPerSec: number; sinkMsgsPerSec: number };
+  latencyMs: LatencyBlock;
+  faults: FaultReport[];
+  processors: ProcessorReport[];
+  recoveryBand: { throughputPct: number; p99Pct: number; windowMs: number };
+  cluster: {
+    brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number }[];
+    leaderElections: number;
+    uncleanLeaderElections: number;
+    offlinePartitions: number;
+    underMinIsrPartitions: number;
+    eventsByKind: Record<string, number>;
+  };
+  events: SimEvent[];
+}
+
+interface LatencyBlock {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+export function buildReport(engine: Engine, wallMs: number): Report {
+  const { cluster, stats, scenario } = engine;
+  const { controller, partitions, brokers } = cluster;
+  const checker = stats.checker;
+
+  // the final log of each partition: its leader's (or, offline, the most advanced surviving replica's)
+  const truncated = new Map<number, number>();
+  for (const state of controller.partitions) {
+    const ref = partitions[state.pid]!;
+    if (ref.internal) continue;
+    let holder = state.leader > 0 && brokers[state.leader]!.hostUp ? brokers[state.leader]! : null;
+    if (!holder) {
+      for (const id of state.replicas) {
+        const broker = brokers[id]!;
+        if (broker.hostUp && (!holder || broker.replica(state.pid).log.logEndOffset > holder.replica(state.pid).log.logEndOffset)) holder = broker;
+      }
+    }
+    if (!holder) continue;
+    const log = holder.replica(state.pid).log;
+    for (let i = 0; i < log.length; i++) {
+      const batch = log.batchAt(i);
+      const producer = ref.store.producerOf(batch);
+      checker.finalLog(`${cluster.producerNames[producer]}/${ref.topic}/${ref.partition}`, ref.store.baseSeqOf(batch), ref.store.countOf(batch));
+    }
+  }
+  for (const broker of brokers.slice(1)) truncated.set(broker.id, broker.stats.truncatedMessages);
+  const checked = checker.result();
+  const seconds = Math.max(engine.now, 1) / 1000;
+
+  const band = scenario.report.recoveryBand;
+  const faults = engine.nemesis.history.map((fault, i, all): FaultReport => {
+    const next = all[i + 1]?.atMs ?? engine.now;
+    return {
+      kind: fault.spec.kind,
+      target: fault.targets.join(" | "),
+      atMs: round(fault.atMs, 3),
+      healedAtMs: fault.healedAtMs === null ? null : round(fault.healedAtMs, 3),
+      recoveryMs: recoveryTime(engine, fault.atMs, Math.max(next, fault.atMs), band),
+      description: describe(fault.spec, fault.targets),
+    };
+  });
+
+  const processors: ProcessorReport[] = scenario.consumerGroups.map((spec) => {
+    const group = engine.coordinator.group(spec.id);
+    const members = [...engine.consumers.values()].filter((c) => c.spec.id === spec.id);
+    const errors: Record<string, number> = {};
+    for (const m of members) for (const [name, n] of Object.entries(m.errorSummary())) errors[name] = (errors[name] ?? 0) + n;
+    return {
+      id: spec.id,
+      kind: "consumer-group",
+      batches: members.reduce((n, m) => n + m.polls, 0),
+      numInputRows: members.reduce((n, m) => n + m.processedRecords, 0),
+      processedRowsPerSecond: round(members.reduce((n, m) => n + m.processedRecords, 0) / seconds),
+      rebalances: group.rebalances,
+      generation: group.generation,
+      maxLagMessages: engine.maxLagOf(spec.id),
+      finalLagMessages: engine.groupLag(spec.id),
+      errors,
+    };
+  });
+
+  const producedErrors: Record<string, number> = {};
+  for (const [code, n] of [...stats.produceErrors].sort((a, b) => a[0] - b[0])) producedErrors[errorName(code)] = n;
+  const failedUnsent = [...engine.producers.values()].reduce((n, p) => n + p.failedUnsent, 0);
+
+  const lostExamples = checker.lostRanges(5).map((r) => ({ stream: r.stream, fromSeq: r.start, toSeq: r.end - 1 }));
+  return {
+    scenario: scenario.name,
+    seed: engine.seed,
+    simulatedMs: round(engine.now, 3),
+    wallMs: Math.round(wallMs),
+    produced: {
+      attempted: checked.produced.attempted + failedUnsent,
+      acked: checked.produced.acked,
+      failed: checked.produced.failed + failedUnsent,
+      errors: producedErrors,
+      ackLatencyMs: stats.ackLatency.summary(),
+    },
+    delivery: { ...checked.delivery, lostExamples, why: explainLoss(engine, checked.delivery.ackedLost, checked.delivery.duplicatesDelivered) },
+    throughput: {
+      produceMsgsPerSec: round(checked.produced.acked / seconds),
+      consumeMsgsPerSec: round(stats.totals.consumed / seconds),
+      sinkMsgsPerSec: round(stats.totals.delivered / seconds),
+    },
+    latencyMs: stats.endToEnd.summary(),
+    faults,
+    processors,
+    recoveryBand: band,
+    cluster: {
+      brokers: brokers.slice(1).map((b) => ({
+        id: b.id,
+        state: !b.hostUp ? "powered off" : !b.processUp ? "down" : b.paused ? "paused" : controller.isFenced(b.id) ? "fenced" : "up",
+        UnderReplicatedPartitions: controller.partitions.filter((p) => p.leader === b.id && p.isr.length < p.replicas.length && !partitions[p.pid]!.internal).length,
+        IsrShrinks: b.stats.isrShrinks,
+        IsrExpands: b.stats.isrExpands,
+        FailedProduceRequests: b.stats.failedProduceRequests,
+        LeaderCount: controller.partitions.filter((p) => p.leader === b.id && !partitions[p.pid]!.internal).length,
+        truncatedMessages: truncated.get(b.id) ?? 0,
+      })),
+      leaderElections: controller.elections,
+      uncleanLeaderElections: controller.uncleanElections,
+      offlinePartitions: controller.partitions.filter((p) => p.leader < 0 && !partitions[p.pid]!.internal).length,
+      underMinIsrPartitions: controller.partitions.filter((p) => !partitions[p.pid]!.internal && p.isr.length < Number(cluster.topics.get(partitions[p.pid]!.topic)!.config["min.insync.replicas"])).length,
+      eventsByKind: Object.fromEntries([...cluster.events.counts].sort((a, b) => a[0].localeCompare(b[0]))),
+    },
+    events: [...cluster.events.all()].filter((e) => e.kind !== "group" || cluster.events.all().length < 400).slice(-300),
+  };
+}
+
+/**
+ * Recovery: the time from injection to the end of the last stretch, before
+ * `horizon` (the next fault or the end of the run), in which sink throughput
+ * or p99 latency were outside the band around their pre-fault level over a
+ * `windowMs` window. 0 when the fault never moved them out of the band;
+ * null when they were still out of it at the horizon.
+ */
+function recoveryTime(engine: Engine, atMs: number, horizon: number, band: { throughputPct: number; p99Pct: number; windowMs: number }): number | null {
+  const series = engine.stats.series;
+  const step = series.bucketMs;
+  const window = Math.max(band.windowMs, step);
+  const baselineFrom = Math.max(step, atMs - 10_000);
+  if (atMs - baselineFrom < window) return null; // no steady state to compare with
+  const baseRate = series.rate("sink", baselineFrom, atMs);
+  const baseP99 = series.p99(baselineFrom, atMs);
+  if (baseRate <= 0) return null;
+  const outOfBand = (t: number) => {
+    const rate = series.rate("sink", t - window, t);
+    const p99 = series.p99(t - window, t);
+    if (Math.abs(rate - baseRate) / baseRate > band.throughputPct / 100) return true;
+    return baseP99 !== null && p99 !== null && p99 > baseP99 * (1 + band.p99Pct / 100);
+  };
+  let lastBad = -1;
+  for (let t = atMs + step; t <= horizon; t += step) if (outOfBand(t)) lastBad = t;
+  if (lastBad < 0) return 0;
+  if (lastBad + window > horizon) return null;
+  return round(lastBad - atMs, 0);
+}
+
+/** Why messages were lost or delivered twice, from what the model recorded (never written in advance). */
+function explainLoss(engine: Engine, ackedLost: number, duplicatesDelivered: number): string[] {
+  const why: string[] = [];
+  const { cluster } = engine;
+  const producers = engine.scenario.producers;
+  if (ackedLost > 0) {
+    const acks = [...new Set(producers.map((p) => String(engine.producers.get(p.id)!.config.acks)))];
+    const truncations = cluster.events.counts.get("truncation") ?? 0;
+    const unclean = cluster.controller.uncleanElections;
+    if (acks.includes("1") || acks.includes("0")) why.push(`acks=${acks.join("/")}: the leader acknowledged writes before its followers had copied them; when leadership moved, the new leader never had them`);
+    if (unclean > 0) why.push(`${unclean} unclean leader election(s): a replica outside the ISR became leader, so everything it had not replicated was dropped`);
+    if (truncations > 0) why.push(`${truncations} log truncation(s) to the new leader's epoch boundary discarded acknowledged messages`);
+    const powerLosses = engine.nemesis.history.filter((f) => f.spec.kind === "power-loss").length;
+    if (powerLosses > 0) why.push(`${powerLosses} power loss(es): data still in the page cache (never flushed) was gone`);
+  }
+  if (duplicatesDelivered > 0) {
+    const rebalances = [...engine.coordinator.all()].reduce((n, g) => n + g.rebalances, 0);
+    why.push(`${rebalances} rebalance(s): partitions moved to a new owner that restarted from the last committed offset, re-delivering what had been processed after it`);
+  }
+  return why;
+}

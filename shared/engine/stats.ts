@@ -1,0 +1,97 @@
+/**
+ * The engine's instruments: the per-message checker, exact latency
+ * histograms (HDR), and bounded time series for charts and recovery times.
+ */
+import type { Cluster, Instruments } from "./context";
+import { Checker, streamKey } from "../metrics/checker";
+import { LatencyHistogram } from "../metrics/latency";
+import { TimeSeries } from "../metrics/timeseries";
+
+export const SERIES_COUNTERS = ["produced", "acked", "failed", "consumed", "sink", "replicatedBytes", "produceErrors"] as const;
+export const SERIES_GAUGES = ["lag", "underReplicated", "underMinIsr", "offline", "isrSize"] as const;
+export type SeriesCounter = (typeof SERIES_COUNTERS)[number];
+export type SeriesGauge = (typeof SERIES_GAUGES)[number];
+
+/** Record a batch whose records were created evenly over [first, last] as four sub-points. */
+function recordSpread(histogram: LatencyHistogram, now: number, first: number, last: number, count: number): number {
+  const parts = count >= 4 ? 4 : count;
+  let left = count;
+  let p99Probe = 0;
+  for (let k = 0; k < parts; k++) {
+    const share = k === parts - 1 ? left : Math.floor(count / parts);
+    left -= share;
+    const created = first + ((last - first) * (k + 0.5)) / parts;
+    const latency = Math.max(0, now - created);
+    histogram.record(latency, share);
+    if (latency > p99Probe) p99Probe = latency;
+  }
+  return p99Probe;
+}
+
+export class Stats implements Instruments {
+  readonly checker = new Checker();
+  readonly endToEnd = new LatencyHistogram();
+  readonly ackLatency = new LatencyHistogram();
+  readonly series = new TimeSeries<SeriesCounter, SeriesGauge>({ counters: [...SERIES_COUNTERS], gauges: [...SERIES_GAUGES], bucketMs: 100, maxBuckets: 2048 });
+  readonly totals = { attempted: 0, acked: 0, failed: 0, consumed: 0, delivered: 0, deliveredBatches: 0, replicatedBytes: 0 };
+  readonly produceErrors = new Map<number, number>();
+  private keys: string[][] = [];
+  private cluster!: Cluster;
+
+  bind(cluster: Cluster): void {
+    this.cluster = cluster;
+    this.keys = cluster.producerNames.map((name) => cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
+  }
+
+  private key(producer: number, pid: number): string {
+    return this.keys[producer]![pid]!;
+  }
+
+  attempted(producer: number, pid: number, baseSeq: number, count: number): void {
+    this.totals.attempted += count;
+    this.checker.produced(this.key(producer, pid), baseSeq, count);
+    this.series.add(this.cluster.sim.now, "produced", count);
+  }
+
+  acked(producer: number, pid: number, baseSeq: number, count: number, first: number, last: number): void {
+    const now = this.cluster.sim.now;
+    this.totals.acked += count;
+    this.checker.acked(this.key(producer, pid), baseSeq, count);
+    recordSpread(this.ackLatency, now, first, last, count);
+    this.series.add(now, "acked", count);
+  }
+
+  failed(producer: number, pid: number, baseSeq: number, count: number): void {
+    this.totals.failed += count;
+    this.checker.failed(this.key(producer, pid), baseSeq, count);
+    this.series.add(this.cluster.sim.now, "failed", count);
+  }
+
+  produceError(error: number): void {
+    this.produceErrors.set(error, (this.produceErrors.get(error) ?? 0) + 1);
+    this.series.add(this.cluster.sim.now, "produceErrors", 1);
+  }
+
+  consumed(count: number): void {
+    this.totals.consumed += count;
+    this.series.add(this.cluster.sim.now, "consumed", count);
+  }
+
+  delivered(batchId: number, pid: number, first: number, last: number): void {
+    const now = this.cluster.sim.now;
+    const store = this.cluster.partitions[pid]!.store;
+    const count = store.countOf(batchId);
+    this.totals.delivered += count;
+    this.totals.deliveredBatches++;
+    this.checker.delivered(this.key(store.producerOf(batchId), pid), store.baseSeqOf(batchId), count);
+    this.series.add(now, "sink", count);
+    recordSpread(this.endToEnd, now, first, last, count);
+    // the series keeps an approximate per-bucket latency for recovery detection
+    this.series.recordLatency(now, Math.max(0, now - (first + last) / 2), count);
+  }
+
+  replicated(bytes: number): void {
+    this.totals.replicatedBytes += bytes;
+    this.series.add(this.cluster.sim.now, "replicatedBytes", bytes);
+  }
+}

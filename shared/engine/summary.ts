@@ -1,0 +1,71 @@
+/** The human-readable summary of a report: what `tributary run` prints. */
+import type { Report } from "./report";
+import { formatSimTime } from "./events";
+
+const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 1 }));
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n");
+}
+
+export function formatSummary(report: Report, maxEvents = 25): string {
+  const out: string[] = [];
+  out.push(`${report.scenario}  (seed ${report.seed}, ${(report.simulatedMs / 1000).toFixed(1)} s simulated in ${(report.wallMs / 1000).toFixed(2)} s)`);
+  out.push("");
+  out.push("Messages");
+  out.push(
+    table([
+      ["attempted", fmt(report.produced.attempted)],
+      ["acknowledged", fmt(report.produced.acked)],
+      ["failed (producer gave up)", fmt(report.produced.failed)],
+      ["ACKNOWLEDGED BUT LOST", fmt(report.delivery.ackedLost)],
+      ["duplicates in the log", fmt(report.delivery.duplicatesInLog)],
+      ["duplicates delivered", fmt(report.delivery.duplicatesDelivered)],
+      ["out of order (per partition)", fmt(report.delivery.outOfOrder)],
+    ]),
+  );
+  if (report.delivery.why.length > 0) {
+    out.push("");
+    out.push("Why");
+    for (const line of report.delivery.why) out.push(`  - ${line}`);
+  }
+  if (Object.keys(report.produced.errors).length > 0) {
+    out.push("");
+    out.push("Producer errors (retried or final)");
+    out.push(table(Object.entries(report.produced.errors).map(([k, v]) => [k, fmt(v)])));
+  }
+  out.push("");
+  out.push("Throughput (msg/s)                         Latency (ms, created → sink)");
+  const t = report.throughput;
+  const l = report.latencyMs;
+  out.push(`  produce ${fmt(t.produceMsgsPerSec).padStart(12)}                          p50 ${l.p50.toFixed(1).padStart(9)}   p95 ${l.p95.toFixed(1)}`);
+  out.push(`  consume ${fmt(t.consumeMsgsPerSec).padStart(12)}                          p99 ${l.p99.toFixed(1).padStart(9)}   max ${l.max.toFixed(1)}`);
+  out.push(`  sink    ${fmt(t.sinkMsgsPerSec).padStart(12)}                          ack p99 ${report.produced.ackLatencyMs.p99.toFixed(1)}`);
+  if (report.processors.length > 0) {
+    out.push("");
+    out.push("Consumer groups");
+    for (const p of report.processors) out.push(`  ${p.id}: ${fmt(p.numInputRows)} records in ${fmt(p.batches)} polls, ${p.rebalances} rebalance(s), max lag ${fmt(p.maxLagMessages)}, final lag ${fmt(p.finalLagMessages)}`);
+  }
+  if (report.faults.length > 0) {
+    out.push("");
+    out.push(`Faults (recovered = sink throughput within ${report.recoveryBand.throughputPct}% and p99 within +${report.recoveryBand.p99Pct}% of pre-fault, for ${report.recoveryBand.windowMs / 1000} s)`);
+    for (const f of report.faults) {
+      const healed = f.healedAtMs === null ? "not healed" : `healed ${formatSimTime(f.healedAtMs)}`;
+      const recovery = f.recoveryMs === null ? "not recovered within the run" : f.recoveryMs === 0 ? "no visible impact" : `recovered after ${(f.recoveryMs / 1000).toFixed(1)} s`;
+      out.push(`  [${formatSimTime(f.atMs)}] ${f.description}; ${healed}; ${recovery}`);
+    }
+  }
+  const c = report.cluster;
+  out.push("");
+  out.push(`Cluster: ${c.leaderElections} leader election(s) (${c.uncleanLeaderElections} unclean), ${c.offlinePartitions} offline partition(s), ${c.underMinIsrPartitions} under min ISR at the end`);
+  for (const b of c.brokers) out.push(`  broker-${b.id}: ${b.state}, leads ${b.LeaderCount}, UnderReplicatedPartitions ${b.UnderReplicatedPartitions}, IsrShrinks ${b.IsrShrinks}, IsrExpands ${b.IsrExpands}, FailedProduceRequests ${b.FailedProduceRequests}, truncated ${fmt(b.truncatedMessages)} msgs`);
+  const notable = report.events.filter((e) => e.kind !== "group" && e.kind !== "consumer" ? true : report.events.length <= maxEvents * 2);
+  if (notable.length > 0) {
+    out.push("");
+    out.push("What happened");
+    for (const e of notable.slice(0, maxEvents)) out.push(`  [${formatSimTime(e.atMs)}] ${e.text}`);
+    if (notable.length > maxEvents) out.push(`  … ${notable.length - maxEvents} more in the JSON report (--json)`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,208 @@
+/**
+ * Faults, shaped like Jepsen's nemesis: each kind knows how to start and how
+ * to heal, targets are named specs resolved when the fault starts (a node id,
+ * `leader:TOPIC/PARTITION`, `controller`, or `one`/`minority`/`majority`/`all`
+ * of the brokers, picked with the nemesis's own seeded stream), and faults
+ * compose: two overlapping cuts of one link heal independently.
+ */
+import type { Cluster } from "../engine/context";
+import { brokerName, entityRng } from "../engine/context";
+import type { FaultSpec } from "../scenario/schema";
+import type { Producer } from "../kafka/producer";
+import type { Consumer } from "../kafka/consumer";
+import type { Rng } from "../kernel/rng";
+import { formatDuration } from "../scenario/duration";
+
+export interface ActiveFault {
+  readonly id: number;
+  readonly spec: FaultSpec;
+  readonly atMs: number;
+  /** The resolved targets, e.g. ["broker-2"]. */
+  readonly targets: string[];
+  healedAtMs: number | null;
+  heal: () => void;
+}
+
+export class FaultError extends Error {}
+
+export class Nemesis {
+  private readonly rng: Rng;
+  private nextId = 1;
+  readonly history: ActiveFault[] = [];
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly producers: Map<string, Producer>,
+    private readonly consumers: Map<string, Consumer>,
+  ) {
+    this.rng = entityRng(cluster, "nemesis");
+  }
+
+  /** Every node on the network, by name. */
+  nodeNames(): string[] {
+    return [this.cluster.controller.name, ...this.cluster.brokers.slice(1).map((b) => b.name), ...this.producers.keys(), ...this.consumers.keys()];
+  }
+
+  active(): ActiveFault[] {
+    return this.history.filter((f) => f.healedAtMs === null);
+  }
+
+  /** Start a fault now; schedule its heal when it has a duration. */
+  inject(spec: FaultSpec): ActiveFault {
+    const { sim, events } = this.cluster;
+    const start = this.starter(spec);
+    const fault: ActiveFault = { id: this.nextId++, spec, atMs: sim.now, targets: start.targets, healedAtMs: null, heal: () => {} };
+    const healAction = start.run();
+    fault.heal = () => {
+      if (fault.healedAtMs !== null) return;
+      fault.healedAtMs = sim.now;
+      healAction();
+      events.emit(sim.now, "heal", `healed: ${describe(spec, fault.targets)}`);
+    };
+    this.history.push(fault);
+    events.emit(sim.now, "fault", `fault: ${describe(spec, fault.targets)}${spec.duration !== undefined ? ` for ${formatDuration(spec.duration)}` : ""}`);
+    if (spec.duration !== undefined) sim.schedule(spec.duration, fault.heal);
+    return fault;
+  }
+
+  heal(id: number): boolean {
+    const fault = this.history.find((f) => f.id === id && f.healedAtMs === null);
+    fault?.heal();
+    return fault !== undefined;
+  }
+
+  healAll(): void {
+    for (const fault of this.active()) fault.heal();
+  }
+
+  /** Resolve a target spec to node names, now. */
+  resolve(target: string): string[] {
+    const { brokers, controller, partitions, topics } = this.cluster;
+    const brokerNames = brokers.slice(1).map((b) => b.name);
+    if (target === "all") return brokerNames;
+    if (target === "controller") return [controller.name];
+    if (target === "one" || target === "minority" || target === "majority") {
+      const n = brokerNames.length;
+      const size = target === "one" ? 1 : target === "minority" ? Math.floor((n - 1) / 2) : Math.floor(n / 2) + 1;
+      const pool = [...brokerNames];
+      const picked: string[] = [];
+      while (picked.length < size && pool.length > 0) picked.push(pool.splice(this.rng.int(pool.length), 1)[0]!);
+      return picked.sort();
+    }
+    const leaderMatch = /^leader:(.+)\/(\d+)$/.exec(target);
+    if (leaderMatch) {
+      const topic = topics.get(leaderMatch[1]!);
+      const pid = topic?.pids[Number(leaderMatch[2])];
+      if (pid === undefined) throw new FaultError(`target "${target}": no such partition`);
+      const leader = controller.partitions[pid]!.leader;
+      if (leader < 0) throw new FaultError(`target "${target}": ${partitions[pid]!.name} has no leader right now`);
+      return [brokerName(leader)];
+    }
+    if (!this.nodeNames().includes(target)) throw new FaultError(`target "${target}" names no node (nodes: ${this.nodeNames().join(", ")})`);
+    return [target];
+  }
+
+  private starter(spec: FaultSpec): { targets: string[]; run: () => () => void } {
+    const net = this.cluster.net;
+    const everyone = this.nodeNames();
+    const links = (pairs: [string, string][], apply: (a: string, b: string) => void, undo: (a: string, b: string) => void) => ({
+      run: () => {
+        for (const [a, b] of pairs) apply(a, b);
+        return () => {
+          for (const [a, b] of pairs) undo(a, b);
+        };
+      },
+    });
+    const between = (from: string[], to: string[], oneWay: boolean): [string, string][] => {
+      const pairs: [string, string][] = [];
+      for (const a of from) for (const b of to) if (a !== b) {
+        pairs.push([a, b]);
+        if (!oneWay) pairs.push([b, a]);
+      }
+      return pairs;
+    };
+    switch (spec.kind) {
+      case "crash":
+      case "shutdown":
+      case "pause":
+      case "restart":
+      case "power-loss": {
+        const targets = this.resolve(spec.target);
+        return { targets, run: () => this.lifecycle(spec.kind, targets) };
+      }
+      case "isolate": {
+        const targets = this.resolve(spec.target);
+        const others = everyone.filter((n) => !targets.includes(n));
+        return { targets, ...links(between(targets, others, false), (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
+      }
+      case "partition": {
+        const groups = spec.groups.map((g) => [...new Set(g.flatMap((t) => this.resolve(t)))]);
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < groups.length; i++) for (let j = i + 1; j < groups.length; j++) pairs.push(...between(groups[i]!, groups[j]!, false));
+        return { targets: groups.map((g) => `{${g.join(",")}}`), ...links(pairs, (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
+      }
+      case "cut":
+      case "slow-link":
+      case "lossy-link": {
+        const from = this.resolve(spec.from);
+        const to = this.resolve(spec.to);
+        const pairs = between(from, to, spec.oneWay);
+        const targets = [`${from.join(",")}${spec.oneWay ? "→" : "↔"}${to.join(",")}`];
+        if (spec.kind === "cut") return { targets, ...links(pairs, (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
+        if (spec.kind === "slow-link") return { targets, ...links(pairs, (a, b) => net.slow(a, b, spec.extraLatencyMs), (a, b) => net.unslow(a, b, spec.extraLatencyMs)) };
+        return { targets, ...links(pairs, (a, b) => net.makeLossy(a, b, spec.lossRate), (a, b) => net.unmakeLossy(a, b, spec.lossRate)) };
+      }
+    }
+  }
+
+  private lifecycle(kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss", targets: string[]): () => void {
+    const { brokers, controller } = this.cluster;
+    const undo: (() => void)[] = [];
+    for (const name of targets) {
+      const broker = brokers.find((b) => b?.name === name);
+      if (broker) {
+        if (kind === "crash") broker.crash();
+        else if (kind === "shutdown" || kind === "restart") broker.shutdown(kind === "restart" ? () => broker.restart() : undefined);
+        else if (kind === "pause") broker.pause();
+        else broker.powerLoss();
+        if (kind !== "restart") undo.push(() => (kind === "pause" ? broker.resume() : broker.restart()));
+        continue;
+      }
+      if (name === controller.name) {
+        if (kind === "pause") {
+          controller.pause();
+          undo.push(() => controller.resume());
+        } else {
+          controller.crash();
+          undo.push(() => controller.restart());
+        }
+        continue;
+      }
+      const client = this.producers.get(name) ?? this.consumers.get(name);
+      if (!client) throw new FaultError(`target "${name}" names no node`);
+      if (kind === "pause") throw new FaultError(`pause targets brokers or the controller; "${name}" is a client (use crash)`);
+      client.crash();
+      if (kind === "restart") client.restart();
+      else undo.push(() => client.restart());
+    }
+    return () => {
+      for (const fn of undo) fn();
+    };
+  }
+}
+
+export function describe(spec: FaultSpec, targets: string[]): string {
+  const what: Record<FaultSpec["kind"], string> = {
+    crash: "crash (process killed)",
+    shutdown: "clean shutdown",
+    pause: "pause (process frozen, e.g. a long GC)",
+    restart: "clean restart",
+    "power-loss": "power loss (unflushed page cache lost)",
+    isolate: "network isolation",
+    partition: "network partition",
+    cut: "link cut",
+    "slow-link": "slow link",
+    "lossy-link": "lossy link",
+  };
+  return `${what[spec.kind]} of ${targets.join(" | ")}`;
+}

@@ -1,0 +1,646 @@
+/**
+ * A Kafka broker: a process on a host, with CPU (request handler threads),
+ * a log disk and a NIC as service-time queues, a page cache, replicas of
+ * partitions, replica fetchers, and the group coordinator role for the
+ * __consumer_offsets partitions it leads.
+ *
+ * Lifecycle faults: crash (process dies, page cache survives, connections are
+ * reset), clean shutdown (controlled shutdown first), pause (GC or SIGSTOP:
+ * nothing is read or answered until resumed), power loss (the host dies:
+ * unflushed data is gone and nothing answers, not even with a reset).
+ */
+import type { Cluster } from "../engine/context";
+import { brokerName, num } from "../engine/context";
+import { ServiceQueue } from "./resources";
+import { Replica } from "./replica";
+import { ReplicaFetcher, type ReplicaFetchEntry, type ReplicaFetchResult } from "./fetcher";
+import { RpcClient } from "./rpc";
+import { KafkaError } from "./errors";
+import type { PartitionState } from "./controller";
+import type { Hardware } from "../scenario/schema";
+import type { GroupCoordinator } from "./coordinator";
+
+export interface ProduceEntry {
+  readonly pid: number;
+  readonly batchId: number;
+  readonly producer: number;
+  readonly baseSeq: number;
+  readonly count: number;
+  readonly bytes: number;
+  /** The producer bumped its epoch for this partition: accept any sequence. */
+  readonly resetSequence: boolean;
+}
+
+export interface ProduceRequest {
+  readonly acks: "0" | "1" | "all";
+  readonly idempotent: boolean;
+  readonly timeoutMs: number;
+  readonly entries: ProduceEntry[];
+}
+
+export interface ConsumerFetchEntry {
+  readonly pid: number;
+  readonly offset: number;
+}
+
+export interface ConsumerFetchResult {
+  readonly pid: number;
+  readonly error: number;
+  readonly batchIds: number[];
+  readonly endOffsets: number[];
+  readonly highWatermark: number;
+  readonly logEndOffset: number;
+}
+
+const MB = 1024 * 1024;
+
+export class Broker {
+  readonly name: string;
+  processUp = true;
+  hostUp = true;
+  paused = false;
+  incarnation = 0;
+  rpc: RpcClient;
+  readonly cpu: ServiceQueue;
+  readonly disk: ServiceQueue;
+  readonly nic: ServiceQueue;
+  private readonly replicas = new Map<number, Replica>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private deferred: (() => void)[] = [];
+  metadataVersion = 0;
+  /** Latest partition states this broker knows (its metadata cache). */
+  readonly metadata: PartitionState[] = [];
+  coordinator!: GroupCoordinator;
+  private readonly bytesPerMsDisk: number;
+  private readonly bytesPerMsNic: number;
+  /** JMX-style counters. */
+  readonly stats = { isrShrinks: 0, isrExpands: 0, failedProduceRequests: 0, bytesIn: 0, bytesOut: 0, truncatedMessages: 0 };
+
+  constructor(
+    readonly cluster: Cluster,
+    readonly id: number,
+    private readonly hardware: Hardware,
+  ) {
+    this.name = brokerName(id);
+    const threads = hardware.cpuThreads ?? num(cluster.brokerConfig["num.io.threads"]);
+    this.cpu = new ServiceQueue(threads);
+    this.disk = new ServiceQueue(1);
+    this.nic = new ServiceQueue(1);
+    this.bytesPerMsDisk = (hardware.diskMBps * MB) / 1000;
+    this.bytesPerMsNic = (hardware.nicMbps * 1e6) / 8 / 1000;
+    this.rpc = this.newRpc();
+  }
+
+  get running(): boolean {
+    return this.processUp && !this.paused;
+  }
+
+  replica(pid: number): Replica {
+    let replica = this.replicas.get(pid);
+    if (!replica) {
+      replica = new Replica(pid, this.id);
+      this.replicas.set(pid, replica);
+    }
+    return replica;
+  }
+
+  hostedReplicas(): IterableIterator<Replica> {
+    return this.replicas.values();
+  }
+
+  /** Bootstrap at t=0: the cluster is already formed. */
+  start(initial: readonly PartitionState[]): void {
+    this.applyMetadata(initial.filter((p) => p.replicas.includes(this.id) || this.cluster.partitions[p.pid]!.internal), 0);
+    for (const p of initial) this.metadata[p.pid] = p;
+    this.scheduleLoops();
+  }
+
+  // ---- arrival of anything addressed to this broker ----
+
+  /** Run `fn` now if the process is running, later if paused, never if down. */
+  receive(fn: () => void): void {
+    if (!this.processUp) return;
+    if (this.paused) this.deferred.push(fn);
+    else fn();
+  }
+
+  /** A timer of this incarnation: dropped if the process restarts, deferred while paused. */
+  later(delayMs: number, fn: () => void): void {
+    const incarnation = this.incarnation;
+    this.cluster.sim.schedule(delayMs, () => {
+      if (incarnation === this.incarnation) this.receive(fn);
+    });
+  }
+
+  /** When a response of `bytes` can leave through the NIC. */
+  egress(bytes: number): number {
+    this.stats.bytesOut += bytes;
+    return this.nic.serve(this.cluster.sim.now, bytes / this.bytesPerMsNic);
+  }
+
+  /** Run `fn` once the CPU has spent `requestCount` request overheads and handled `bytes`. */
+  private onCpu(bytes: number, fn: () => void): void {
+    const { sim } = this.cluster;
+    const cost = this.hardware.cpuPerRequestMs + (bytes / MB) * this.hardware.cpuPerMBMs;
+    const done = this.cpu.serve(sim.now, cost);
+    const incarnation = this.incarnation;
+    sim.at(done, () => {
+      if (incarnation === this.incarnation) this.receive(fn);
+    });
+  }
+
+  // ---- lifecycle ----
+
+  crash(): void {
+    if (!this.processUp) return;
+    this.stop();
+    this.cluster.connections.resetAll(this.id);
+  }
+
+  powerLoss(): void {
+    if (!this.hostUp) return;
+    const wasUp = this.processUp;
+    this.stop();
+    this.hostUp = false;
+    let lost = 0;
+    for (const replica of this.replicas.values()) {
+      const before = replica.log.logEndOffset;
+      replica.log.truncateTo(replica.log.flushedOffset);
+      lost += before - replica.log.logEndOffset;
+      if (replica.highWatermark > replica.log.logEndOffset) replica.highWatermark = replica.log.logEndOffset;
+      this.rebuildSequences(replica);
+    }
+    this.stats.truncatedMessages += lost;
+    if (wasUp || lost > 0) this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name} lost power: ${lost} messages in its page cache were never flushed to disk and are gone from its logs`);
+  }
+
+  /** Clean shutdown: controlled shutdown first (when enabled), then stop. */
+  shutdown(onStopped?: () => void): void {
+    if (!this.processUp) return;
+    const { net, controller, brokerConfig } = this.cluster;
+    const stopNow = () => {
+      if (!this.processUp) return;
+      for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
+      this.stop();
+      this.cluster.connections.resetAll(this.id);
+      onStopped?.();
+    };
+    if (brokerConfig["controlled.shutdown.enable"] !== true) {
+      stopNow();
+      return;
+    }
+    const incarnation = this.incarnation;
+    net.send(this.name, controller.name, 100, () =>
+      controller.receive(() => {
+        controller.controlledShutdown(this.id);
+        net.send(controller.name, this.name, 100, () => {
+          if (incarnation === this.incarnation) stopNow();
+        });
+      }),
+    );
+    // Kafka gives up on a controlled shutdown that gets no answer and stops anyway
+    this.later(30_000, stopNow);
+  }
+
+  pause(): void {
+    if (this.processUp) this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    const queued = this.deferred;
+    this.deferred = [];
+    for (const fn of queued) this.receive(fn);
+  }
+
+  restart(): void {
+    if (this.processUp) return;
+    this.processUp = true;
+    this.hostUp = true;
+    this.paused = false;
+    this.rpc = this.newRpc();
+    this.metadataVersion = 0;
+    for (const replica of this.replicas.values()) {
+      replica.role = "none";
+      replica.leaderEpoch = -1;
+      replica.partitionEpoch = -1;
+      replica.alterPending = false;
+    }
+    this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name} started again and is catching up`);
+    this.scheduleLoops();
+  }
+
+  private stop(): void {
+    this.processUp = false;
+    this.paused = false;
+    this.deferred = [];
+    this.incarnation++;
+    this.rpc.close();
+    this.fetchers.clear();
+    for (const replica of this.replicas.values()) {
+      replica.waitingProduces = [];
+      replica.parked = [];
+      replica.followers.clear();
+    }
+  }
+
+  private newRpc(): RpcClient {
+    const config = this.cluster.brokerConfig;
+    return new RpcClient(this.cluster, this.name, {
+      requestTimeoutMs: num(config["replica.socket.timeout.ms"]),
+      connectTimeoutMs: 10_000,
+      reconnectBackoffMs: 50,
+    });
+  }
+
+  private scheduleLoops(): void {
+    const { brokerConfig } = this.cluster;
+    const heartbeat = () => {
+      const { net, controller } = this.cluster;
+      const incarnation = this.incarnation;
+      const version = this.metadataVersion;
+      net.send(this.name, controller.name, 100, () => controller.receive(() => controller.heartbeat(this.id, incarnation, version)));
+      this.later(num(brokerConfig["broker.heartbeat.interval.ms"]), heartbeat);
+    };
+    heartbeat();
+    // Kafka checks for lagging followers every replica.lag.time.max.ms / 2
+    const lag = num(brokerConfig["replica.lag.time.max.ms"]);
+    const isrCheck = () => {
+      this.shrinkLaggingIsr();
+      this.later(lag / 2, isrCheck);
+    };
+    this.later(lag / 2, isrCheck);
+    const flush = () => {
+      // the OS writes dirty pages back; what the disk can take is what gets flushed
+      for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
+      this.later(this.hardware.pageCacheFlushMs, flush);
+    };
+    this.later(this.hardware.pageCacheFlushMs, flush);
+  }
+
+  // ---- metadata from the controller ----
+
+  applyMetadata(states: readonly PartitionState[], version: number): void {
+    for (const state of states) {
+      const known = this.metadata[state.pid];
+      if (known && known.partitionEpoch > state.partitionEpoch) continue;
+      this.metadata[state.pid] = state;
+      if (state.replicas.includes(this.id)) this.applyPartitionState(state);
+    }
+    if (version > this.metadataVersion) this.metadataVersion = version;
+  }
+
+  private applyPartitionState(state: PartitionState): void {
+    const replica = this.replica(state.pid);
+    if (state.partitionEpoch <= replica.partitionEpoch) return;
+    const wasLeader = replica.role === "leader";
+    const newEpoch = state.leaderEpoch !== replica.leaderEpoch;
+    replica.partitionEpoch = state.partitionEpoch;
+    replica.isr = state.isr;
+    replica.replicas = state.replicas;
+    replica.alterPending = false;
+    if (state.leader === this.id) {
+      if (!wasLeader || newEpoch) this.becomeLeader(replica, state);
+      else {
+        // an ISR change only: the HW may now advance
+        this.advanceHighWatermark(replica);
+      }
+    } else if (state.leader === -1) {
+      this.leaveRole(replica, "none", -1, state.leaderEpoch);
+    } else if (replica.role !== "follower" || newEpoch || replica.leaderId !== state.leader) {
+      this.leaveRole(replica, "follower", state.leader, state.leaderEpoch);
+      this.fetcherFor(state.leader).add(state.pid);
+    }
+  }
+
+  private becomeLeader(replica: Replica, state: PartitionState): void {
+    this.fetcherOf(replica)?.remove(replica.pid);
+    replica.role = "leader";
+    replica.leaderId = this.id;
+    replica.leaderEpoch = state.leaderEpoch;
+    replica.leaderEpochStartOffset = replica.log.logEndOffset;
+    replica.followers.clear();
+    const now = this.cluster.sim.now;
+    for (const id of state.replicas) {
+      if (id === this.id) continue;
+      replica.followers.set(id, { logEndOffset: state.isr.includes(id) ? replica.highWatermark : 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 });
+    }
+    this.advanceHighWatermark(replica);
+  }
+
+  private leaveRole(replica: Replica, role: "follower" | "none", leaderId: number, epoch: number): void {
+    if (replica.role === "leader") {
+      replica.settleProduces(KafkaError.NOT_LEADER_OR_FOLLOWER);
+      replica.wakeParked();
+      replica.followers.clear();
+    }
+    this.fetcherOf(replica)?.remove(replica.pid);
+    replica.role = role;
+    replica.leaderId = leaderId;
+    replica.leaderEpoch = epoch;
+  }
+
+  private fetcherOf(replica: Replica): ReplicaFetcher | undefined {
+    return replica.role === "follower" ? this.fetchers.get(replica.leaderId) : undefined;
+  }
+
+  private fetcherFor(leaderId: number): ReplicaFetcher {
+    let fetcher = this.fetchers.get(leaderId);
+    if (!fetcher) {
+      fetcher = new ReplicaFetcher(this, leaderId);
+      this.fetchers.set(leaderId, fetcher);
+    }
+    return fetcher;
+  }
+
+  // ---- leader side: HW and ISR ----
+
+  private advanceHighWatermark(replica: Replica): void {
+    const hw = replica.computeHighWatermark();
+    if (hw > replica.highWatermark) {
+      replica.highWatermark = hw;
+      replica.settleProduces();
+      replica.wakeParked();
+    }
+  }
+
+  private shrinkLaggingIsr(): void {
+    const now = this.cluster.sim.now;
+    const lagMax = num(this.cluster.brokerConfig["replica.lag.time.max.ms"]);
+    for (const replica of this.replicas.values()) {
+      if (replica.role !== "leader" || replica.alterPending || this.cluster.partitions[replica.pid]!.internal) continue;
+      const lagging = replica.isr.filter((id) => id !== this.id && now - (replica.followers.get(id)?.lastCaughtUpMs ?? 0) > lagMax);
+      if (lagging.length > 0) this.proposeIsr(replica, replica.isr.filter((id) => !lagging.includes(id)));
+    }
+  }
+
+  private proposeIsr(replica: Replica, isr: readonly number[]): void {
+    const { net, controller } = this.cluster;
+    replica.alterPending = true;
+    const { pid, leaderEpoch, partitionEpoch } = replica;
+    const shrink = isr.length < replica.isr.length;
+    net.send(this.name, controller.name, 120, () =>
+      controller.receive(() => {
+        const result = controller.alterPartition(this.id, pid, leaderEpoch, partitionEpoch, isr);
+        if (result.ok) {
+          if (shrink) this.stats.isrShrinks++;
+          else this.stats.isrExpands++;
+        }
+        net.send(controller.name, this.name, 120, () => this.receive(() => this.applyMetadata([result.state], 0)));
+      }),
+    );
+    // no answer (controller unreachable): allow a new proposal later
+    this.later(5000, () => {
+      if (replica.partitionEpoch === partitionEpoch) replica.alterPending = false;
+    });
+  }
+
+  // ---- requests ----
+
+  handleProduce(request: ProduceRequest, reply: (bytes: number, errors: number[]) => void): void {
+    let bytes = 0;
+    for (const entry of request.entries) bytes += entry.bytes;
+    this.stats.bytesIn += bytes;
+    this.onCpu(bytes, () => this.produce(request, bytes, reply));
+  }
+
+  private produce(request: ProduceRequest, bytes: number, reply: (bytes: number, errors: number[]) => void): void {
+    const { sim, partitions, topics } = this.cluster;
+    const errors: number[] = new Array(request.entries.length).fill(-1);
+    let pending = request.entries.length;
+    const finish = (i: number, error: number) => {
+      if (errors[i] !== -1) return;
+      errors[i] = error;
+      if (error !== KafkaError.NONE) this.stats.failedProduceRequests++;
+      if (--pending === 0 && request.acks !== "0") reply(40 + 12 * errors.length, errors);
+    };
+    // the log disk takes the bytes; a disk far behind (beyond what the page cache absorbs) holds the append
+    this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
+    let timeout: ReturnType<typeof sim.schedule> | null = null;
+    request.entries.forEach((entry, i) => {
+      const replica = this.replicas.get(entry.pid);
+      if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
+      const topic = topics.get(partitions[entry.pid]!.topic)!;
+      const minIsr = num(topic.config["min.insync.replicas"]);
+      if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
+      if (request.idempotent && !entry.resetSequence) {
+        const next = replica.nextSeq.get(entry.producer) ?? 0;
+        if (entry.baseSeq + entry.count <= next) return finish(i, KafkaError.NONE); // a retried duplicate: already in the log
+        if (entry.baseSeq !== next) return finish(i, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);
+      }
+      replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
+      replica.nextSeq.set(entry.producer, entry.baseSeq + entry.count);
+      replica.wakeParked();
+      if (request.acks !== "all") {
+        this.advanceHighWatermark(replica);
+        return finish(i, KafkaError.NONE);
+      }
+      const endOffset = replica.log.logEndOffset;
+      replica.waitingProduces.push({
+        endOffset,
+        complete: (error) => {
+          if (error === KafkaError.NONE && replica.isr.length < minIsr) error = KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+          finish(i, error);
+          if (pending === 0 && timeout) sim.cancel(timeout);
+        },
+      });
+      this.advanceHighWatermark(replica);
+    });
+    if (pending > 0 && request.acks === "all") {
+      timeout = sim.schedule(request.timeoutMs, () => {
+        request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT));
+      });
+    }
+  }
+
+  handleReplicaFetch(followerId: number, entries: readonly ReplicaFetchEntry[], reply: (bytes: number, results: ReplicaFetchResult[]) => void): void {
+    this.onCpu(0, () => {
+      const maxWait = num(this.cluster.brokerConfig["replica.fetch.wait.max.ms"]);
+      this.serveOrPark(entries.map((e) => e.pid), maxWait, () => this.readForFollower(followerId, entries), reply);
+    });
+  }
+
+  handleConsumerFetch(entries: readonly ConsumerFetchEntry[], maxWaitMs: number, maxPartitionBytes: number, reply: (bytes: number, results: ConsumerFetchResult[]) => void): void {
+    this.onCpu(0, () => this.serveOrPark(entries.map((e) => e.pid), maxWaitMs, () => this.readForConsumer(entries, maxPartitionBytes), reply));
+  }
+
+  /** Answer now if there is anything to say, else hold the fetch until data arrives or the wait ends. */
+  private serveOrPark<T extends { batchIds: number[]; error: number }>(pids: number[], maxWaitMs: number, read: () => { results: T[]; bytes: number }, reply: (bytes: number, results: T[]) => void): void {
+    const first = read();
+    const answer = (r: { results: T[]; bytes: number }) => {
+      this.onCpu(r.bytes, () => reply(50 + r.bytes + 20 * r.results.length, r.results));
+    };
+    if (first.bytes > 0 || maxWaitMs <= 0 || first.results.some((r) => r.error !== KafkaError.NONE || ("diverging" in r && r.diverging))) {
+      answer(first);
+      return;
+    }
+    const incarnation = this.incarnation;
+    const park = (pid: number) => {
+      this.replicas.get(pid)?.parked.push(parked);
+    };
+    const parked = {
+      done: false,
+      // woken by new data or a role change: answer if there is something to say, else wait on
+      wake: (pid: number) => {
+        if (parked.done) return;
+        const r = read();
+        if (r.bytes === 0 && !r.results.some((x) => x.error !== KafkaError.NONE || ("diverging" in x && x.diverging))) {
+          park(pid);
+          return;
+        }
+        parked.done = true;
+        this.cluster.sim.cancel(timer);
+        answer(r);
+      },
+    };
+    const timer = this.cluster.sim.schedule(maxWaitMs, () => {
+      if (incarnation !== this.incarnation) return;
+      this.receive(() => {
+        if (parked.done) return;
+        parked.done = true;
+        answer(read());
+      });
+    });
+    for (const pid of pids) park(pid);
+  }
+
+  private readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[]): { results: ReplicaFetchResult[]; bytes: number } {
+    const maxBytes = num(this.cluster.brokerConfig["replica.fetch.max.bytes"]);
+    const now = this.cluster.sim.now;
+    let total = 0;
+    const results = entries.map((entry): ReplicaFetchResult => {
+      const replica = this.replicas.get(entry.pid);
+      const empty = { pid: entry.pid, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
+      if (!replica || replica.role !== "leader") return { ...empty, error: KafkaError.NOT_LEADER_OR_FOLLOWER };
+      if (entry.leaderEpoch !== replica.leaderEpoch) return { ...empty, error: KafkaError.FENCED_LEADER_EPOCH };
+      const log = replica.log;
+      if (entry.lastFetchedEpoch >= 0) {
+        const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);
+        if (end.epoch !== entry.lastFetchedEpoch || end.endOffset < entry.fetchOffset) {
+          return { ...empty, error: KafkaError.NONE, diverging: end, highWatermark: replica.highWatermark };
+        }
+      }
+      this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
+      const from = log.indexOf(entry.fetchOffset);
+      let to = from;
+      let bytes = 0;
+      while (to < log.length && (bytes === 0 || bytes + this.cluster.partitions[entry.pid]!.store.bytesOf(log.batchAt(to)) <= maxBytes)) {
+        bytes += this.cluster.partitions[entry.pid]!.store.bytesOf(log.batchAt(to));
+        to++;
+      }
+      total += bytes;
+      const batchIds: number[] = [];
+      const epochs: number[] = [];
+      for (let i = from; i < to; i++) {
+        batchIds.push(log.batchAt(i));
+        epochs.push(log.epochAt(i));
+      }
+      return { pid: entry.pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark };
+    });
+    return { results, bytes: total };
+  }
+
+  /** What a follower's fetch tells the leader: its log end offset, so the HW and the ISR can move. */
+  private recordFollowerFetch(replica: Replica, followerId: number, fetchOffset: number, now: number): void {
+    const follower = replica.followers.get(followerId);
+    if (!follower) return;
+    const leaderLeo = replica.log.logEndOffset;
+    if (fetchOffset >= leaderLeo) follower.lastCaughtUpMs = now;
+    else if (fetchOffset >= follower.lastFetchLeaderLeo) follower.lastCaughtUpMs = Math.max(follower.lastCaughtUpMs, follower.lastFetchMs);
+    follower.lastFetchLeaderLeo = leaderLeo;
+    follower.lastFetchMs = now;
+    follower.logEndOffset = fetchOffset;
+    if (!replica.isr.includes(followerId)) {
+      if (!replica.alterPending && fetchOffset >= replica.highWatermark && fetchOffset >= replica.leaderEpochStartOffset && !this.cluster.controller.isFenced(followerId)) {
+        this.proposeIsr(replica, [...replica.isr, followerId]);
+      }
+    } else {
+      this.advanceHighWatermark(replica);
+    }
+  }
+
+  private readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number): { results: ConsumerFetchResult[]; bytes: number } {
+    let total = 0;
+    const results = entries.map((entry): ConsumerFetchResult => {
+      const replica = this.replicas.get(entry.pid);
+      if (!replica || replica.role !== "leader") return { pid: entry.pid, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], highWatermark: 0, logEndOffset: 0 };
+      const log = replica.log;
+      if (entry.offset > log.logEndOffset) return { pid: entry.pid, error: KafkaError.OFFSET_OUT_OF_RANGE, batchIds: [], endOffsets: [], highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset };
+      const store = this.cluster.partitions[entry.pid]!.store;
+      const batchIds: number[] = [];
+      const endOffsets: number[] = [];
+      let bytes = 0;
+      // consumers read only up to the high watermark: what every ISR member has
+      for (let i = log.indexOf(entry.offset); i < log.length && log.endOffsetAt(i) <= replica.highWatermark; i++) {
+        const size = store.bytesOf(log.batchAt(i));
+        if (bytes > 0 && bytes + size > maxPartitionBytes) break;
+        bytes += size;
+        batchIds.push(log.batchAt(i));
+        endOffsets.push(log.endOffsetAt(i));
+      }
+      total += bytes;
+      return { pid: entry.pid, error: KafkaError.NONE, batchIds, endOffsets, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset };
+    });
+    return { results, bytes: total };
+  }
+
+  // ---- follower side ----
+
+  applyFetched(result: ReplicaFetchResult, leaderId: number): void {
+    const replica = this.replicas.get(result.pid);
+    if (!replica || replica.role !== "follower" || replica.leaderId !== leaderId) return;
+    const log = replica.log;
+    if (result.diverging) {
+      const own = log.endOffsetForEpoch(result.diverging.epoch);
+      const target = Math.min(result.diverging.endOffset, own.epoch === result.diverging.epoch ? own.endOffset : result.diverging.endOffset);
+      const before = log.logEndOffset;
+      log.truncateTo(target);
+      const removed = before - log.logEndOffset;
+      if (removed > 0) {
+        this.stats.truncatedMessages += removed;
+        this.rebuildSequences(replica);
+        if (replica.highWatermark > log.logEndOffset) replica.highWatermark = log.logEndOffset;
+        this.cluster.events.emit(
+          this.cluster.sim.now,
+          "truncation",
+          `${this.name} truncated ${this.cluster.partitions[result.pid]!.name} from offset ${before} to ${log.logEndOffset} (leader epoch ${replica.leaderEpoch}): ${removed} messages the new leader never had are discarded`,
+        );
+      }
+      return;
+    }
+    const store = this.cluster.partitions[result.pid]!.store;
+    let bytes = 0;
+    for (let i = 0; i < result.batchIds.length; i++) {
+      const batchId = result.batchIds[i]!;
+      const count = store.countOf(batchId);
+      const size = store.bytesOf(batchId);
+      log.append(batchId, count, size, result.epochs[i]!);
+      bytes += size;
+      const producer = store.producerOf(batchId);
+      const end = store.baseSeqOf(batchId) + count;
+      if (end > (replica.nextSeq.get(producer) ?? 0)) replica.nextSeq.set(producer, end);
+    }
+    if (bytes > 0) {
+      this.disk.serve(this.cluster.sim.now, bytes / this.bytesPerMsDisk);
+      this.cluster.instruments.replicated(bytes);
+    }
+    const hw = Math.min(result.highWatermark, log.logEndOffset);
+    if (hw > replica.highWatermark) replica.highWatermark = hw;
+  }
+
+  private rebuildSequences(replica: Replica): void {
+    const store = this.cluster.partitions[replica.pid]!.store;
+    replica.rebuildSequences(
+      (id) => store.producerOf(id),
+      (id) => store.baseSeqOf(id) + store.countOf(id),
+    );
+  }
+
+  // ---- group coordination ----
+
+  /** This broker is the coordinator of the group whose offsets partition it leads. */
+  leadsOffsetsPartition(pid: number): boolean {
+    return this.replicas.get(pid)?.role === "leader";
+  }
+}

@@ -1,0 +1,495 @@
+/**
+ * A consumer, member of a group (classic protocol), and the application
+ * loop behind it: poll() returns up to max.poll.records records, the
+ * application spends processingMsPerRecord on each and hands them to the
+ * sink. Fetches run ahead of processing (bounded), from each partition's
+ * leader, up to its high watermark. Offsets are committed automatically
+ * every auto.commit.interval.ms (enable.auto.commit) or after each processed
+ * poll; on a rebalance the eager protocol revokes everything first, the
+ * cooperative one only what moves. Records processed but not yet committed
+ * when a member dies are delivered again to the next owner.
+ */
+import type { Cluster } from "../engine/context";
+import { brokerName, num } from "../engine/context";
+import { consumerConfig, resolveConfig, type ConfigValue } from "./config";
+import { RpcClient } from "./rpc";
+import { KafkaError, errorName } from "./errors";
+import { assign, ASSIGNORS, type AssignorName, type TopicPartition } from "./assignors";
+import type { ConsumerGroupSpec } from "../scenario/schema";
+import type { Group, JoinResponse, SyncResponse } from "./coordinator";
+import type { ConsumerFetchResult } from "./broker";
+import { LeaderView } from "./metadata";
+import type { Timer } from "../kernel/simulator";
+
+interface Buffered {
+  readonly pid: number;
+  readonly batchId: number;
+  readonly endOffset: number;
+  readonly count: number;
+}
+
+const ASSIGNOR_ALIASES: Record<string, AssignorName> = {
+  range: "range",
+  rangeassignor: "range",
+  roundrobin: "roundrobin",
+  roundrobinassignor: "roundrobin",
+  sticky: "sticky",
+  stickyassignor: "sticky",
+  "cooperative-sticky": "cooperative-sticky",
+  cooperativestickyassignor: "cooperative-sticky",
+};
+
+export function parseAssignors(value: string): AssignorName[] {
+  const names = value
+    .split(",")
+    .map((s) => s.trim().toLowerCase().replace(/^.*\./, ""))
+    .map((s) => ASSIGNOR_ALIASES[s])
+    .filter((s): s is AssignorName => s !== undefined && ASSIGNORS.includes(s));
+  return names.length > 0 ? names : ["range"];
+}
+
+export class Consumer {
+  config: Record<string, ConfigValue>;
+  up = true;
+  private rpc: RpcClient;
+  private generationId = -1;
+  private memberId: string | null = null;
+  private coordinatorId = -1;
+  private phase: "idle" | "finding" | "joining" | "syncing" | "stable" = "idle";
+  private protocol: AssignorName = "range";
+  /** Owned partitions (pid) and the next offset to fetch. */
+  private readonly positions = new Map<number, number>();
+  /** Offset after the last record processed, per owned partition: what a commit writes. */
+  private readonly processed = new Map<number, number>();
+  private buffer: Buffered[] = [];
+  private bufferedRecords = 0;
+  private readonly fetching = new Set<number>();
+  private processingUntil = -1;
+  private pollTimer: Timer | null = null;
+  private incarnation = 0;
+  private readonly leaders: LeaderView;
+  private readonly topicOfPid = new Map<number, TopicPartition>();
+  private readonly pidOf = new Map<string, number>();
+  readonly errors = new Map<number, number>();
+  /** Polls fully processed, and their records (what this member handed to the sink). */
+  polls = 0;
+  processedRecords = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly name: string,
+    readonly spec: ConsumerGroupSpec,
+    private readonly group: Group,
+  ) {
+    this.config = resolveConfig(consumerConfig, spec.config);
+    const pids: number[] = [];
+    for (const topic of spec.topics) {
+      const ref = cluster.topics.get(topic)!;
+      ref.pids.forEach((pid, partition) => {
+        pids.push(pid);
+        this.topicOfPid.set(pid, { topic, partition });
+        this.pidOf.set(`${topic}:${partition}`, pid);
+      });
+    }
+    this.leaders = new LeaderView(cluster, () => this.rpc, pids, () => num(this.config["retry.backoff.ms"]), () => this.fetchAll());
+    this.rpc = this.newRpc();
+  }
+
+  private newRpc(): RpcClient {
+    return new RpcClient(this.cluster, this.name, { requestTimeoutMs: num(this.config["request.timeout.ms"]), connectTimeoutMs: 10_000, reconnectBackoffMs: 50 });
+  }
+
+  private get cooperative(): boolean {
+    return this.protocol === "cooperative-sticky";
+  }
+
+  /** Records fetched but not processed yet, plus partitions owned (for displays). */
+  get ownedPartitions(): number[] {
+    return [...this.positions.keys()];
+  }
+
+  start(): void {
+    this.leaders.refresh();
+    this.findCoordinator();
+    const heartbeat = num(this.config["heartbeat.interval.ms"]);
+    const incarnation = this.incarnation;
+    const beat = () => {
+      if (!this.up || incarnation !== this.incarnation) return;
+      this.heartbeat();
+      this.cluster.sim.schedule(heartbeat, beat);
+    };
+    this.cluster.sim.schedule(heartbeat, beat);
+    if (this.config["enable.auto.commit"] === true) {
+      const interval = num(this.config["auto.commit.interval.ms"]);
+      const tick = () => {
+        if (!this.up || incarnation !== this.incarnation) return;
+        this.commit();
+        this.cluster.sim.schedule(interval, tick);
+      };
+      this.cluster.sim.schedule(interval, tick);
+    }
+  }
+
+  crash(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.incarnation++;
+    this.rpc.close();
+    this.leaders.reset();
+    this.cluster.sim.cancel(this.pollTimer);
+    this.positions.clear();
+    this.processed.clear();
+    this.buffer = [];
+    this.bufferedRecords = 0;
+    this.fetching.clear();
+    this.phase = "idle";
+    this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name} crashed: the group notices only after session.timeout.ms = ${num(this.config["session.timeout.ms"]) / 1000} s`);
+  }
+
+  restart(): void {
+    if (this.up) return;
+    this.up = true;
+    this.memberId = null;
+    this.generationId = -1;
+    this.processingUntil = -1;
+    this.rpc = this.newRpc();
+    this.start();
+  }
+
+  setConfig(key: string, value: ConfigValue): void {
+    this.config = resolveConfig(consumerConfig, { ...this.config, [key]: value });
+  }
+
+  // ---- group membership ----
+
+  private findCoordinator(): void {
+    if (!this.up) return;
+    this.phase = "finding";
+    const offsetsPid = this.cluster.controller.partitions.length > 0 ? this.coordinatorPid() : -1;
+    const incarnation = this.incarnation;
+    const brokerId = ((this.cluster.sim.now / 7) | 0) % (this.cluster.brokers.length - 1) + 1;
+    this.rpc.call<number>(
+      brokerId,
+      60,
+      (broker, reply) => reply(60, broker.metadata[offsetsPid]?.leader ?? -1),
+      (result) => {
+        if (incarnation !== this.incarnation) return;
+        if (!result.ok || result.value < 0) {
+          this.retry(() => this.findCoordinator());
+          return;
+        }
+        this.coordinatorId = result.value;
+        this.join();
+      },
+    );
+  }
+
+  private coordinatorPid(): number {
+    return this.cluster.brokers[1]!.coordinator.offsetsPartitionOf(this.spec.id);
+  }
+
+  /** Run a coordinator request; NOT_COORDINATOR or a lost connection sends us looking for it again. */
+  private toCoordinator<T>(bytes: number, serve: (reply: (bytes: number, value: T) => void) => void, done: (value: T) => void): void {
+    const incarnation = this.incarnation;
+    const offsetsPid = this.coordinatorPid();
+    this.rpc.call<T | "not-coordinator">(
+      this.coordinatorId,
+      bytes,
+      (broker, reply) => {
+        if (!broker.leadsOffsetsPartition(offsetsPid)) reply(40, "not-coordinator");
+        else serve(reply);
+      },
+      (result) => {
+        if (incarnation !== this.incarnation) return;
+        if (!result.ok || result.value === "not-coordinator") {
+          this.count(result.ok ? KafkaError.NOT_COORDINATOR : result.error);
+          if (this.phase !== "finding") this.retry(() => this.findCoordinator());
+          return;
+        }
+        done(result.value);
+      },
+    );
+  }
+
+  private join(): void {
+    this.phase = "joining";
+    const owned = this.cooperative ? [...this.positions.keys()].map((pid) => this.topicOfPid.get(pid)!) : [];
+    const protocols = parseAssignors(String(this.config["partition.assignment.strategy"]));
+    const session = num(this.config["session.timeout.ms"]);
+    const rebalance = num(this.config["max.poll.interval.ms"]);
+    this.toCoordinator<JoinResponse>(
+      200,
+      (reply) => this.group.join(this.memberId, this.name, this.spec.topics, protocols, owned, session, rebalance, (r) => reply(100 + 50 * r.members.length, r)),
+      (r) => {
+        if (r.error === KafkaError.UNKNOWN_MEMBER_ID) {
+          this.memberId = null;
+          this.join();
+          return;
+        }
+        if (r.error !== KafkaError.NONE) {
+          this.count(r.error);
+          this.retry(() => this.join());
+          return;
+        }
+        this.memberId = r.memberId;
+        this.generationId = r.generation;
+        this.protocol = r.protocol;
+        let assignment: Record<string, TopicPartition[]> | null = null;
+        if (r.leaderId === r.memberId) {
+          const counts: Record<string, number> = {};
+          for (const topic of this.spec.topics) counts[topic] = this.cluster.topics.get(topic)!.pids.length;
+          assignment = assign(r.protocol, r.members, counts);
+        }
+        this.sync(assignment);
+      },
+    );
+  }
+
+  private sync(assignment: Record<string, TopicPartition[]> | null): void {
+    this.phase = "syncing";
+    const generation = this.generationId;
+    this.toCoordinator<SyncResponse>(
+      100,
+      (reply) => this.group.sync(this.memberId!, generation, assignment, (r) => reply(60 + 10 * r.assignment.length, r)),
+      (r) => {
+        if (r.error !== KafkaError.NONE) {
+          this.count(r.error);
+          this.onRebalance(r.error);
+          return;
+        }
+        this.applyAssignment(r.assignment);
+      },
+    );
+  }
+
+  private applyAssignment(assignment: TopicPartition[]): void {
+    const next = new Set(assignment.map((tp) => this.pidOf.get(`${tp.topic}:${tp.partition}`)!));
+    const revoked = [...this.positions.keys()].filter((pid) => !next.has(pid));
+    const added = [...next].filter((pid) => !this.positions.has(pid));
+    this.phase = "stable";
+    if (revoked.length > 0) {
+      // cooperative: give up only what moves, commit it first, then rejoin for the second round
+      this.commit(revoked);
+      this.revoke(revoked);
+      this.join();
+    }
+    if (added.length > 0) this.fetchCommitted(added);
+    this.poll();
+  }
+
+  private fetchCommitted(pids: number[]): void {
+    this.toCoordinator<(number | undefined)[]>(
+      60 + 8 * pids.length,
+      (reply) => reply(40 + 12 * pids.length, pids.map((pid) => this.group.committed.get(pid))),
+      (offsets) => {
+        pids.forEach((pid, i) => {
+          const committed = offsets[i];
+          if (committed !== undefined) this.positions.set(pid, committed);
+          else this.resetPosition(pid);
+          this.processed.set(pid, this.positions.get(pid) ?? 0);
+        });
+        this.fetchAll();
+      },
+    );
+  }
+
+  /** auto.offset.reset: where a partition with no committed offset starts. */
+  private resetPosition(pid: number): void {
+    const leader = this.cluster.brokers[this.leaders.leader[this.leaders.pids.indexOf(pid)] ?? -1];
+    const replica = leader && leader.processUp ? leader.replica(pid) : null;
+    const policy = this.config["auto.offset.reset"];
+    // "latest" reads the leader's high watermark when the position is set
+    this.positions.set(pid, policy === "earliest" || !replica ? 0 : replica.highWatermark);
+  }
+
+  private heartbeat(): void {
+    if (!this.memberId || this.phase !== "stable") return;
+    const generation = this.generationId;
+    this.toCoordinator<number>(
+      60,
+      (reply) => reply(40, this.group.heartbeat(this.memberId!, generation)),
+      (error) => {
+        if (error !== KafkaError.NONE) this.onRebalance(error);
+      },
+    );
+  }
+
+  private onRebalance(error: number): void {
+    if (this.phase === "joining" || this.phase === "finding") return;
+    if (error === KafkaError.UNKNOWN_MEMBER_ID) this.memberId = null;
+    if (!this.cooperative) {
+      // eager protocol: commit and give up every partition before rejoining
+      this.commit();
+      this.revoke([...this.positions.keys()]);
+    }
+    this.join();
+  }
+
+  private revoke(pids: number[]): void {
+    for (const pid of pids) {
+      this.positions.delete(pid);
+      this.processed.delete(pid);
+    }
+    const gone = new Set(pids);
+    this.buffer = this.buffer.filter((b) => !gone.has(b.pid));
+    this.bufferedRecords = this.buffer.reduce((n, b) => n + b.count, 0);
+  }
+
+  /** Commit processed offsets (all owned partitions, or `only`). */
+  private commit(only?: number[]): void {
+    if (!this.memberId) return;
+    const offsets: [number, number][] = [];
+    for (const pid of only ?? this.processed.keys()) {
+      const offset = this.processed.get(pid);
+      if (offset !== undefined) offsets.push([pid, offset]);
+    }
+    if (offsets.length === 0) return;
+    const generation = this.generationId;
+    const memberId = this.memberId;
+    this.toCoordinator<number>(
+      60 + 12 * offsets.length,
+      (reply) => reply(40, this.group.commit(memberId, generation, offsets)),
+      (error) => {
+        if (error !== KafkaError.NONE) this.count(error);
+      },
+    );
+  }
+
+  private retry(fn: () => void): void {
+    const incarnation = this.incarnation;
+    this.cluster.sim.schedule(num(this.config["retry.backoff.ms"]), () => {
+      if (incarnation === this.incarnation && this.up) fn();
+    });
+  }
+
+  private count(error: number): void {
+    this.errors.set(error, (this.errors.get(error) ?? 0) + 1);
+  }
+
+  errorSummary(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [code, n] of [...this.errors].sort((a, b) => a[0] - b[0])) out[errorName(code)] = n;
+    return out;
+  }
+
+  // ---- fetching ----
+
+  private fetchAll(): void {
+    if (!this.up) return;
+    const maxPoll = num(this.config["max.poll.records"]);
+    // the fetcher runs ahead of the application, but only so far
+    if (this.bufferedRecords >= 2 * maxPoll) return;
+    const byLeader = new Map<number, number[]>();
+    this.leaders.pids.forEach((pid, i) => {
+      if (!this.positions.has(pid)) return;
+      const leader = this.leaders.leader[i]!;
+      if (leader < 0 || this.fetching.has(leader)) return;
+      const list = byLeader.get(leader) ?? [];
+      list.push(pid);
+      byLeader.set(leader, list);
+    });
+    for (const [leader, pids] of byLeader) this.fetchFrom(leader, pids);
+  }
+
+  private fetchFrom(leader: number, pids: number[]): void {
+    this.fetching.add(leader);
+    const entries = pids.map((pid) => ({ pid, offset: this.positions.get(pid)! }));
+    const incarnation = this.incarnation;
+    const maxWait = num(this.config["fetch.max.wait.ms"]);
+    const maxPartitionBytes = num(this.config["max.partition.fetch.bytes"]);
+    this.rpc.call<ConsumerFetchResult[]>(
+      leader,
+      80 + 16 * entries.length,
+      (broker, reply) => broker.handleConsumerFetch(entries, maxWait, maxPartitionBytes, reply),
+      (result) => {
+        if (incarnation !== this.incarnation) return;
+        this.fetching.delete(leader);
+        if (!result.ok) {
+          this.count(result.error);
+          this.leaders.refresh();
+          this.retry(() => this.fetchAll());
+          return;
+        }
+        let stale = false;
+        result.value.forEach((r, i) => {
+          const pid = r.pid;
+          if (this.positions.get(pid) !== entries[i]!.offset) return; // moved on (rebalance, reset)
+          if (r.error === KafkaError.NOT_LEADER_OR_FOLLOWER) stale = true;
+          else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) this.resetPosition(pid);
+          if (r.error !== KafkaError.NONE) {
+            this.count(r.error);
+            return;
+          }
+          const store = this.cluster.partitions[pid]!.store;
+          for (let k = 0; k < r.batchIds.length; k++) {
+            const count = store.countOf(r.batchIds[k]!);
+            this.buffer.push({ pid, batchId: r.batchIds[k]!, endOffset: r.endOffsets[k]!, count });
+            this.bufferedRecords += count;
+            this.cluster.instruments.consumed(count);
+          }
+          if (r.batchIds.length > 0) this.positions.set(pid, r.endOffsets[r.endOffsets.length - 1]!);
+        });
+        if (stale) this.leaders.refresh();
+        this.poll();
+        this.fetchAll();
+      },
+    );
+  }
+
+  // ---- the application's poll loop ----
+
+  private poll(): void {
+    if (!this.up || this.processingUntil >= 0 || this.buffer.length === 0) return;
+    const maxPoll = num(this.config["max.poll.records"]);
+    const taken: Buffered[] = [];
+    let records = 0;
+    while (this.buffer.length > 0 && (records === 0 || records + this.buffer[0]!.count <= maxPoll)) {
+      const b = this.buffer.shift()!;
+      taken.push(b);
+      records += b.count;
+    }
+    this.bufferedRecords -= records;
+    const { sim } = this.cluster;
+    const incarnation = this.incarnation;
+    const duration = records * this.spec.processingMsPerRecord;
+    this.processingUntil = sim.now + duration;
+    const maxPollInterval = num(this.config["max.poll.interval.ms"]);
+    if (duration > maxPollInterval) {
+      // the application is too slow: the heartbeat thread leaves the group at the deadline
+      sim.schedule(maxPollInterval, () => {
+        if (incarnation !== this.incarnation || !this.memberId) return;
+        this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s processing one poll and leaves the group`);
+        const memberId = this.memberId;
+        this.toCoordinator<number>(40, (reply) => {
+          this.group.leave(memberId, "max.poll.interval.ms exceeded");
+          reply(40, 0);
+        }, () => {});
+        this.memberId = null;
+      });
+    }
+    this.pollTimer = sim.schedule(duration, () => {
+      if (incarnation !== this.incarnation) return;
+      this.processingUntil = -1;
+      this.polls++;
+      this.processedRecords += records;
+      for (const b of taken) {
+        // a partition revoked meanwhile: its records were handed over, but processing had happened
+        const store = this.cluster.partitions[b.pid]!.store;
+        this.cluster.instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId));
+        if (this.processed.has(b.pid)) this.processed.set(b.pid, b.endOffset);
+      }
+      if (this.config["enable.auto.commit"] !== true) this.commit();
+      if (!this.memberId && this.phase === "stable") {
+        this.revoke([...this.positions.keys()]);
+        this.join();
+      }
+      this.poll();
+      this.fetchAll();
+    });
+  }
+
+  /** Committed lag of this member's partitions is computed by the engine from the group. */
+  describe(): string {
+    return `${this.name} (${this.phase}) on ${this.coordinatorId > 0 ? brokerName(this.coordinatorId) : "no coordinator"}`;
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The KRaft controller (the active one of the quorum; the quorum itself is
+ * taken as healthy unless the `controller` node is faulted). It owns the
+ * metadata: broker registrations and fencing, and per partition the leader,
+ * leader epoch, ISR and partition epoch. Brokers heartbeat to it every
+ * broker.heartbeat.interval.ms; one silent for broker.session.timeout.ms is
+ * fenced and its leaderships move to another ISR member. Leaders ask it to
+ * change the ISR (AlterPartition); a broker shutting down cleanly asks it to
+ * move its leaderships first. Every change is pushed to the brokers.
+ */
+import type { Cluster } from "../engine/context";
+import { brokerName, num } from "../engine/context";
+import type { Timer } from "../kernel/simulator";
+import { formatDuration } from "../scenario/duration";
+
+export interface PartitionState {
+  readonly pid: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  /** -1 when the partition is offline. */
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  /** Bumped on every change, leader or ISR: newer wins. */
+  readonly partitionEpoch: number;
+  /** Metadata version of the last change. */
+  readonly version: number;
+}
+
+interface Registration {
+  incarnation: number;
+  fenced: boolean;
+  shuttingDown: boolean;
+  expiry: Timer | null;
+}
+
+export interface AlterPartitionResult {
+  readonly ok: boolean;
+  readonly state: PartitionState;
+}
+
+export class Controller {
+  readonly name = "controller";
+  up = true;
+  paused = false;
+  private deferred: (() => void)[] = [];
+  private readonly registrations = new Map<number, Registration>();
+  readonly partitions: PartitionState[] = [];
+  version = 0;
+  elections = 0;
+  uncleanElections = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    assignment: readonly (readonly number[])[],
+  ) {
+    for (let pid = 0; pid < assignment.length; pid++) {
+      const replicas = assignment[pid]!;
+      this.partitions.push({ pid, replicas, isr: replicas, leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0, version: 0 });
+    }
+    for (let id = 1; id < cluster.brokers.length; id++) this.registrations.set(id, { incarnation: 0, fenced: false, shuttingDown: false, expiry: null });
+  }
+
+  start(): void {
+    for (const [id] of this.registrations) this.armExpiry(id);
+    this.scheduleLeaderRebalance();
+  }
+
+  isFenced(brokerId: number): boolean {
+    return this.registrations.get(brokerId)?.fenced ?? true;
+  }
+
+  /** Run `fn` if the controller is up (deferring while paused), else drop it. */
+  receive(fn: () => void): void {
+    if (!this.up) return;
+    if (this.paused) this.deferred.push(fn);
+    else fn();
+  }
+
+  crash(): void {
+    this.up = false;
+    for (const reg of this.registrations.values()) this.cluster.sim.cancel(reg.expiry);
+  }
+
+  /** A new active controller takes over with the quorum's metadata; brokers get a fresh session. */
+  restart(): void {
+    this.up = true;
+    this.paused = false;
+    this.deferred = [];
+    for (const [id, reg] of this.registrations) if (!reg.fenced) this.armExpiry(id);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const queued = this.deferred;
+    this.deferred = [];
+    for (const fn of queued) if (this.up) fn();
+  }
+
+  // ---- requests from brokers (called on arrival) ----
+
+  heartbeat(brokerId: number, incarnation: number, metadataVersion: number): void {
+    const reg = this.registrations.get(brokerId)!;
+    const { sim } = this.cluster;
+    if (incarnation !== reg.incarnation) {
+      reg.incarnation = incarnation;
+      reg.shuttingDown = false;
+    }
+    this.armExpiry(brokerId);
+    if (reg.fenced && !reg.shuttingDown) {
+      reg.fenced = false;
+      this.cluster.events.emit(sim.now, "broker", `${brokerName(brokerId)} registered with the controller and was unfenced`);
+      this.electOfflinePartitions(brokerId);
+    }
+    if (metadataVersion < this.version) this.pushTo(brokerId, this.partitions.filter((p) => p.version > metadataVersion));
+  }
+
+  alterPartition(leaderId: number, pid: number, leaderEpoch: number, partitionEpoch: number, proposedIsr: readonly number[]): AlterPartitionResult {
+    const state = this.partitions[pid]!;
+    if (state.leader !== leaderId || state.leaderEpoch !== leaderEpoch || state.partitionEpoch !== partitionEpoch) return { ok: false, state };
+    // a fenced or stopping broker cannot join the ISR (INELIGIBLE_REPLICA)
+    const isr = proposedIsr.filter((id) => state.isr.includes(id) || !this.registrations.get(id)!.fenced);
+    const next = this.update(pid, { isr });
+    const name = this.cluster.partitions[pid]!.name;
+    const removed = state.isr.filter((id) => !isr.includes(id));
+    const added = isr.filter((id) => !state.isr.includes(id));
+    if (!this.cluster.partitions[pid]!.internal) {
+      const what = removed.length > 0 ? `shrank (broker ${removed.join(",")} fell more than replica.lag.time.max.ms = ${formatDuration(num(this.cluster.brokerConfig["replica.lag.time.max.ms"]))} behind)` : `expanded (broker ${added.join(",")} caught up)`;
+      this.cluster.events.emit(this.cluster.sim.now, "isr", `${name} ISR ${what}: {${state.isr.join(",")}} → {${isr.join(",")}}`);
+    }
+    this.pushAll([next]);
+    return { ok: true, state: next };
+  }
+
+  /** Controlled shutdown: move leaderships away and leave the ISRs, then let the broker stop. */
+  controlledShutdown(brokerId: number): void {
+    const reg = this.registrations.get(brokerId)!;
+    reg.shuttingDown = true;
+    reg.fenced = true;
+    this.cluster.sim.cancel(reg.expiry);
+    const changes = this.moveAway(brokerId);
+    this.report(`${brokerName(brokerId)} shut down cleanly (controlled shutdown moved its leaderships first)`, changes, "broker");
+    this.pushAll(changes);
+  }
+
+  // ---- internals ----
+
+  private armExpiry(brokerId: number): void {
+    const reg = this.registrations.get(brokerId)!;
+    const { sim, brokerConfig } = this.cluster;
+    sim.cancel(reg.expiry);
+    reg.expiry = sim.schedule(num(brokerConfig["broker.session.timeout.ms"]), () => {
+      reg.expiry = null;
+      if (!this.up) return;
+      if (this.paused) {
+        this.deferred.push(() => this.fence(brokerId));
+        return;
+      }
+      this.fence(brokerId);
+    });
+  }
+
+  private fence(brokerId: number): void {
+    const reg = this.registrations.get(brokerId)!;
+    if (reg.fenced) return;
+    reg.fenced = true;
+    const changes = this.moveAway(brokerId);
+    const timeout = formatDuration(num(this.cluster.brokerConfig["broker.session.timeout.ms"]));
+    this.report(`${brokerName(brokerId)} fenced (no heartbeat for broker.session.timeout.ms = ${timeout})`, changes, "fenced");
+    this.pushAll(changes);
+  }
+
+  /** Leaders on `brokerId` move to another eligible replica; it leaves every ISR it is not the last of. */
+  private moveAway(brokerId: number): PartitionState[] {
+    const changes: PartitionState[] = [];
+    for (const state of this.partitions) {
+      if (!state.replicas.includes(brokerId)) continue;
+      const isr = state.isr.length > 1 ? state.isr.filter((id) => id !== brokerId) : state.isr;
+      if (state.leader === brokerId) {
+        changes.push(this.elect(state, isr, brokerId));
+      } else if (isr !== state.isr) {
+        changes.push(this.update(state.pid, { isr }));
+      }
+    }
+    return changes;
+  }
+
+  private elect(state: PartitionState, isr: readonly number[], excluded: number): PartitionState {
+    const eligible = (id: number) => id !== excluded && !this.registrations.get(id)!.fenced;
+    const clean = state.replicas.find((id) => isr.includes(id) && eligible(id));
+    if (clean !== undefined) {
+      this.elections++;
+      return this.update(state.pid, { isr, leader: clean, leaderEpoch: state.leaderEpoch + 1 });
+    }
+    const topic = this.cluster.topics.get(this.cluster.partitions[state.pid]!.topic)!;
+    if (topic.config["unclean.leader.election.enable"] === true) {
+      const unclean = state.replicas.find(eligible);
+      if (unclean !== undefined) {
+        this.elections++;
+        this.uncleanElections++;
+        return this.update(state.pid, { isr: [unclean], leader: unclean, leaderEpoch: state.leaderEpoch + 1 });
+      }
+    }
+    return this.update(state.pid, { isr, leader: -1, leaderEpoch: state.leaderEpoch + 1 });
+  }
+
+  /** A broker came back: partitions left without a leader may elect it. */
+  private electOfflinePartitions(brokerId: number): void {
+    const changes: PartitionState[] = [];
+    for (const state of this.partitions) {
+      if (state.leader !== -1 || !state.replicas.includes(brokerId)) continue;
+      const next = this.elect(state, state.isr, -1);
+      if (next.leader !== -1) changes.push(next);
+    }
+    if (changes.length > 0) this.report(`${brokerName(brokerId)} is back`, changes, "election");
+    this.pushAll(changes);
+  }
+
+  /** auto.leader.rebalance.enable: move leadership back to preferred replicas now and then. */
+  private scheduleLeaderRebalance(): void {
+    const { sim, brokerConfig } = this.cluster;
+    if (brokerConfig["auto.leader.rebalance.enable"] !== true) return;
+    const interval = num(brokerConfig["leader.imbalance.check.interval.seconds"]) * 1000;
+    sim.schedule(interval, () => {
+      if (this.up && !this.paused) this.rebalanceLeaders();
+      this.scheduleLeaderRebalance();
+    });
+  }
+
+  private rebalanceLeaders(): void {
+    const threshold = num(this.cluster.brokerConfig["leader.imbalance.per.broker.percentage"]) / 100;
+    const preferred = new Map<number, { total: number; notLeading: number }>();
+    for (const state of this.partitions) {
+      const id = state.replicas[0]!;
+      const entry = preferred.get(id) ?? { total: 0, notLeading: 0 };
+      entry.total++;
+      if (state.leader !== id) entry.notLeading++;
+      preferred.set(id, entry);
+    }
+    const changes: PartitionState[] = [];
+    for (const state of this.partitions) {
+      const id = state.replicas[0]!;
+      const entry = preferred.get(id)!;
+      if (state.leader === id || entry.notLeading / entry.total <= threshold) continue;
+      if (!state.isr.includes(id) || this.registrations.get(id)!.fenced) continue;
+      changes.push(this.update(state.pid, { leader: id, leaderEpoch: state.leaderEpoch + 1 }));
+      this.elections++;
+    }
+    if (changes.length > 0) this.report("preferred leader election (auto.leader.rebalance.enable)", changes, "election");
+    this.pushAll(changes);
+  }
+
+  /** Each changed partition's state before the change now being reported. */
+  private readonly before = new Map<number, PartitionState>();
+
+  private update(pid: number, change: Partial<Pick<PartitionState, "isr" | "leader" | "leaderEpoch">>): PartitionState {
+    const prev = this.partitions[pid]!;
+    if (!this.before.has(pid)) this.before.set(pid, prev);
+    const next: PartitionState = { ...prev, ...change, partitionEpoch: prev.partitionEpoch + 1, version: ++this.version };
+    this.partitions[pid] = next;
+    return next;
+  }
+
+  private pushAll(changes: PartitionState[]): void {
+    this.before.clear();
+    if (changes.length === 0) return;
+    for (let id = 1; id < this.cluster.brokers.length; id++) this.pushTo(id, changes);
+  }
+
+  private pushTo(brokerId: number, changes: PartitionState[]): void {
+    const broker = this.cluster.brokers[brokerId]!;
+    const version = this.version;
+    this.cluster.net.send(this.name, broker.name, 100 + 40 * changes.length, () => broker.receive(() => broker.applyMetadata(changes, version)));
+  }
+
+  private report(headline: string, changes: PartitionState[], kind: "fenced" | "election" | "broker"): void {
+    const { sim, events, partitions } = this.cluster;
+    const visible = changes.filter((c) => !partitions[c.pid]!.internal);
+    const lines = visible.slice(0, 6).map((next) => {
+      const prev = this.previous(next);
+      const leader = prev.leader !== next.leader ? `leader ${prev.leader < 0 ? "none" : prev.leader}→${next.leader < 0 ? "none (offline)" : next.leader}, epoch ${prev.leaderEpoch}→${next.leaderEpoch}` : `leader ${next.leader}`;
+      const unclean = next.leader >= 0 && !prev.isr.includes(next.leader) ? " (UNCLEAN: not in the ISR)" : "";
+      return `${partitions[next.pid]!.name} ${leader}${unclean}; ISR {${next.isr.join(",")}}`;
+    });
+    const more = visible.length > 6 ? `; and ${visible.length - 6} more partitions` : "";
+    events.emit(sim.now, kind, lines.length > 0 ? `${headline} → ${lines.join("; ")}${more}` : headline);
+  }
+
+  /** The state before `next` (kept for the event log's "2→3"). */
+  private previous(next: PartitionState): PartitionState {
+    return this.before.get(next.pid) ?? next;
+  }
+}

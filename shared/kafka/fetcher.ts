@@ -1,0 +1,82 @@
+/**
+ * A broker's replica fetcher towards one leader broker
+ * (num.replica.fetchers = 1: one fetcher per source broker). It loops: fetch
+ * every partition it follows from its log end offset, append what comes
+ * back, repeat. The request carries the last fetched epoch, and the leader
+ * answers a diverging epoch when the follower's log went past the leader's
+ * history: the follower truncates there (KIP-595 style truncation).
+ */
+import type { Broker } from "./broker";
+import { KafkaError } from "./errors";
+import { num } from "../engine/context";
+
+export interface ReplicaFetchEntry {
+  readonly pid: number;
+  readonly fetchOffset: number;
+  readonly lastFetchedEpoch: number;
+  readonly leaderEpoch: number;
+}
+
+export interface ReplicaFetchResult {
+  readonly pid: number;
+  readonly error: number;
+  readonly diverging: { epoch: number; endOffset: number } | null;
+  readonly batchIds: number[];
+  readonly epochs: number[];
+  readonly highWatermark: number;
+}
+
+export class ReplicaFetcher {
+  readonly partitions = new Set<number>();
+  private inFlight = false;
+  private incarnation: number;
+
+  constructor(
+    private readonly broker: Broker,
+    readonly leaderId: number,
+  ) {
+    this.incarnation = broker.incarnation;
+  }
+
+  add(pid: number): void {
+    this.partitions.add(pid);
+    this.kick();
+  }
+
+  remove(pid: number): void {
+    this.partitions.delete(pid);
+  }
+
+  kick(): void {
+    if (this.inFlight || this.partitions.size === 0 || !this.broker.running || this.incarnation !== this.broker.incarnation) return;
+    this.inFlight = true;
+    const broker = this.broker;
+    const entries: ReplicaFetchEntry[] = [];
+    for (const pid of this.partitions) {
+      const replica = broker.replica(pid);
+      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch });
+    }
+    broker.rpc.call<ReplicaFetchResult[]>(
+      this.leaderId,
+      60 + 30 * entries.length,
+      (leader, reply) => leader.handleReplicaFetch(broker.id, entries, reply),
+      (result) => {
+        if (this.incarnation !== broker.incarnation) return;
+        this.inFlight = false;
+        const backoff = num(broker.cluster.brokerConfig["replica.fetch.backoff.ms"]);
+        if (!result.ok) {
+          broker.later(backoff, () => this.kick());
+          return;
+        }
+        let errors = 0;
+        for (const entry of result.value) {
+          if (!this.partitions.has(entry.pid)) continue;
+          if (entry.error !== KafkaError.NONE) errors++;
+          else broker.applyFetched(entry, this.leaderId);
+        }
+        if (errors > 0 && errors === result.value.length) broker.later(backoff, () => this.kick());
+        else this.kick();
+      },
+    );
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The producer's choice of partition, after Kafka's BuiltInPartitioner.
+ *
+ * Keyed records: murmur2 of the key bytes (see murmur2.ts). Since a workload
+ * knows its key population up front, `keyPartitionWeights` hashes each key once
+ * and gives the share of records per partition, so the model can split arrivals
+ * without hashing every record.
+ *
+ * Records without a key (or with partitioner.ignore.keys): the sticky
+ * partitioner of KIP-794, `StickyPartitioner` below.
+ */
+import { partitionForKey, utf8 } from "./murmur2";
+
+/**
+ * Share of records per partition when key k (the UTF-8 bytes of keyNames[k])
+ * carries weight keyWeights[k]. The result sums to 1 (all zeros when the total
+ * weight is 0).
+ */
+export function keyPartitionWeights(keyNames: readonly string[], keyWeights: readonly number[], numPartitions: number): Float64Array {
+  if (keyNames.length !== keyWeights.length) {
+    throw new RangeError(`keyNames (${keyNames.length}) and keyWeights (${keyWeights.length}) differ in length`);
+  }
+  if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+    throw new RangeError(`numPartitions must be a positive integer, got ${numPartitions}`);
+  }
+  const shares = new Float64Array(numPartitions);
+  let total = 0;
+  for (let k = 0; k < keyNames.length; k++) {
+    const w = keyWeights[k]!;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`keyWeights[${k}] must be a finite non-negative number, got ${w}`);
+    if (w === 0) continue;
+    shares[partitionForKey(utf8(keyNames[k]!), numPartitions)]! += w;
+    total += w;
+  }
+  if (total > 0) for (let p = 0; p < numPartitions; p++) shares[p]! /= total;
+  return shares;
+}
+
+export interface StickyPartitionerOptions {
+  /** batch.size: bytes produced to the sticky partition before switching (Kafka 4.x default 16384). */
+  readonly batchSize?: number;
+  /** partitioner.adaptive.partitioning.enable (default true): weight the next partition against queue sizes. */
+  readonly adaptive?: boolean;
+}
+
+/**
+ * Kafka's sticky partitioner for records without a key (KIP-794,
+ * BuiltInPartitioner + RecordAccumulator):
+ *
+ * - All unkeyed records go to one partition until at least batch.size bytes
+ *   have been produced to it, then the partitioner switches. If the caller says
+ *   switching is not allowed yet (Kafka defers the switch while the partition's
+ *   queue holds a batch that is not full, to avoid fractional batches), the
+ *   switch waits, but never past 2 x batch.size.
+ * - The next partition is uniform among available partitions (those with a
+ *   leader), or among all partitions when none is available.
+ * - With adaptive partitioning and queue sizes given, it is drawn with weight
+ *   (maxQueue + 1 - queue) over the available partitions, so a partition whose
+ *   queue is longer (its leader drains more slowly) is picked less often. Kafka
+ *   counts batches in each partition's accumulator deque; pass that.
+ *
+ * As in Kafka, a partition that loses its leader mid-stick keeps the stick
+ * until the switch; the partitioner never switches *to* an unavailable one
+ * while any partition is available. Kafka only starts adaptive weighting once
+ * every partition has a deque in the accumulator; callers model that by not
+ * passing queueSize until then. One `random()` draw per switch.
+ */
+export class StickyPartitioner {
+  readonly numPartitions: number;
+  readonly batchSize: number;
+  readonly adaptive: boolean;
+  private readonly random: () => number;
+  private sticky = -1;
+  private produced = 0;
+
+  constructor(random: () => number, numPartitions: number, options: StickyPartitionerOptions = {}) {
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+      throw new RangeError(`numPartitions must be a positive integer, got ${numPartitions}`);
+    }
+    const batchSize = options.batchSize ?? 16384;
+    // KafkaProducer passes max(1, batch.size) as the sticky batch size.
+    if (!(batchSize >= 0) || !Number.isFinite(batchSize)) throw new RangeError(`batchSize must be >= 0, got ${batchSize}`);
+    this.random = random;
+    this.numPartitions = numPartitions;
+    this.batchSize = Math.max(1, batchSize);
+    this.adaptive = options.adaptive ?? true;
+  }
+
+  /** The current sticky partition, or -1 before the first record. */
+  get current(): number {
+    return this.sticky;
+  }
+
+  /** Bytes produced to the current sticky partition since it was chosen. */
+  get producedBytes(): number {
+    return this.produced;
+  }
+
+  /**
+   * The partition for the next `bytes` of unkeyed records. Updates the sticky
+   * state: after these bytes, if the partition has had at least batch.size
+   * bytes (and `switchAllowed`, or 2 x batch.size regardless), the next call
+   * goes to a newly drawn partition.
+   */
+  partition(
+    bytes: number,
+    available: (p: number) => boolean,
+    queueSize?: (p: number) => number,
+    switchAllowed: boolean = true,
+  ): number {
+    if (this.sticky < 0) this.switchPartition(available, queueSize);
+    const chosen = this.sticky;
+    this.produced += bytes;
+    if ((this.produced >= this.batchSize && switchAllowed) || this.produced >= 2 * this.batchSize) {
+      this.switchPartition(available, queueSize);
+    }
+    return chosen;
+  }
+
+  /**
+   * Switch now if a deferred switch is due (Kafka re-checks when the sticky
+   * partition's batches become full). Returns true if it switched.
+   */
+  completeDeferredSwitch(available: (p: number) => boolean, queueSize?: (p: number) => number): boolean {
+    if (this.sticky >= 0 && this.produced >= this.batchSize) {
+      this.switchPartition(available, queueSize);
+      return true;
+    }
+    return false;
+  }
+
+  private switchPartition(available: (p: number) => boolean, queueSize?: (p: number) => number): void {
+    this.sticky = this.nextPartition(available, queueSize);
+    this.produced = 0;
+  }
+
+  private nextPartition(available: (p: number) => boolean, queueSize?: (p: number) => number): number {
+    const r = this.random();
+    const candidates: number[] = [];
+    for (let p = 0; p < this.numPartitions; p++) if (available(p)) candidates.push(p);
+    if (candidates.length === 0) return pick(r, this.numPartitions);
+
+    // Kafka skips the load stats for a topic with fewer than 2 partitions.
+    if (this.adaptive && queueSize !== undefined && this.numPartitions >= 2) {
+      const sizes = candidates.map((p) => Math.max(0, queueSize(p)));
+      let max = 0;
+      for (const s of sizes) if (s > max) max = s;
+      // Cumulative frequency table of inverted queue sizes: a longer queue, a thinner slice.
+      const cft = new Float64Array(sizes.length);
+      let running = 0;
+      for (let i = 0; i < sizes.length; i++) {
+        running += max + 1 - sizes[i]!;
+        cft[i] = running;
+      }
+      const x = r * running;
+      // first entry strictly greater than x
+      let lo = 0;
+      let hi = cft.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cft[mid]! > x) hi = mid;
+        else lo = mid + 1;
+      }
+      return candidates[lo]!;
+    }
+    return candidates[pick(r, candidates.length)]!;
+  }
+}
+
+function pick(r: number, n: number): number {
+  return Math.min(n - 1, Math.floor(r * n));
+}

@@ -1,0 +1,422 @@
+/**
+ * A Kafka producer and the application feeding it. Records arrive from the
+ * workload, are partitioned (murmur2 of the key, or sticky for null keys),
+ * gathered per partition into batches (batch.size, linger.ms), and sent by
+ * the sender thread: one ProduceRequest per leader broker carrying at most
+ * one batch per partition, at most max.in.flight.requests.per.connection
+ * unanswered per broker. Failures are retried with back-off until
+ * delivery.timeout.ms; NOT_LEADER_OR_FOLLOWER and lost connections trigger a
+ * metadata refresh. With enable.idempotence each batch carries sequence
+ * numbers, so the broker drops retried duplicates and keeps order.
+ */
+import type { Cluster } from "../engine/context";
+import { entityRng, num } from "../engine/context";
+import { producerConfig, resolveConfig, type ConfigValue } from "./config";
+import { RpcClient } from "./rpc";
+import { KafkaError, errorName, isRetriable } from "./errors";
+import { StickyPartitioner, keyPartitionWeights } from "./partitioner";
+import { Arrivals, keyWeights } from "../workload/arrivals";
+import type { ProducerSpec } from "../scenario/schema";
+import type { Rng } from "../kernel/rng";
+import type { ProduceEntry } from "./broker";
+import { LeaderView } from "./metadata";
+
+interface Batch {
+  readonly partition: number;
+  readonly pid: number;
+  batchId: number;
+  baseSeq: number;
+  count: number;
+  bytes: number;
+  firstCreated: number;
+  lastCreated: number;
+  readonly deadline: number;
+  attempts: number;
+  retryAt: number;
+  resetSequence: boolean;
+}
+
+interface PartitionQueue {
+  open: Batch | null;
+  /** Closed batches waiting to be sent, in sequence order. */
+  ready: Batch[];
+  inFlight: number;
+  nextSeq: number;
+  /** After a batch failed for good, the next one restarts the sequence (producer epoch bump). */
+  bumpEpoch: boolean;
+}
+
+export class Producer {
+  readonly name: string;
+  config: Record<string, ConfigValue>;
+  up = true;
+  private rpc: RpcClient;
+  private readonly rng: Rng;
+  private readonly arrivals: Arrivals;
+  private readonly queues: PartitionQueue[];
+  private readonly pids: number[];
+  private readonly weights: Float64Array | null;
+  private readonly carry: Float64Array;
+  private readonly sticky: StickyPartitioner | null;
+  private bufferedBytes = 0;
+  /** Records blocked in send() by a full buffer.memory: [createdMs, count]. */
+  private blocked: [number, number][] = [];
+  private lastTick = 0;
+  private readonly leaders: LeaderView;
+  private generation = 0;
+  /** Multiplier on the workload's rate (a load-spike command). */
+  get loadFactor(): number {
+    return this.arrivals.factor;
+  }
+  set loadFactor(factor: number) {
+    this.arrivals.factor = factor;
+  }
+  /** Records that send() failed before they got a sequence (buffer full past max.block.ms). */
+  failedUnsent = 0;
+  readonly errors = new Map<number, number>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly index: number,
+    readonly spec: ProducerSpec,
+  ) {
+    this.name = spec.id;
+    this.config = resolveConfig(producerConfig, spec.config);
+    this.rng = entityRng(cluster, `producer:${spec.id}`);
+    this.arrivals = new Arrivals(spec.workload, entityRng(cluster, `workload:${spec.id}`));
+    const topic = cluster.topics.get(spec.topic)!;
+    this.pids = topic.pids;
+    this.queues = topic.pids.map(() => ({ open: null, ready: [], inFlight: 0, nextSeq: 0, bumpEpoch: false }));
+    this.leaders = new LeaderView(cluster, () => this.rpc, topic.pids, () => num(this.config["retry.backoff.ms"]), () => this.drain());
+    this.carry = new Float64Array(topic.pids.length);
+    const keys = this.config["partitioner.ignore.keys"] === true ? null : keyWeights(spec.keys);
+    this.weights = keys ? keyPartitionWeights(keys.names, keys.weights, topic.pids.length) : null;
+    this.sticky = keys ? null : new StickyPartitioner(() => this.rng.float(), topic.pids.length, { batchSize: num(this.config["batch.size"]), adaptive: this.config["partitioner.adaptive.partitioning.enable"] === true });
+    this.rpc = this.newRpc();
+  }
+
+  private newRpc(): RpcClient {
+    return new RpcClient(this.cluster, this.name, {
+      requestTimeoutMs: num(this.config["request.timeout.ms"]),
+      connectTimeoutMs: 10_000,
+      reconnectBackoffMs: 50,
+    });
+  }
+
+  private get acks(): "0" | "1" | "all" {
+    return this.config.acks as "0" | "1" | "all";
+  }
+
+  private get idempotent(): boolean {
+    // idempotence needs acks=all; Kafka 4.x refuses the combination otherwise, we fall back quietly
+    return this.config["enable.idempotence"] === true && this.acks === "all";
+  }
+
+  start(): void {
+    this.leaders.refresh();
+    this.lastTick = this.cluster.sim.now;
+    this.scheduleTick();
+    const age = num(this.config["metadata.max.age.ms"]);
+    const periodic = () => {
+      if (!this.up) return;
+      this.leaders.refresh();
+      this.cluster.sim.schedule(age, periodic);
+    };
+    this.cluster.sim.schedule(age, periodic);
+  }
+
+  crash(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.generation++;
+    this.rpc.close();
+    // records in its memory are gone with it: neither acknowledged nor failed
+    for (const queue of this.queues) {
+      queue.open = null;
+      queue.ready = [];
+      queue.inFlight = 0;
+    }
+    this.bufferedBytes = 0;
+    this.blocked = [];
+  }
+
+  restart(): void {
+    if (this.up) return;
+    this.up = true;
+    this.rpc = this.newRpc();
+    this.leaders.reset();
+    // a new producer instance: new producer id/epoch, sequences restart
+    for (const queue of this.queues) queue.bumpEpoch = true;
+    this.start();
+  }
+
+  setConfig(key: string, value: ConfigValue): void {
+    this.config = resolveConfig(producerConfig, { ...this.config, [key]: value });
+  }
+
+  // ---- the application and the accumulator ----
+
+  private tickMs(): number {
+    return Math.max(1, num(this.config["linger.ms"]));
+  }
+
+  private scheduleTick(): void {
+    const generation = this.generation;
+    this.cluster.sim.schedule(this.tickMs(), () => {
+      if (generation === this.generation && this.up) this.tick();
+    });
+  }
+
+  /** Records that arrived since the last tick enter the accumulator; batches lingering long enough close. */
+  private tick(): void {
+    const now = this.cluster.sim.now;
+    const from = this.lastTick;
+    this.lastTick = now;
+    const arrived = this.arrivals.count(from, now);
+    if (arrived > 0) this.blocked.push([from, arrived]);
+    this.admitBlocked(now, from);
+    const linger = num(this.config["linger.ms"]);
+    for (const queue of this.queues) {
+      if (queue.open && now - queue.open.firstCreated >= linger - 1e-9) this.close(queue);
+    }
+    this.expire(now);
+    this.drain();
+    this.scheduleTick();
+  }
+
+  private admitBlocked(now: number, windowStart: number): void {
+    const recordBytes = this.recordBytes();
+    const limit = num(this.config["buffer.memory"]);
+    const maxBlock = num(this.config["max.block.ms"]);
+    while (this.blocked.length > 0) {
+      const head = this.blocked[0]!;
+      if (now - head[0] > maxBlock) {
+        this.failedUnsent += head[1];
+        this.countError(KafkaError.BUFFER_EXHAUSTED, head[1]);
+        this.blocked.shift();
+        continue;
+      }
+      const room = Math.floor((limit - this.bufferedBytes) / recordBytes);
+      if (room <= 0) return;
+      const n = Math.min(room, head[1]);
+      this.accumulate(n, Math.max(head[0], windowStart), now);
+      head[1] -= n;
+      if (head[1] === 0) this.blocked.shift();
+    }
+  }
+
+  private recordBytes(): number {
+    const compressed = this.config["compression.type"] !== "none";
+    return this.spec.recordBytes * (compressed ? this.spec.compressionRatio : 1);
+  }
+
+  /** Spread `n` records created in [from, to] over partitions and into their open batches. */
+  private accumulate(n: number, from: number, to: number): void {
+    const recordBytes = this.recordBytes();
+    this.bufferedBytes += n * recordBytes;
+    if (this.weights) {
+      const weights = this.weights;
+      let left = n;
+      for (let p = 0; p < weights.length && left > 0; p++) {
+        const exact = n * weights[p]! + this.carry[p]!;
+        const k = Math.min(left, Math.floor(exact));
+        this.carry[p] = exact - k;
+        if (k > 0) this.append(p, k, from, to);
+        left -= k;
+      }
+      // rounding leftovers go to the partition with the largest carry
+      if (left > 0) {
+        let best = 0;
+        for (let p = 1; p < weights.length; p++) if (this.carry[p]! > this.carry[best]!) best = p;
+        this.carry[best]! -= left;
+        this.append(best, left, from, to);
+      }
+      return;
+    }
+    const sticky = this.sticky!;
+    const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / recordBytes));
+    const available = (p: number) => this.leaders.leader[p]! >= 0;
+    let left = n;
+    while (left > 0) {
+      const room = perBatch - Math.floor(sticky.producedBytes / recordBytes);
+      const k = Math.max(1, Math.min(left, room));
+      const p = sticky.partition(k * recordBytes, available);
+      this.append(p, k, from, to);
+      left -= k;
+    }
+  }
+
+  private append(partition: number, count: number, from: number, to: number): void {
+    const queue = this.queues[partition]!;
+    const recordBytes = this.recordBytes();
+    const batchSize = num(this.config["batch.size"]);
+    const perBatch = Math.max(1, Math.floor(batchSize / recordBytes));
+    let left = count;
+    let start = from;
+    const span = to - from;
+    while (left > 0) {
+      if (!queue.open) {
+        queue.open = {
+          partition,
+          pid: this.pids[partition]!,
+          batchId: -1,
+          baseSeq: 0,
+          count: 0,
+          bytes: 61, // record batch header
+          firstCreated: start,
+          lastCreated: start,
+          deadline: start + num(this.config["delivery.timeout.ms"]),
+          attempts: 0,
+          retryAt: 0,
+          resetSequence: false,
+        };
+      }
+      const batch = queue.open;
+      const k = Math.min(left, perBatch - batch.count);
+      // records are spread evenly over the window; a batch that fills closes when its last record arrives
+      const end = start + (span * k) / count;
+      batch.count += k;
+      batch.bytes += k * recordBytes;
+      batch.lastCreated = end;
+      left -= k;
+      start = end;
+      if (batch.count >= perBatch) this.close(queue);
+    }
+  }
+
+  private close(queue: PartitionQueue): void {
+    const batch = queue.open!;
+    queue.open = null;
+    if (queue.bumpEpoch) {
+      batch.resetSequence = true;
+      queue.bumpEpoch = false;
+    }
+    batch.baseSeq = queue.nextSeq;
+    queue.nextSeq += batch.count;
+    const store = this.cluster.partitions[batch.pid]!.store;
+    batch.batchId = store.add(this.index, batch.baseSeq, batch.count, batch.bytes, batch.firstCreated, batch.lastCreated);
+    this.cluster.instruments.attempted(this.index, batch.pid, batch.baseSeq, batch.count);
+    queue.ready.push(batch);
+  }
+
+  // ---- the sender ----
+
+  private expire(now: number): void {
+    for (const queue of this.queues) {
+      while (queue.ready.length > 0 && queue.ready[0]!.deadline <= now) {
+        this.fail(queue, queue.ready.shift()!, KafkaError.DELIVERY_TIMEOUT);
+      }
+    }
+  }
+
+  private drain(): void {
+    if (!this.up) return;
+    const now = this.cluster.sim.now;
+    const maxInFlight = num(this.config["max.in.flight.requests.per.connection"]);
+    const maxRequest = num(this.config["max.request.size"]);
+    for (;;) {
+      const requests = new Map<number, Batch[]>();
+      const sizes = new Map<number, number>();
+      for (let p = 0; p < this.queues.length; p++) {
+        const queue = this.queues[p]!;
+        const head = queue.ready[0];
+        const broker = this.leaders.leader[p]!;
+        if (!head || head.retryAt > now || broker < 0) continue;
+        // idempotence keeps at most 5 batches per partition in flight; without it, order needs max.in.flight 1
+        if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
+        if (!requests.has(broker)) {
+          if (this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
+          requests.set(broker, []);
+          sizes.set(broker, 0);
+        }
+        if (sizes.get(broker)! + head.bytes > maxRequest && requests.get(broker)!.length > 0) continue;
+        queue.ready.shift();
+        queue.inFlight++;
+        requests.get(broker)!.push(head);
+        sizes.set(broker, sizes.get(broker)! + head.bytes);
+      }
+      if (requests.size === 0) return;
+      for (const [broker, batches] of requests) this.send(broker, batches);
+    }
+  }
+
+  private send(brokerId: number, batches: Batch[]): void {
+    const acks = this.acks;
+    const entries: ProduceEntry[] = batches.map((b) => {
+      b.attempts++;
+      return { pid: b.pid, batchId: b.batchId, producer: this.index, baseSeq: b.baseSeq, count: b.count, bytes: b.bytes, resetSequence: b.resetSequence };
+    });
+    const request = { acks, idempotent: this.idempotent, timeoutMs: num(this.config["request.timeout.ms"]), entries };
+    const bytes = 80 + batches.reduce((sum, b) => sum + b.bytes, 0);
+    const generation = this.generation;
+    if (acks === "0") {
+      // no response will come: the send counts as done once it is on the wire
+      this.rpc.cast(brokerId, bytes, (broker) => broker.handleProduce(request, () => {}));
+      for (const b of batches) this.succeed(this.queues[b.partition]!, b);
+      this.drain();
+      return;
+    }
+    this.rpc.call<number[]>(
+      brokerId,
+      bytes,
+      (broker, reply) => broker.handleProduce(request, reply),
+      (result) => {
+        if (generation !== this.generation) return;
+        batches.forEach((b, i) => {
+          const error = result.ok ? result.value[i]! : result.error;
+          const queue = this.queues[b.partition]!;
+          if (error === KafkaError.NONE) this.succeed(queue, b);
+          else this.retryOrFail(queue, b, error);
+        });
+        this.drain();
+      },
+    );
+  }
+
+  private succeed(queue: PartitionQueue, batch: Batch): void {
+    queue.inFlight--;
+    this.bufferedBytes -= batch.bytes - 61;
+    batch.resetSequence = false;
+    this.cluster.instruments.acked(this.index, batch.pid, batch.baseSeq, batch.count, batch.firstCreated, batch.lastCreated);
+  }
+
+  private retryOrFail(queue: PartitionQueue, batch: Batch, error: number): void {
+    queue.inFlight--;
+    this.countError(error, 1);
+    const now = this.cluster.sim.now;
+    if (!isRetriable(error) || batch.attempts > num(this.config.retries) || now >= batch.deadline) {
+      this.fail(queue, batch, now >= batch.deadline ? KafkaError.DELIVERY_TIMEOUT : error);
+      return;
+    }
+    if (error !== KafkaError.NOT_ENOUGH_REPLICAS && error !== KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND && error !== KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER) this.leaders.refresh();
+    const base = num(this.config["retry.backoff.ms"]);
+    const max = num(this.config["retry.backoff.max.ms"]);
+    batch.retryAt = now + Math.min(max, base * Math.pow(2, Math.max(0, batch.attempts - 1)));
+    // back in the queue in sequence order, so a retried batch goes before later ones
+    let i = queue.ready.length;
+    while (i > 0 && queue.ready[i - 1]!.baseSeq > batch.baseSeq) i--;
+    queue.ready.splice(i, 0, batch);
+    const generation = this.generation;
+    this.cluster.sim.at(batch.retryAt, () => {
+      if (generation === this.generation) this.drain();
+    });
+  }
+
+  private fail(queue: PartitionQueue, batch: Batch, error: number): void {
+    this.bufferedBytes -= batch.bytes - 61;
+    if (this.idempotent) queue.bumpEpoch = true;
+    this.cluster.instruments.failed(this.index, batch.pid, batch.baseSeq, batch.count, error);
+  }
+
+  private countError(error: number, times: number): void {
+    this.errors.set(error, (this.errors.get(error) ?? 0) + times);
+    this.cluster.instruments.produceError(error);
+  }
+
+  /** Error counts by Kafka error name, for the report. */
+  errorSummary(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [code, n] of [...this.errors].sort((a, b) => a[0] - b[0])) out[errorName(code)] = n;
+    return out;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * One broker's replica of one partition. As leader it keeps what it knows of
+ * each follower (log end offset, when it last caught up), advances the high
+ * watermark to the smallest log end offset in the ISR, and holds acks=all
+ * produces and long-polling fetches until they can be answered. As follower
+ * it is fed by the broker's replica fetcher.
+ */
+import { ReplicaLog } from "./log";
+
+export interface FollowerState {
+  logEndOffset: number;
+  lastCaughtUpMs: number;
+  lastFetchMs: number;
+  /** Leader's log end offset when this follower last fetched (Kafka's lastFetchLeaderLogEndOffset). */
+  lastFetchLeaderLeo: number;
+}
+
+export interface WaitingProduce {
+  readonly endOffset: number;
+  readonly complete: (error: number) => void;
+}
+
+export interface ParkedFetch {
+  done: boolean;
+  /** Woken by `pid` (new data, a higher HW, or a role change). */
+  readonly wake: (pid: number) => void;
+}
+
+export class Replica {
+  readonly log = new ReplicaLog();
+  highWatermark = 0;
+  role: "leader" | "follower" | "none" = "none";
+  leaderId = -1;
+  leaderEpoch = -1;
+  partitionEpoch = -1;
+  isr: readonly number[] = [];
+  replicas: readonly number[] = [];
+  /** Offset where this leader's epoch began (a follower may rejoin the ISR only past it). */
+  leaderEpochStartOffset = 0;
+  readonly followers = new Map<number, FollowerState>();
+  waitingProduces: WaitingProduce[] = [];
+  parked: ParkedFetch[] = [];
+  /** An AlterPartition is in flight: do not propose another. */
+  alterPending = false;
+  /** Per producer: the sequence number after the last appended batch (idempotence). */
+  readonly nextSeq = new Map<number, number>();
+
+  constructor(
+    readonly pid: number,
+    readonly brokerId: number,
+  ) {}
+
+  /** Smallest log end offset among ISR members; the leader's own counts as its log end. */
+  computeHighWatermark(): number {
+    let hw = this.log.logEndOffset;
+    for (const id of this.isr) {
+      if (id === this.brokerId) continue;
+      const follower = this.followers.get(id);
+      const leo = follower ? follower.logEndOffset : 0;
+      if (leo < hw) hw = leo;
+    }
+    return hw;
+  }
+
+  /** Wake every parked fetch (new data, a higher HW, or a role change). */
+  wakeParked(): void {
+    if (this.parked.length === 0) return;
+    const parked = this.parked;
+    this.parked = [];
+    for (const fetch of parked) if (!fetch.done) fetch.wake(this.pid);
+  }
+
+  /** Complete produces whose data the HW now covers; fail them all with `error` when given. */
+  settleProduces(error?: number): void {
+    if (this.waitingProduces.length === 0) return;
+    if (error !== undefined) {
+      const all = this.waitingProduces;
+      this.waitingProduces = [];
+      for (const w of all) w.complete(error);
+      return;
+    }
+    let i = 0;
+    const waiting = this.waitingProduces;
+    while (i < waiting.length && waiting[i]!.endOffset <= this.highWatermark) i++;
+    if (i === 0) return;
+    const done = waiting.splice(0, i);
+    for (const w of done) w.complete(0);
+  }
+
+  /** Rebuild per-producer sequence state from the log (after truncation). */
+  rebuildSequences(producerOf: (batchId: number) => number, endSeqOf: (batchId: number) => number): void {
+    this.nextSeq.clear();
+    for (let i = 0; i < this.log.length; i++) {
+      const batch = this.log.batchAt(i);
+      const producer = producerOf(batch);
+      const end = endSeqOf(batch);
+      if (end > (this.nextSeq.get(producer) ?? 0)) this.nextSeq.set(producer, end);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The per-message checker (DESIGN §3.2): what the simulator uses to prove a
+ * lesson's claim ("acks=1 loses acknowledged writes when the leader dies",
+ * "idempotence removes log duplicates", ...).
+ *
+ * A message is (stream, seq): the stream is one producer writing one
+ * partition ("producerId/topic/partition"), and seq is dense from 0 — the same
+ * shape as Kafka's idempotent-producer sequence numbers. Every fact is kept as
+ * ranges, so the cost is per batch, not per message.
+ *
+ * Counting conventions (each is a position count, never a call count, unless
+ * said otherwise):
+ * - attempted / acked / failed: distinct positions; a retried batch that is
+ *   produced or acknowledged twice still counts once.
+ * - ackedLost: acknowledged positions absent from the final log.
+ * - duplicatesInLog: sum over positions of max(0, copies in log - 1).
+ * - duplicatesDelivered: sum over positions of max(0, deliveries - 1).
+ * - outOfOrder: messages whose first appearance in the log comes after a
+ *   message of the same stream with a higher seq. A re-appearing duplicate is
+ *   a duplicate, not a reordering, so only first appearances are counted.
+ */
+import { RangeCounter, RangeSet } from "./ranges";
+
+export interface CheckerResult {
+  produced: { attempted: number; acked: number; failed: number };
+  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number };
+}
+
+export interface StreamRange {
+  stream: string;
+  /** First seq of the run. */
+  start: number;
+  /** One past the last seq. */
+  end: number;
+}
+
+/** The canonical stream key, so every caller spells it the same way. */
+export function streamKey(producerId: string, topic: string, partition: number): string {
+  return `${producerId}/${topic}/${partition}`;
+}
+
+class StreamState {
+  readonly attempted = new RangeSet();
+  readonly acked = new RangeSet();
+  readonly failed = new RangeSet();
+  readonly delivered = new RangeCounter();
+  readonly log = new RangeCounter();
+  /** One past the highest seq seen so far in the final log. */
+  logEnd = 0;
+  outOfOrder = 0;
+}
+
+export class Checker {
+  // Insertion order (first fact about a stream) is deterministic in a
+  // deterministic run, so reports list streams stably.
+  private readonly streams = new Map<string, StreamState>();
+
+  private state(stream: string): StreamState {
+    let s = this.streams.get(stream);
+    if (!s) {
+      s = new StreamState();
+      this.streams.set(stream, s);
+    }
+    return s;
+  }
+
+  /** The producer attempted [baseSeq, baseSeq + count). */
+  produced(stream: string, baseSeq: number, count: number): void {
+    this.state(stream).attempted.add(baseSeq, baseSeq + count);
+  }
+
+  /** The producer got a success acknowledgement; a repeat for a retried batch counts once. */
+  acked(stream: string, baseSeq: number, count: number): void {
+    this.state(stream).acked.add(baseSeq, baseSeq + count);
+  }
+
+  /** The producer gave up on the batch (delivery timeout, non-retriable error). */
+  failed(stream: string, baseSeq: number, count: number): void {
+    this.state(stream).failed.add(baseSeq, baseSeq + count);
+  }
+
+  /** A sink processed the batch; each call is one delivery, so repeats are duplicates. */
+  delivered(stream: string, baseSeq: number, count: number): void {
+    this.state(stream).delivered.add(baseSeq, baseSeq + count);
+  }
+
+  /**
+   * One batch occurrence in a partition's final committed log, called in log
+   * order at the end of the run (a duplicated batch is passed twice).
+   */
+  finalLog(stream: string, baseSeq: number, count: number): void {
+    const s = this.state(stream);
+    const end = baseSeq + count;
+    if (baseSeq < s.logEnd) {
+      // Some message with a higher seq is already in the log: every first
+      // appearance below that high-water mark is out of order. (The common,
+      // in-order case skips this range query entirely.)
+      const upto = Math.min(end, s.logEnd);
+      s.outOfOrder += upto - baseSeq - s.log.coveredIn(baseSeq, upto);
+    }
+    s.log.add(baseSeq, end);
+    if (end > s.logEnd) s.logEnd = end;
+  }
+
+  result(): CheckerResult {
+    const r: CheckerResult = {
+      produced: { attempted: 0, acked: 0, failed: 0 },
+      delivery: { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0 },
+    };
+    for (const s of this.streams.values()) {
+      r.produced.attempted += s.attempted.size();
+      r.produced.acked += s.acked.size();
+      r.produced.failed += s.failed.size();
+      r.delivery.ackedLost += s.acked.minus(s.log);
+      r.delivery.duplicatesInLog += s.log.extraCopies();
+      r.delivery.duplicatesDelivered += s.delivered.extraCopies();
+      r.delivery.outOfOrder += s.outOfOrder;
+    }
+    return r;
+  }
+
+  /** Up to `limit` runs of acknowledged-but-lost messages, for the report to show examples. */
+  lostRanges(limit: number): StreamRange[] {
+    const out: StreamRange[] = [];
+    for (const [stream, s] of this.streams) {
+      for (const run of s.acked.minusRuns(s.log)) {
+        if (out.length >= limit) return out;
+        out.push({ stream, start: run.start, end: run.end });
+      }
+    }
+    return out;
+  }
+}

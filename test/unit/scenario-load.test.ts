@@ -1,0 +1,299 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseDuration } from "../../shared/scenario/duration";
+import { DURATION_PATTERN, scenarioJsonSchema, scenarioJsonSchemaText } from "../../shared/scenario/json-schema";
+import { formatPath, formatProblems, nearestName, parseScenario } from "../../shared/scenario/load";
+
+const FILE = "sims/x.yaml";
+
+/** The formatted problems, one string per line; fails the test if the file loaded. */
+function problems(text: string): string[] {
+  const result = parseScenario(text, FILE);
+  if (result.ok) throw new Error("expected the scenario to be rejected");
+  return formatProblems(result.errors).split("\n");
+}
+
+function load(text: string) {
+  const result = parseScenario(text, FILE);
+  if (!result.ok) throw new Error(formatProblems(result.errors));
+  return result.scenario;
+}
+
+// lines 1-4; later lines in the tests count on it
+const HEAD = `name: demo
+description: a small pipeline
+cluster:
+  brokers: 3
+`;
+
+// lines 5-16
+const PIPELINE = `${HEAD}topics:
+  - name: orders
+    partitions: 3
+    replicationFactor: 3
+producers:
+  - id: sensors
+    topic: orders
+    workload: { type: constant, rate: 100 }
+consumerGroups:
+  - id: readers
+    topics: [orders]
+    consumers: 2
+`;
+
+describe("parseScenario: valid files", () => {
+  it("loads a minimal scenario and fills in defaults", () => {
+    const scenario = load(HEAD);
+    expect(scenario.name).toBe("demo");
+    expect(scenario.cluster.brokers).toBe(3);
+    expect(scenario.duration).toBe(60_000);
+    expect(scenario.seed).toBe(1);
+    expect(scenario.topics).toEqual([]);
+    expect(scenario.cluster.config).toEqual({});
+    expect(scenario.network.latencyMs).toBe(0.25);
+  });
+
+  it("loads a full scenario: duration strings, Kafka config, every style of fault target", () => {
+    const scenario = load(`${PIPELINE}duration: 2m
+faults:
+  - { kind: crash, target: broker-2, at: 10s, duration: 5s }
+  - { kind: pause, target: "leader:orders/2", at: 20s }
+  - { kind: isolate, target: controller, at: 30s }
+  - { kind: partition, groups: [[broker-1, sensors], [majority]], at: 40s }
+  - { kind: cut, from: readers-1, to: one, at: 50s }
+  - { kind: lossy-link, from: all, to: minority, lossRate: 0.1, at: 1m }
+`);
+    expect(scenario.duration).toBe(120_000);
+    expect(scenario.faults.map((f) => f.at)).toEqual([10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    expect(scenario.faults[0]).toMatchObject({ kind: "crash", target: "broker-2", duration: 5000 });
+    expect(scenario.producers[0]!.keys).toEqual({ type: "none" });
+  });
+
+  it("accepts Kafka config values in the forms YAML gives them (acks: 1 is a number)", () => {
+    const scenario = load(PIPELINE.replace("    workload:", "    config: { acks: 1, linger.ms: 10, enable.idempotence: false }\n    workload:"));
+    expect(scenario.producers[0]!.config).toEqual({ acks: 1, "linger.ms": 10, "enable.idempotence": false });
+  });
+});
+
+describe("parseScenario: syntax errors", () => {
+  it("reports a YAML syntax error with line and column, and no stack trace", () => {
+    const result = parseScenario(`${HEAD}topics: [\n  { name: x\n`, FILE);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]).toMatchObject({ file: FILE, path: "", line: 7, column: 1 });
+    const text = formatProblems(result.errors);
+    expect(text).toMatch(/^sims\/x\.yaml:7:1: invalid YAML: Flow (map|sequence) in block collection must be sufficiently indented/);
+    expect(text).not.toMatch(/\n\s+at |Error:|\^/);
+    for (const line of text.split("\n")) expect(line).toMatch(/^sims\/x\.yaml:\d+:\d+: invalid YAML: /);
+  });
+
+  it("names a duplicate key", () => {
+    expect(problems(`${HEAD}name: again\n`)).toEqual([`${FILE}:5:1: invalid YAML: duplicate key "name": each key may appear once in a mapping`]);
+  });
+
+  it("says an empty file holds no scenario", () => {
+    expect(problems("")).toEqual([`${FILE}:1:1: the file holds no scenario; expected a mapping with at least name, description and cluster`]);
+    expect(problems("- a\n")).toEqual([`${FILE}:1:1: expected a mapping (key: value lines), got a list`]);
+  });
+});
+
+describe("parseScenario: schema problems in plain words", () => {
+  it("says what was expected and what was found for a wrong type", () => {
+    expect(problems(PIPELINE.replace("partitions: 3", 'partitions: "three"'))).toEqual([`${FILE}:7:17: topics[0].partitions: expected a positive whole number, got "three"`]);
+    expect(problems(PIPELINE.replace("topics: [orders]", "topics: orders"))).toEqual([`${FILE}:15:13: consumerGroups[0].topics: expected a list, got "orders"`]);
+    expect(problems(`${HEAD}seed: 2.5\n`)).toEqual([`${FILE}:5:7: seed: expected a whole number, got 2.5`]);
+  });
+
+  it("rejects negative and out-of-range numbers", () => {
+    expect(problems(PIPELINE.replace("partitions: 3", "partitions: -3"))).toEqual([`${FILE}:7:17: topics[0].partitions: expected a positive whole number, got -3`]);
+    expect(problems(PIPELINE.replace("rate: 100", "rate: -5"))).toEqual([`${FILE}:12:39: producers[0].workload.rate: expected a number of at least 0, got -5`]);
+    expect(problems(`${HEAD}network: { lossRate: 1.5 }\n`)).toEqual([`${FILE}:5:22: network.lossRate: expected a number from 0 to 1, got 1.5`]);
+  });
+
+  it("points at an unknown key and suggests the near name", () => {
+    expect(problems(PIPELINE.replace("    replicationFactor: 3", "    replicationFactr: 3"))).toEqual([
+      `${FILE}:8:5: topics[0].replicationFactr: unknown key "replicationFactr" (did you mean "replicationFactor"?)`,
+    ]);
+    expect(problems(`${HEAD}flavour: vanilla\n`)).toEqual([
+      `${FILE}:5:1: flavour: unknown key "flavour"; known keys: name, description, seed, duration, cluster, network, topics, producers, consumerGroups, faults, report`,
+    ]);
+  });
+
+  it("names a missing required key", () => {
+    expect(problems(PIPELINE.replace("    partitions: 3\n", ""))).toEqual([`${FILE}:6:5: topics[0].partitions: missing required key "partitions" (partition count)`]);
+  });
+
+  it("rejects a bad duration string", () => {
+    expect(problems(`${HEAD}duration: 5 minutes\n`)).toEqual([`${FILE}:5:11: duration: expected a duration (milliseconds, or a string like "500ms", "30s", "5m"), got "5 minutes"`]);
+    expect(problems(`${HEAD}duration: [1]\n`)).toEqual([`${FILE}:5:11: duration: expected a duration (milliseconds, or a string like "500ms", "30s", "5m"), got a list`]);
+  });
+
+  it("lists the kinds that exist for an unknown fault kind or workload type", () => {
+    expect(problems(`${PIPELINE}faults:\n  - { kind: explode, target: broker-1, at: 1s }\n  - { kind: crsh, target: broker-1, at: 1s }\n`)).toEqual([
+      `${FILE}:18:13: faults[0].kind: unknown fault kind "explode"; expected one of crash, shutdown, pause, restart, power-loss, isolate, partition, cut, slow-link, lossy-link`,
+      `${FILE}:19:13: faults[1].kind: unknown fault kind "crsh" (did you mean "crash"?); expected one of crash, shutdown, pause, restart, power-loss, isolate, partition, cut, slow-link, lossy-link`,
+    ]);
+    expect(problems(PIPELINE.replace("type: constant", "type: sine"))).toEqual([
+      `${FILE}:12:23: producers[0].workload.type: unknown workload type "sine"; expected one of constant, poisson, bursts, spikes, diurnal`,
+    ]);
+  });
+
+  it("rejects a bad Kafka config value and an unknown config key", () => {
+    const text = PIPELINE.replace("    workload:", "    config:\n      acks: 2\n      lingr.ms: 5\n      constructor: 1\n    workload:");
+    expect(problems(text)).toEqual([
+      `${FILE}:13:13: producers[0].config.acks: expected one of 0, 1, all, -1, got 2`,
+      `${FILE}:14:7: producers[0].config["lingr.ms"]: unknown producer config key "lingr.ms" (did you mean "linger.ms"?)`,
+      expect.stringMatching(/^sims\/x\.yaml:15:7: producers\[0\]\.config\.constructor: unknown producer config key "constructor"; known keys: acks, linger\.ms, /),
+    ]);
+    expect(problems(HEAD.replace("brokers: 3", "brokers: 3\n  config: { min.insync.replicas: 0 }"))).toEqual([
+      `${FILE}:5:34: cluster.config["min.insync.replicas"]: expected at least 1, got 0`,
+    ]);
+  });
+});
+
+describe("parseScenario: cross-references", () => {
+  it("rejects a producer or consumer group naming an unknown topic", () => {
+    expect(problems(PIPELINE.replace("topic: orders", "topic: ordrs").replace("topics: [orders]", "topics: [orders, clicks]"))).toEqual([
+      `${FILE}:11:12: producers[0].topic: unknown topic "ordrs" (did you mean "orders"?)`,
+      `${FILE}:15:22: consumerGroups[0].topics[1]: unknown topic "clicks"; topics are orders`,
+    ]);
+  });
+
+  it("rejects a fault target that names no node, a bad leader: target, and a fault after the run ends", () => {
+    const text = `${PIPELINE}faults:
+  - { kind: crash, target: broker-7, at: 1s }
+  - { kind: cut, from: sensors, to: reader-0, at: 1s }
+  - { kind: pause, target: "leader:orders/3", at: 1s }
+  - { kind: partition, groups: [[broker-1], ["leader:nope/0"]], at: 1s }
+  - { kind: crash, target: broker-1, at: 90s }
+`;
+    expect(problems(text)).toEqual([
+      `${FILE}:18:28: faults[0].target: "broker-7" names no node (did you mean "broker-1"?); expected a node id (broker-1..broker-3, sensors, readers-0..readers-1), "leader:TOPIC/PARTITION", or one of controller, one, minority, majority, all`,
+      expect.stringMatching(/^sims\/x\.yaml:19:37: faults\[1\]\.to: "reader-0" names no node \(did you mean "readers-0"\?\); expected a node id/),
+      `${FILE}:20:28: faults[2].target: topic "orders" has partitions 0..2, got partition 3 in "leader:orders/3"`,
+      `${FILE}:21:46: faults[3].groups[1][0]: unknown topic "nope" in "leader:nope/0"`,
+      `${FILE}:22:42: faults[4].at: expected a time before the run ends (duration 60 s), got 90 s`,
+    ]);
+  });
+
+  it("rejects a replication factor above the broker count and a malformed assignment", () => {
+    const text = PIPELINE.replace("replicationFactor: 3", "replicationFactor: 4").replace(
+      "  - name: orders\n",
+      "  - name: clicks\n    partitions: 2\n    replicationFactor: 2\n    assignment: [[1, 1], [2, 9], [3]]\n  - name: orders\n",
+    );
+    expect(problems(text)).toEqual([
+      `${FILE}:9:17: topics[0].assignment: expected one replica list per partition (2), got 3`,
+      `${FILE}:9:22: topics[0].assignment[0][1]: broker 1 is listed twice; each replica must be on a different broker`,
+      `${FILE}:9:30: topics[0].assignment[1][1]: expected a broker id from 1 to 3, got 9`,
+      `${FILE}:9:34: topics[0].assignment[2]: expected 2 broker ids (replicationFactor), got 1`,
+      `${FILE}:12:24: topics[1].replicationFactor: expected at most 3 (the cluster has 3 brokers), got 4`,
+    ]);
+  });
+
+  it("rejects duplicate ids across brokers, producers, group members and reserved names", () => {
+    const text = `${PIPELINE}  - id: sensors
+    topics: [orders]
+    consumers: 1
+  - id: readers
+    topics: [orders]
+    consumers: 1
+`.replace("producers:\n", `producers:
+  - id: broker-2
+    topic: orders
+    workload: { type: poisson, rate: 1 }
+  - id: controller
+    topic: orders
+    workload: { type: poisson, rate: 1 }
+  - id: readers-1
+    topic: orders
+    workload: { type: poisson, rate: 1 }
+`).replace("  - name: orders\n", "  - name: orders\n    partitions: 1\n  - name: orders\n");
+    expect(problems(text)).toEqual([
+      `${FILE}:8:11: topics[1].name: duplicate topic name "orders" (also topics[0])`,
+      `${FILE}:12:9: producers[0].id: duplicate id "broker-2": already the name of broker 2 (brokers are broker-1..broker-3)`,
+      `${FILE}:15:9: producers[1].id: duplicate id "controller": already the name of the KRaft controller (a reserved name)`,
+      `${FILE}:25:9: consumerGroups[0].id: the members of group "readers" are named readers-0..readers-1, but "readers-1" is already the name of producers[2]`,
+      `${FILE}:31:9: consumerGroups[2].id: duplicate consumer group id "readers" (also consumerGroups[0])`,
+    ]);
+  });
+
+  it("reports many problems together, in the order of the file", () => {
+    const text = `name: demo
+description: ""
+cluster:
+  brokers: 0
+topics:
+  - name: orders
+    partitons: 3
+producers:
+  - id: sensors
+    topic: orders
+    workload: { type: constant, rate: -1 }
+    config: { acks: 2 }
+duration: soon
+`;
+    expect(problems(text)).toEqual([
+      `${FILE}:2:14: description: expected a non-empty string, got ""`,
+      `${FILE}:4:12: cluster.brokers: expected a positive whole number of at most 1000, got 0`,
+      `${FILE}:6:5: topics[0].partitions: missing required key "partitions" (partition count)`,
+      `${FILE}:7:5: topics[0].partitons: unknown key "partitons" (did you mean "partitions"?)`,
+      `${FILE}:11:39: producers[0].workload.rate: expected a number of at least 0, got -1`,
+      `${FILE}:12:21: producers[0].config.acks: expected one of 0, 1, all, -1, got 2`,
+      `${FILE}:13:11: duration: expected a duration (milliseconds, or a string like "500ms", "30s", "5m"), got "soon"`,
+    ]);
+  });
+
+  it("returns structured problems: file, path, line, column, message", () => {
+    const result = parseScenario(PIPELINE.replace("partitions: 3", "partitions: -3"), FILE);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ file: FILE, path: "topics[0].partitions", line: 7, column: 17, message: "expected a positive whole number, got -3" }],
+    });
+  });
+});
+
+describe("helpers", () => {
+  it("suggests only near names", () => {
+    expect(nearestName("partitons", ["name", "partitions"])).toBe("partitions");
+    expect(nearestName("Partitions", ["partitions"])).toBe("partitions");
+    expect(nearestName("linger", ["linger.ms", "acks"])).toBe("linger.ms");
+    expect(nearestName("explode", ["crash", "pause", "isolate"])).toBeUndefined();
+  });
+
+  it("formats paths so keys with dots stay unambiguous", () => {
+    expect(formatPath([])).toBe("");
+    expect(formatPath(["topics", 0, "config", "retention.ms"])).toBe('topics[0].config["retention.ms"]');
+    expect(formatPath(["faults", 1, "groups", 0, 2])).toBe("faults[1].groups[0][2]");
+  });
+});
+
+describe("scenario JSON Schema", () => {
+  it("is generated with a title, a description and the Kafka config keys", () => {
+    const schema = scenarioJsonSchema() as { $schema: string; title: string; description: string; properties: Record<string, any> };
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+    expect(schema.title).toBe("Tributary scenario");
+    expect(schema.description.length).toBeGreaterThan(20);
+    const producerConfig = schema.properties.producers.items.properties.config;
+    expect(producerConfig.additionalProperties).toBe(false);
+    expect(producerConfig.properties.acks.enum).toEqual(["0", "1", "all", "-1", 0, 1, -1]);
+    expect(producerConfig.properties["linger.ms"]).toMatchObject({ type: "integer", minimum: 0, default: 5 });
+  });
+
+  it("accepts durations as parseDuration does", () => {
+    const pattern = new RegExp(DURATION_PATTERN);
+    for (const text of ["500ms", "30s", "5m", "2min", "1h", "1.5s", " 10 s "]) {
+      expect(pattern.test(text), text).toBe(true);
+      expect(parseDuration(text), text).not.toBeNull();
+    }
+    for (const text of ["5 minutes", "-1s", "s", "1.s", "10"]) {
+      expect(pattern.test(text), text).toBe(false);
+      expect(parseDuration(text), text).toBeNull();
+    }
+  });
+
+  it("matches the committed sims/scenario.schema.json (regenerate with `npm run schema`)", () => {
+    const committed = readFileSync(fileURLToPath(new URL("../../sims/scenario.schema.json", import.meta.url)), "utf8");
+    expect(committed).toBe(scenarioJsonSchemaText());
+  });
+});
