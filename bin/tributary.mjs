@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `tributary` command: runs the TypeScript CLI through tsx's loader.
-import { register } from "tsx/esm/api";
+// The `tributary` command: bundles the TypeScript CLI (esbuild, ~0.1 s) and runs it.
+import { bundle } from "./build.mjs";
 
-register();
-const { main } = await import("../electron/cli/main.ts");
+const { main } = await bundle("electron/cli/main.ts", "cli");
 process.exitCode = main(process.argv.slice(2));

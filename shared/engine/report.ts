@@ -45,6 +45,7 @@ export interface Report {
   faults: FaultReport[];
   processors: ProcessorReport[];
   recoveryBand: { throughputPct: number; p99Pct: number; windowMs: number };
+  warmupMs: number;
   cluster: {
     brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number }[];
     leaderElections: number;
@@ -93,10 +94,13 @@ export function buildReport(engine: Engine, wallMs: number): Report {
   for (const broker of brokers.slice(1)) truncated.set(broker.id, broker.stats.truncatedMessages);
   const checked = checker.result();
   const seconds = Math.max(engine.now, 1) / 1000;
+  // throughput over the steady part of the run (after report.warmup)
+  const steadySeconds = Math.max(engine.now - scenario.report.warmup, 1) / 1000;
 
   const band = scenario.report.recoveryBand;
   const faults = engine.nemesis.history.map((fault, i, all): FaultReport => {
-    const next = all[i + 1]?.atMs ?? engine.now;
+    // the next fault that starts later bounds this one's recovery window
+    const next = all.slice(i + 1).find((f) => f.atMs > fault.atMs)?.atMs ?? engine.now;
     return {
       kind: fault.spec.kind,
       target: fault.targets.join(" | "),
@@ -145,14 +149,15 @@ export function buildReport(engine: Engine, wallMs: number): Report {
     },
     delivery: { ...checked.delivery, lostExamples, why: explainLoss(engine, checked.delivery.ackedLost, checked.delivery.duplicatesDelivered) },
     throughput: {
-      produceMsgsPerSec: round(checked.produced.acked / seconds),
-      consumeMsgsPerSec: round(stats.totals.consumed / seconds),
-      sinkMsgsPerSec: round(stats.totals.delivered / seconds),
+      produceMsgsPerSec: round(stats.steady.acked / steadySeconds),
+      consumeMsgsPerSec: round(stats.steady.consumed / steadySeconds),
+      sinkMsgsPerSec: round(stats.steady.delivered / steadySeconds),
     },
     latencyMs: stats.endToEnd.summary(),
     faults,
     processors,
     recoveryBand: band,
+    warmupMs: scenario.report.warmup,
     cluster: {
       brokers: brokers.slice(1).map((b) => ({
         id: b.id,
@@ -220,7 +225,9 @@ function explainLoss(engine: Engine, ackedLost: number, duplicatesDelivered: num
   }
   if (duplicatesDelivered > 0) {
     const rebalances = [...engine.coordinator.all()].reduce((n, g) => n + g.rebalances, 0);
-    why.push(`${rebalances} rebalance(s): partitions moved to a new owner that restarted from the last committed offset, re-delivering what had been processed after it`);
+    const resets = [...engine.consumers.values()].reduce((n, c) => n + c.offsetResets, 0);
+    if (rebalances > 0) why.push(`${rebalances} rebalance(s): partitions moved to a new owner that restarted from the last committed offset, re-delivering what had been processed after it`);
+    if (resets > 0) why.push(`${resets} offset reset(s): a consumer's position was beyond the log end after the log was truncated under it (OFFSET_OUT_OF_RANGE), so auto.offset.reset moved it and records were read again`);
   }
   return why;
 }

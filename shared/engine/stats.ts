@@ -13,19 +13,15 @@ export type SeriesCounter = (typeof SERIES_COUNTERS)[number];
 export type SeriesGauge = (typeof SERIES_GAUGES)[number];
 
 /** Record a batch whose records were created evenly over [first, last] as four sub-points. */
-function recordSpread(histogram: LatencyHistogram, now: number, first: number, last: number, count: number): number {
+function recordSpread(histogram: LatencyHistogram, now: number, first: number, last: number, count: number): void {
   const parts = count >= 4 ? 4 : count;
   let left = count;
-  let p99Probe = 0;
   for (let k = 0; k < parts; k++) {
     const share = k === parts - 1 ? left : Math.floor(count / parts);
     left -= share;
     const created = first + ((last - first) * (k + 0.5)) / parts;
-    const latency = Math.max(0, now - created);
-    histogram.record(latency, share);
-    if (latency > p99Probe) p99Probe = latency;
+    histogram.record(Math.max(0, now - created), share);
   }
-  return p99Probe;
 }
 
 export class Stats implements Instruments {
@@ -35,11 +31,15 @@ export class Stats implements Instruments {
   readonly series = new TimeSeries<SeriesCounter, SeriesGauge>({ counters: [...SERIES_COUNTERS], gauges: [...SERIES_GAUGES], bucketMs: 100, maxBuckets: 2048 });
   readonly totals = { attempted: 0, acked: 0, failed: 0, consumed: 0, delivered: 0, deliveredBatches: 0, replicatedBytes: 0 };
   readonly produceErrors = new Map<number, number>();
+  /** Counted only for messages created at or after the warm-up. */
+  readonly steady = { acked: 0, consumed: 0, delivered: 0 };
   private keys: string[][] = [];
   private cluster!: Cluster;
+  private warmupMs = 0;
 
   bind(cluster: Cluster): void {
     this.cluster = cluster;
+    this.warmupMs = cluster.scenario.report.warmup;
     this.keys = cluster.producerNames.map((name) => cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
   }
 
@@ -57,6 +57,8 @@ export class Stats implements Instruments {
     const now = this.cluster.sim.now;
     this.totals.acked += count;
     this.checker.acked(this.key(producer, pid), baseSeq, count);
+    if (first < this.warmupMs) return;
+    this.steady.acked += count;
     recordSpread(this.ackLatency, now, first, last, count);
     this.series.add(now, "acked", count);
   }
@@ -74,6 +76,7 @@ export class Stats implements Instruments {
 
   consumed(count: number): void {
     this.totals.consumed += count;
+    if (this.cluster.sim.now >= this.warmupMs) this.steady.consumed += count;
     this.series.add(this.cluster.sim.now, "consumed", count);
   }
 
@@ -85,9 +88,11 @@ export class Stats implements Instruments {
     this.totals.deliveredBatches++;
     this.checker.delivered(this.key(store.producerOf(batchId), pid), store.baseSeqOf(batchId), count);
     this.series.add(now, "sink", count);
-    recordSpread(this.endToEnd, now, first, last, count);
     // the series keeps an approximate per-bucket latency for recovery detection
     this.series.recordLatency(now, Math.max(0, now - (first + last) / 2), count);
+    if (first < this.warmupMs) return;
+    this.steady.delivered += count;
+    recordSpread(this.endToEnd, now, first, last, count);
   }
 
   replicated(bytes: number): void {

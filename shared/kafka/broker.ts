@@ -12,7 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { brokerName, num } from "../engine/context";
 import { ServiceQueue } from "./resources";
-import { Replica } from "./replica";
+import { Replica, type ParkedFetch } from "./replica";
 import { ReplicaFetcher, type ReplicaFetchEntry, type ReplicaFetchResult } from "./fetcher";
 import { RpcClient } from "./rpc";
 import { KafkaError } from "./errors";
@@ -72,6 +72,7 @@ export class Broker {
   readonly metadata: PartitionState[] = [];
   coordinator!: GroupCoordinator;
   private readonly bytesPerMsDisk: number;
+  private readonly replicaFetchMaxBytes: number;
   private readonly bytesPerMsNic: number;
   /** JMX-style counters. */
   readonly stats = { isrShrinks: 0, isrExpands: 0, failedProduceRequests: 0, bytesIn: 0, bytesOut: 0, truncatedMessages: 0 };
@@ -87,6 +88,7 @@ export class Broker {
     this.disk = new ServiceQueue(1);
     this.nic = new ServiceQueue(1);
     this.bytesPerMsDisk = (hardware.diskMBps * MB) / 1000;
+    this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
     this.bytesPerMsNic = (hardware.nicMbps * 1e6) / 8 / 1000;
     this.rpc = this.newRpc();
   }
@@ -132,20 +134,65 @@ export class Broker {
     });
   }
 
-  /** When a response of `bytes` can leave through the NIC. */
-  egress(bytes: number): number {
+  /** When a response of `bytes`, ready at `readyAt`, can leave through the NIC. */
+  egress(bytes: number, readyAt = 0): number {
     this.stats.bytesOut += bytes;
-    return this.nic.serve(this.cluster.sim.now, bytes / this.bytesPerMsNic);
+    const now = this.cluster.sim.now;
+    return this.nic.serve(readyAt > now ? readyAt : now, bytes / this.bytesPerMsNic);
   }
 
-  /** Run `fn` once the CPU has spent `requestCount` request overheads and handled `bytes`. */
-  private onCpu(bytes: number, fn: () => void): void {
-    const { sim } = this.cluster;
+  /**
+   * CPU time for a request handling `bytes`: when the handler threads are done
+   * with it. Requests are handled on arrival and their responses leave at that
+   * time, so a busy CPU delays answers without costing an event per request.
+   */
+  private cpuDone(bytes: number): number {
     const cost = this.hardware.cpuPerRequestMs + (bytes / MB) * this.hardware.cpuPerMBMs;
-    const done = this.cpu.serve(sim.now, cost);
+    return this.cpu.serve(this.cluster.sim.now, cost);
+  }
+
+  /** Parked fetches by wait time, each a FIFO of deadlines swept by one timer. */
+  private readonly parkedByWait = new Map<number, { queue: { fetch: ParkedFetch; deadline: number; expire: () => void }[]; head: number; armed: boolean }>();
+
+  private parkUntil(waitMs: number, fetch: ParkedFetch, expire: () => void): void {
+    let lane = this.parkedByWait.get(waitMs);
+    if (!lane) {
+      lane = { queue: [], head: 0, armed: false };
+      this.parkedByWait.set(waitMs, lane);
+    }
+    lane.queue.push({ fetch, deadline: this.cluster.sim.now + waitMs, expire });
+    if (!lane.armed) this.armLane(lane);
+  }
+
+  private armLane(lane: { queue: { fetch: ParkedFetch; deadline: number; expire: () => void }[]; head: number; armed: boolean }): void {
+    while (lane.head < lane.queue.length && lane.queue[lane.head]!.fetch.done) lane.head++;
+    if (lane.head >= lane.queue.length) {
+      lane.queue = [];
+      lane.head = 0;
+      lane.armed = false;
+      return;
+    }
+    lane.armed = true;
     const incarnation = this.incarnation;
-    sim.at(done, () => {
-      if (incarnation === this.incarnation) this.receive(fn);
+    this.cluster.sim.at(lane.queue[lane.head]!.deadline, () => {
+      if (incarnation !== this.incarnation) {
+        lane.armed = false;
+        return;
+      }
+      this.receive(() => {
+        const now = this.cluster.sim.now;
+        while (lane.head < lane.queue.length) {
+          const entry = lane.queue[lane.head]!;
+          if (!entry.fetch.done && entry.deadline > now) break;
+          lane.head++;
+          if (!entry.fetch.done) entry.expire();
+        }
+        if (lane.head > 1024 && lane.head * 2 > lane.queue.length) {
+          lane.queue = lane.queue.slice(lane.head);
+          lane.head = 0;
+        }
+        this.armLane(lane);
+      });
     });
   }
 
@@ -243,6 +290,7 @@ export class Broker {
       replica.parked = [];
       replica.followers.clear();
     }
+    this.parkedByWait.clear();
   }
 
   private newRpc(): RpcClient {
@@ -310,7 +358,8 @@ export class Broker {
       this.leaveRole(replica, "none", -1, state.leaderEpoch);
     } else if (replica.role !== "follower" || newEpoch || replica.leaderId !== state.leader) {
       this.leaveRole(replica, "follower", state.leader, state.leaderEpoch);
-      this.fetcherFor(state.leader).add(state.pid);
+      // __consumer_offsets holds no modelled data: nothing to fetch
+      if (!this.cluster.partitions[state.pid]!.internal) this.fetcherFor(state.leader).add(state.pid);
     }
   }
 
@@ -398,22 +447,19 @@ export class Broker {
 
   // ---- requests ----
 
-  handleProduce(request: ProduceRequest, reply: (bytes: number, errors: number[]) => void): void {
+  handleProduce(request: ProduceRequest, reply: (bytes: number, errors: number[], readyAt: number) => void): void {
     let bytes = 0;
     for (const entry of request.entries) bytes += entry.bytes;
     this.stats.bytesIn += bytes;
-    this.onCpu(bytes, () => this.produce(request, bytes, reply));
-  }
-
-  private produce(request: ProduceRequest, bytes: number, reply: (bytes: number, errors: number[]) => void): void {
     const { sim, partitions, topics } = this.cluster;
+    const readyAt = this.cpuDone(bytes);
     const errors: number[] = new Array(request.entries.length).fill(-1);
     let pending = request.entries.length;
     const finish = (i: number, error: number) => {
       if (errors[i] !== -1) return;
       errors[i] = error;
       if (error !== KafkaError.NONE) this.stats.failedProduceRequests++;
-      if (--pending === 0 && request.acks !== "0") reply(40 + 12 * errors.length, errors);
+      if (--pending === 0 && request.acks !== "0") reply(40 + 12 * errors.length, errors, readyAt);
     };
     // the log disk takes the bytes; a disk far behind (beyond what the page cache absorbs) holds the append
     this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
@@ -448,95 +494,101 @@ export class Broker {
       this.advanceHighWatermark(replica);
     });
     if (pending > 0 && request.acks === "all") {
+      const incarnation = this.incarnation;
       timeout = sim.schedule(request.timeoutMs, () => {
-        request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT));
+        if (incarnation === this.incarnation) this.receive(() => request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT)));
       });
     }
   }
 
-  handleReplicaFetch(followerId: number, entries: readonly ReplicaFetchEntry[], reply: (bytes: number, results: ReplicaFetchResult[]) => void): void {
-    this.onCpu(0, () => {
-      const maxWait = num(this.cluster.brokerConfig["replica.fetch.wait.max.ms"]);
-      this.serveOrPark(entries.map((e) => e.pid), maxWait, () => this.readForFollower(followerId, entries), reply);
+  handleReplicaFetch(followerId: number, entries: readonly ReplicaFetchEntry[], reply: (bytes: number, results: ReplicaFetchResult[], readyAt: number) => void): void {
+    const maxWait = num(this.cluster.brokerConfig["replica.fetch.wait.max.ms"]);
+    const offsets = new Map(entries.map((e) => [e.pid, e.fetchOffset]));
+    this.serveOrPark(entries, maxWait, () => this.readForFollower(followerId, entries), reply, (pid) => {
+      const replica = this.replicas.get(pid)!;
+      return replica.role !== "leader" || replica.log.logEndOffset > offsets.get(pid)!;
     });
   }
 
-  handleConsumerFetch(entries: readonly ConsumerFetchEntry[], maxWaitMs: number, maxPartitionBytes: number, reply: (bytes: number, results: ConsumerFetchResult[]) => void): void {
-    this.onCpu(0, () => this.serveOrPark(entries.map((e) => e.pid), maxWaitMs, () => this.readForConsumer(entries, maxPartitionBytes), reply));
+  handleConsumerFetch(entries: readonly ConsumerFetchEntry[], maxWaitMs: number, maxPartitionBytes: number, reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void): void {
+    const offsets = new Map(entries.map((e) => [e.pid, e.offset]));
+    this.serveOrPark(entries, maxWaitMs, () => this.readForConsumer(entries, maxPartitionBytes), reply, (pid) => {
+      const replica = this.replicas.get(pid)!;
+      return replica.role !== "leader" || replica.highWatermark > offsets.get(pid)!;
+    });
   }
 
   /** Answer now if there is anything to say, else hold the fetch until data arrives or the wait ends. */
-  private serveOrPark<T extends { batchIds: number[]; error: number }>(pids: number[], maxWaitMs: number, read: () => { results: T[]; bytes: number }, reply: (bytes: number, results: T[]) => void): void {
+  private serveOrPark<T extends { batchIds: number[]; error: number }>(
+    entries: readonly { pid: number }[],
+    maxWaitMs: number,
+    read: () => { results: T[]; bytes: number },
+    reply: (bytes: number, results: T[], readyAt: number) => void,
+    changed: (pid: number) => boolean,
+  ): void {
+    const answer = (r: { results: T[]; bytes: number }) => reply(50 + r.bytes + 20 * r.results.length, r.results, this.cpuDone(r.bytes));
+    const worthAnswering = (r: { results: T[]; bytes: number }) => r.bytes > 0 || r.results.some((x) => x.error !== KafkaError.NONE || ("diverging" in x && x.diverging));
     const first = read();
-    const answer = (r: { results: T[]; bytes: number }) => {
-      this.onCpu(r.bytes, () => reply(50 + r.bytes + 20 * r.results.length, r.results));
-    };
-    if (first.bytes > 0 || maxWaitMs <= 0 || first.results.some((r) => r.error !== KafkaError.NONE || ("diverging" in r && r.diverging))) {
+    if (maxWaitMs <= 0 || worthAnswering(first)) {
       answer(first);
       return;
     }
-    const incarnation = this.incarnation;
-    const park = (pid: number) => {
-      this.replicas.get(pid)?.parked.push(parked);
-    };
-    const parked = {
+    const parked: ParkedFetch = {
       done: false,
       // woken by new data or a role change: answer if there is something to say, else wait on
       wake: (pid: number) => {
         if (parked.done) return;
+        if (!changed(pid)) {
+          this.replicas.get(pid)?.parked.push(parked);
+          return;
+        }
         const r = read();
-        if (r.bytes === 0 && !r.results.some((x) => x.error !== KafkaError.NONE || ("diverging" in x && x.diverging))) {
-          park(pid);
+        if (!worthAnswering(r)) {
+          this.replicas.get(pid)?.parked.push(parked);
           return;
         }
         parked.done = true;
-        this.cluster.sim.cancel(timer);
         answer(r);
       },
     };
-    const timer = this.cluster.sim.schedule(maxWaitMs, () => {
-      if (incarnation !== this.incarnation) return;
-      this.receive(() => {
-        if (parked.done) return;
-        parked.done = true;
-        answer(read());
-      });
+    this.parkUntil(maxWaitMs, parked, () => {
+      parked.done = true;
+      answer(read());
     });
-    for (const pid of pids) park(pid);
+    for (const entry of entries) this.replicas.get(entry.pid)?.parked.push(parked);
   }
 
   private readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[]): { results: ReplicaFetchResult[]; bytes: number } {
-    const maxBytes = num(this.cluster.brokerConfig["replica.fetch.max.bytes"]);
     const now = this.cluster.sim.now;
     let total = 0;
     const results = entries.map((entry): ReplicaFetchResult => {
-      const replica = this.replicas.get(entry.pid);
-      const empty = { pid: entry.pid, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
-      if (!replica || replica.role !== "leader") return { ...empty, error: KafkaError.NOT_LEADER_OR_FOLLOWER };
-      if (entry.leaderEpoch !== replica.leaderEpoch) return { ...empty, error: KafkaError.FENCED_LEADER_EPOCH };
+      const pid = entry.pid;
+      const replica = this.replicas.get(pid);
+      if (!replica || replica.role !== "leader") return { pid, error: KafkaError.NOT_LEADER_OR_FOLLOWER, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
+      if (entry.leaderEpoch !== replica.leaderEpoch) return { pid, error: KafkaError.FENCED_LEADER_EPOCH, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
       const log = replica.log;
-      if (entry.lastFetchedEpoch >= 0) {
+      if (entry.lastFetchedEpoch >= 0 && entry.lastFetchedEpoch !== log.latestEpoch) {
         const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);
         if (end.epoch !== entry.lastFetchedEpoch || end.endOffset < entry.fetchOffset) {
-          return { ...empty, error: KafkaError.NONE, diverging: end, highWatermark: replica.highWatermark };
+          return { pid, error: KafkaError.NONE, diverging: end, batchIds: [], epochs: [], highWatermark: replica.highWatermark };
         }
       }
       this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
-      const from = log.indexOf(entry.fetchOffset);
-      let to = from;
-      let bytes = 0;
-      while (to < log.length && (bytes === 0 || bytes + this.cluster.partitions[entry.pid]!.store.bytesOf(log.batchAt(to)) <= maxBytes)) {
-        bytes += this.cluster.partitions[entry.pid]!.store.bytesOf(log.batchAt(to));
-        to++;
-      }
-      total += bytes;
       const batchIds: number[] = [];
       const epochs: number[] = [];
-      for (let i = from; i < to; i++) {
-        batchIds.push(log.batchAt(i));
-        epochs.push(log.epochAt(i));
+      if (entry.fetchOffset < log.logEndOffset) {
+        const store = this.cluster.partitions[pid]!.store;
+        let bytes = 0;
+        for (let i = log.indexOf(entry.fetchOffset); i < log.length; i++) {
+          const size = store.bytesOf(log.batchAt(i));
+          if (bytes > 0 && bytes + size > this.replicaFetchMaxBytes) break;
+          bytes += size;
+          batchIds.push(log.batchAt(i));
+          epochs.push(log.epochAt(i));
+        }
+        total += bytes;
       }
-      return { pid: entry.pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark };
+      return { pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark };
     });
     return { results, bytes: total };
   }

@@ -74,6 +74,8 @@ export class Consumer {
   /** Polls fully processed, and their records (what this member handed to the sink). */
   polls = 0;
   processedRecords = 0;
+  /** Positions reset by auto.offset.reset after OFFSET_OUT_OF_RANGE. */
+  offsetResets = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -415,7 +417,11 @@ export class Consumer {
           const pid = r.pid;
           if (this.positions.get(pid) !== entries[i]!.offset) return; // moved on (rebalance, reset)
           if (r.error === KafkaError.NOT_LEADER_OR_FOLLOWER) stale = true;
-          else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) this.resetPosition(pid);
+          else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) {
+            this.offsetResets++;
+            this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: offset ${entries[i]!.offset} of ${this.cluster.partitions[pid]!.name} is beyond the log end ${r.logEndOffset} (the log was truncated); auto.offset.reset = ${String(this.config["auto.offset.reset"])}`);
+            this.resetPosition(pid);
+          }
           if (r.error !== KafkaError.NONE) {
             this.count(r.error);
             return;

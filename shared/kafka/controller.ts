@@ -191,16 +191,17 @@ export class Controller {
   private elect(state: PartitionState, isr: readonly number[], excluded: number): PartitionState {
     const eligible = (id: number) => id !== excluded && !this.registrations.get(id)!.fenced;
     const clean = state.replicas.find((id) => isr.includes(id) && eligible(id));
+    const counted = this.cluster.partitions[state.pid]!.internal ? 0 : 1;
     if (clean !== undefined) {
-      this.elections++;
+      this.elections += counted;
       return this.update(state.pid, { isr, leader: clean, leaderEpoch: state.leaderEpoch + 1 });
     }
     const topic = this.cluster.topics.get(this.cluster.partitions[state.pid]!.topic)!;
     if (topic.config["unclean.leader.election.enable"] === true) {
       const unclean = state.replicas.find(eligible);
       if (unclean !== undefined) {
-        this.elections++;
-        this.uncleanElections++;
+        this.elections += counted;
+        this.uncleanElections += counted;
         return this.update(state.pid, { isr: [unclean], leader: unclean, leaderEpoch: state.leaderEpoch + 1 });
       }
     }
@@ -211,6 +212,11 @@ export class Controller {
   private electOfflinePartitions(brokerId: number): void {
     const changes: PartitionState[] = [];
     for (const state of this.partitions) {
+      // __consumer_offsets carries no modelled data: a returning replica is in sync at once
+      if (this.cluster.partitions[state.pid]!.internal && state.replicas.includes(brokerId) && !state.isr.includes(brokerId) && state.leader !== -1) {
+        changes.push(this.update(state.pid, { isr: [...state.isr, brokerId] }));
+        continue;
+      }
       if (state.leader !== -1 || !state.replicas.includes(brokerId)) continue;
       const next = this.elect(state, state.isr, -1);
       if (next.leader !== -1) changes.push(next);
@@ -247,7 +253,7 @@ export class Controller {
       if (state.leader === id || entry.notLeading / entry.total <= threshold) continue;
       if (!state.isr.includes(id) || this.registrations.get(id)!.fenced) continue;
       changes.push(this.update(state.pid, { leader: id, leaderEpoch: state.leaderEpoch + 1 }));
-      this.elections++;
+      if (!this.cluster.partitions[state.pid]!.internal) this.elections++;
     }
     if (changes.length > 0) this.report("preferred leader election (auto.leader.rebalance.enable)", changes, "election");
     this.pushAll(changes);
@@ -283,7 +289,8 @@ export class Controller {
       const prev = this.previous(next);
       const leader = prev.leader !== next.leader ? `leader ${prev.leader < 0 ? "none" : prev.leader}→${next.leader < 0 ? "none (offline)" : next.leader}, epoch ${prev.leaderEpoch}→${next.leaderEpoch}` : `leader ${next.leader}`;
       const unclean = next.leader >= 0 && !prev.isr.includes(next.leader) ? " (UNCLEAN: not in the ISR)" : "";
-      return `${partitions[next.pid]!.name} ${leader}${unclean}; ISR {${next.isr.join(",")}}`;
+      const isr = prev.isr.join(",") === next.isr.join(",") ? `ISR {${next.isr.join(",")}}` : `ISR {${prev.isr.join(",")}}→{${next.isr.join(",")}}`;
+      return `${partitions[next.pid]!.name} ${leader}${unclean}; ${isr}`;
     });
     const more = visible.length > 6 ? `; and ${visible.length - 6} more partitions` : "";
     events.emit(sim.now, kind, lines.length > 0 ? `${headline} → ${lines.join("; ")}${more}` : headline);

@@ -152,7 +152,8 @@ export class Group {
     const { sim, brokerConfig } = this.cluster;
     const wasEmpty = this.state === "Empty";
     this.state = "PreparingRebalance";
-    this.rebalances++;
+    // forming a new group is not a rebalance of a working one
+    if (this.generation > 0) this.rebalances++;
     this.log(`group ${this.id} rebalancing (${reason}); consumers stop and rejoin`);
     for (const m of this.members.values()) {
       const respond = m.sync;

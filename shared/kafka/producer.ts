@@ -44,6 +44,8 @@ interface PartitionQueue {
   nextSeq: number;
   /** After a batch failed for good, the next one restarts the sequence (producer epoch bump). */
   bumpEpoch: boolean;
+  /** Base sequences of closed batches neither acknowledged nor failed yet, oldest first. */
+  outstanding: number[];
 }
 
 export class Producer {
@@ -86,7 +88,7 @@ export class Producer {
     this.arrivals = new Arrivals(spec.workload, entityRng(cluster, `workload:${spec.id}`));
     const topic = cluster.topics.get(spec.topic)!;
     this.pids = topic.pids;
-    this.queues = topic.pids.map(() => ({ open: null, ready: [], inFlight: 0, nextSeq: 0, bumpEpoch: false }));
+    this.queues = topic.pids.map(() => ({ open: null, ready: [], inFlight: 0, nextSeq: 0, bumpEpoch: false, outstanding: [] }));
     this.leaders = new LeaderView(cluster, () => this.rpc, topic.pids, () => num(this.config["retry.backoff.ms"]), () => this.drain());
     this.carry = new Float64Array(topic.pids.length);
     const keys = this.config["partitioner.ignore.keys"] === true ? null : keyWeights(spec.keys);
@@ -297,6 +299,12 @@ export class Producer {
     batch.batchId = store.add(this.index, batch.baseSeq, batch.count, batch.bytes, batch.firstCreated, batch.lastCreated);
     this.cluster.instruments.attempted(this.index, batch.pid, batch.baseSeq, batch.count);
     queue.ready.push(batch);
+    queue.outstanding.push(batch.baseSeq);
+  }
+
+  private settle(queue: PartitionQueue, batch: Batch): void {
+    const i = queue.outstanding.indexOf(batch.baseSeq);
+    if (i >= 0) queue.outstanding.splice(i, 1);
   }
 
   // ---- the sender ----
@@ -375,6 +383,7 @@ export class Producer {
 
   private succeed(queue: PartitionQueue, batch: Batch): void {
     queue.inFlight--;
+    this.settle(queue, batch);
     this.bufferedBytes -= batch.bytes - 61;
     batch.resetSequence = false;
     this.cluster.instruments.acked(this.index, batch.pid, batch.baseSeq, batch.count, batch.firstCreated, batch.lastCreated);
@@ -388,6 +397,9 @@ export class Producer {
       this.fail(queue, batch, now >= batch.deadline ? KafkaError.DELIVERY_TIMEOUT : error);
       return;
     }
+    // the oldest outstanding batch is out of sequence: the leader lost this producer's state
+    // (an unclean election or truncation); bump the epoch and restart the sequence (KIP-360)
+    if (error === KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER && queue.outstanding[0] === batch.baseSeq) batch.resetSequence = true;
     if (error !== KafkaError.NOT_ENOUGH_REPLICAS && error !== KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND && error !== KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER) this.leaders.refresh();
     const base = num(this.config["retry.backoff.ms"]);
     const max = num(this.config["retry.backoff.max.ms"]);
@@ -403,6 +415,7 @@ export class Producer {
   }
 
   private fail(queue: PartitionQueue, batch: Batch, error: number): void {
+    this.settle(queue, batch);
     this.bufferedBytes -= batch.bytes - 61;
     if (this.idempotent) queue.bumpEpoch = true;
     this.cluster.instruments.failed(this.index, batch.pid, batch.baseSeq, batch.count, error);

@@ -73,10 +73,10 @@ export class RpcClient {
    * Send a request of `bytes` to broker `brokerId`. `serve` runs on the broker
    * when it handles the request and calls `reply` when the response is ready.
    */
-  call<T>(brokerId: number, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: T) => void) => void, done: (result: RpcResult<T>) => void): void {
+  call<T>(brokerId: number, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: T, readyAt?: number) => void) => void, done: (result: RpcResult<T>) => void): void {
     if (this.closed) return;
     const conn = this.connection(brokerId);
-    const send = () => this.transmit(conn, bytes, serve as (broker: Broker, reply: (bytes: number, value: unknown) => void) => void, done as (r: RpcResult<unknown>) => void);
+    const send = () => this.transmit(conn, bytes, serve as (broker: Broker, reply: (bytes: number, value: unknown, readyAt?: number) => void) => void, done as (r: RpcResult<unknown>) => void);
     if (conn.state === "ready") {
       send();
       return;
@@ -171,7 +171,7 @@ export class RpcClient {
     });
   }
 
-  private transmit(conn: Connection, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: unknown) => void) => void, done: (r: RpcResult<unknown>) => void): void {
+  private transmit(conn: Connection, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: unknown, readyAt?: number) => void) => void, done: (r: RpcResult<unknown>) => void): void {
     const { sim, net, brokers } = this.cluster;
     const id = this.nextId++;
     const generation = conn.generation;
@@ -187,7 +187,7 @@ export class RpcClient {
     if (!conn.sweep) this.armSweep(conn, pending.deadline);
     net.send(this.node, broker.name, bytes, () => {
       broker.receive(() =>
-        serve(broker, (replyBytes, value) => {
+        serve(broker, (replyBytes, value, readyAt = 0) => {
           if (answered) return;
           answered = true;
           net.send(
@@ -201,7 +201,7 @@ export class RpcClient {
               conn.inflight.delete(id);
               p.onValue(value);
             },
-            broker.egress(replyBytes),
+            broker.egress(replyBytes, readyAt),
           );
         }),
       );

@@ -171,8 +171,9 @@ export const scenarioSchema = z.strictObject({
           windowMs: positive.default(2000).describe("for this long"),
         })
         .default({ throughputPct: 10, p99Pct: 50, windowMs: 2000 }),
+      warmup: duration.default(0).describe("messages created before this are left out of latency percentiles and throughput (start-up: group formation, connections)"),
     })
-    .default({ recoveryBand: { throughputPct: 10, p99Pct: 50, windowMs: 2000 } }),
+    .default({ recoveryBand: { throughputPct: 10, p99Pct: 50, windowMs: 2000 }, warmup: 0 }),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -1,0 +1,10 @@
+import { readFileSync } from "node:fs";
+import { parseScenario } from "/work/main/shared/scenario/load";
+import { Engine } from "/work/main/shared/engine/engine";
+const r = parseScenario(readFileSync(process.argv[2]!, "utf8"), "x");
+if (!r.ok) throw new Error("bad");
+const e = new Engine(r.scenario, { durationMs: Number(process.argv[3] ?? 20000) });
+const t0 = performance.now();
+e.run();
+const t1 = performance.now();
+console.log("wall", (t1 - t0).toFixed(0), "events", e.sim.eventsFired, "ev/s", (e.sim.eventsFired / (t1 - t0) * 1000).toFixed(0));

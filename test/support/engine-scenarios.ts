@@ -1,0 +1,100 @@
+/**
+ * Small, fast scenarios for engine tests: three brokers, a few partitions, a
+ * few thousand messages a second, tens of simulated seconds. Each test states
+ * the settings its claim depends on; everything else is a Kafka default.
+ */
+import { Engine, type EngineOptions } from "../../shared/engine/engine";
+import type { Report } from "../../shared/engine/report";
+import type { PartitionState } from "../../shared/kafka/controller";
+import { scenarioSchema, type Scenario, type ScenarioInput } from "../../shared/scenario/schema";
+
+export const TOPIC = "events";
+
+type ProducerInput = NonNullable<ScenarioInput["producers"]>[number];
+
+export interface SmallScenario {
+  name?: string;
+  seed?: number;
+  durationMs?: number;
+  brokerConfig?: Record<string, number | boolean | string>;
+  hardware?: NonNullable<ScenarioInput["cluster"]["hardware"]>;
+  network?: ScenarioInput["network"];
+  partitions?: number;
+  replicationFactor?: number;
+  assignment?: number[][];
+  topicConfig?: Record<string, number | boolean | string>;
+  /** Messages per second of the one producer "p" (Poisson arrivals unless `constant`). */
+  rate?: number;
+  constant?: boolean;
+  producerConfig?: Record<string, number | boolean | string>;
+  producers?: ProducerInput[];
+  consumerGroups?: ScenarioInput["consumerGroups"];
+  faults?: ScenarioInput["faults"];
+}
+
+export function smallScenario(options: SmallScenario = {}): Scenario {
+  const rate = options.rate ?? 2000;
+  const input: ScenarioInput = {
+    name: options.name ?? "engine-test",
+    description: "a small cluster for engine tests",
+    seed: options.seed ?? 1,
+    duration: options.durationMs ?? 20_000,
+    cluster: { brokers: 3, config: options.brokerConfig ?? {}, ...(options.hardware ? { hardware: options.hardware } : {}) },
+    ...(options.network ? { network: options.network } : {}),
+    topics: [
+      {
+        name: TOPIC,
+        partitions: options.partitions ?? 3,
+        replicationFactor: options.replicationFactor ?? 3,
+        ...(options.assignment ? { assignment: options.assignment } : {}),
+        config: options.topicConfig ?? {},
+      },
+    ],
+    producers: options.producers ?? [
+      {
+        id: "p",
+        topic: TOPIC,
+        workload: options.constant ? { type: "constant", rate } : { type: "poisson", rate },
+        keys: { type: "uniform", count: 500 },
+        config: options.producerConfig ?? {},
+      },
+    ],
+    consumerGroups: options.consumerGroups ?? [],
+    faults: options.faults ?? [],
+  };
+  return scenarioSchema.parse(input);
+}
+
+/** The report without its one non-deterministic field (wall-clock time). */
+export function canonicalReport(report: Report): string {
+  const { wallMs: _wallMs, ...rest } = report;
+  return JSON.stringify(rest);
+}
+
+/** Run to the end and build the report once (building it twice is not idempotent). */
+export function runToReport(scenario: Scenario, options: EngineOptions = {}): { engine: Engine; report: Report } {
+  const engine = new Engine(scenario, options);
+  engine.run();
+  return { engine, report: engine.report() };
+}
+
+export function pidOf(engine: Engine, partition: number, topic = TOPIC): number {
+  return engine.cluster.topics.get(topic)!.pids[partition]!;
+}
+
+export function partitionState(engine: Engine, partition: number, topic = TOPIC): PartitionState {
+  return engine.cluster.controller.partitions[pidOf(engine, partition, topic)]!;
+}
+
+/** Advance in `stepMs` steps until `predicate` holds or `untilMs` passes; the time it first held, or null. */
+export function runUntilTrue(engine: Engine, untilMs: number, stepMs: number, predicate: () => boolean): number | null {
+  while (engine.now < untilMs) {
+    engine.runUntil(Math.min(untilMs, engine.now + stepMs));
+    if (predicate()) return engine.now;
+  }
+  return null;
+}
+
+export function eventsOf(engine: Engine, kind: string): { atMs: number; text: string }[] {
+  return engine.cluster.events.all().filter((e) => e.kind === kind);
+}
