@@ -12,6 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { brokerName, num } from "../engine/context";
 import { ServiceQueue } from "./resources";
+import { Timeouts, type TimeoutHandle } from "../kernel/timeouts";
 import { Replica, type ParkedFetch } from "./replica";
 import { ReplicaFetcher, type ReplicaFetchEntry, type ReplicaFetchResult } from "./fetcher";
 import { RpcClient } from "./rpc";
@@ -71,6 +72,8 @@ export class Broker {
   /** Latest partition states this broker knows (its metadata cache). */
   readonly metadata: PartitionState[] = [];
   coordinator!: GroupCoordinator;
+  /** Long-poll and produce timeouts, swept per length. */
+  private readonly timeouts: Timeouts;
   private readonly bytesPerMsDisk: number;
   private readonly replicaFetchMaxBytes: number;
   private readonly bytesPerMsNic: number;
@@ -91,6 +94,7 @@ export class Broker {
     this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
     this.bytesPerMsNic = (hardware.nicMbps * 1e6) / 8 / 1000;
     this.rpc = this.newRpc();
+    this.timeouts = new Timeouts(cluster.sim, (fn) => this.receive(fn));
   }
 
   get running(): boolean {
@@ -149,51 +153,6 @@ export class Broker {
   private cpuDone(bytes: number): number {
     const cost = this.hardware.cpuPerRequestMs + (bytes / MB) * this.hardware.cpuPerMBMs;
     return this.cpu.serve(this.cluster.sim.now, cost);
-  }
-
-  /** Parked fetches by wait time, each a FIFO of deadlines swept by one timer. */
-  private readonly parkedByWait = new Map<number, { queue: { fetch: ParkedFetch; deadline: number; expire: () => void }[]; head: number; armed: boolean }>();
-
-  private parkUntil(waitMs: number, fetch: ParkedFetch, expire: () => void): void {
-    let lane = this.parkedByWait.get(waitMs);
-    if (!lane) {
-      lane = { queue: [], head: 0, armed: false };
-      this.parkedByWait.set(waitMs, lane);
-    }
-    lane.queue.push({ fetch, deadline: this.cluster.sim.now + waitMs, expire });
-    if (!lane.armed) this.armLane(lane);
-  }
-
-  private armLane(lane: { queue: { fetch: ParkedFetch; deadline: number; expire: () => void }[]; head: number; armed: boolean }): void {
-    while (lane.head < lane.queue.length && lane.queue[lane.head]!.fetch.done) lane.head++;
-    if (lane.head >= lane.queue.length) {
-      lane.queue = [];
-      lane.head = 0;
-      lane.armed = false;
-      return;
-    }
-    lane.armed = true;
-    const incarnation = this.incarnation;
-    this.cluster.sim.at(lane.queue[lane.head]!.deadline, () => {
-      if (incarnation !== this.incarnation) {
-        lane.armed = false;
-        return;
-      }
-      this.receive(() => {
-        const now = this.cluster.sim.now;
-        while (lane.head < lane.queue.length) {
-          const entry = lane.queue[lane.head]!;
-          if (!entry.fetch.done && entry.deadline > now) break;
-          lane.head++;
-          if (!entry.fetch.done) entry.expire();
-        }
-        if (lane.head > 1024 && lane.head * 2 > lane.queue.length) {
-          lane.queue = lane.queue.slice(lane.head);
-          lane.head = 0;
-        }
-        this.armLane(lane);
-      });
-    });
   }
 
   // ---- lifecycle ----
@@ -290,7 +249,7 @@ export class Broker {
       replica.parked = [];
       replica.followers.clear();
     }
-    this.parkedByWait.clear();
+    this.timeouts.clear();
   }
 
   private newRpc(): RpcClient {
@@ -463,7 +422,7 @@ export class Broker {
     };
     // the log disk takes the bytes; a disk far behind (beyond what the page cache absorbs) holds the append
     this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
-    let timeout: ReturnType<typeof sim.schedule> | null = null;
+    let timeout: TimeoutHandle | null = null;
     request.entries.forEach((entry, i) => {
       const replica = this.replicas.get(entry.pid);
       if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
@@ -488,33 +447,28 @@ export class Broker {
         complete: (error) => {
           if (error === KafkaError.NONE && replica.isr.length < minIsr) error = KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
           finish(i, error);
-          if (pending === 0 && timeout) sim.cancel(timeout);
+          if (pending === 0) timeout?.settle();
         },
       });
       this.advanceHighWatermark(replica);
     });
     if (pending > 0 && request.acks === "all") {
-      const incarnation = this.incarnation;
-      timeout = sim.schedule(request.timeoutMs, () => {
-        if (incarnation === this.incarnation) this.receive(() => request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT)));
-      });
+      timeout = this.timeouts.add(request.timeoutMs, () => request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT)));
     }
   }
 
   handleReplicaFetch(followerId: number, entries: readonly ReplicaFetchEntry[], reply: (bytes: number, results: ReplicaFetchResult[], readyAt: number) => void): void {
     const maxWait = num(this.cluster.brokerConfig["replica.fetch.wait.max.ms"]);
-    const offsets = new Map(entries.map((e) => [e.pid, e.fetchOffset]));
     this.serveOrPark(entries, maxWait, () => this.readForFollower(followerId, entries), reply, (pid) => {
       const replica = this.replicas.get(pid)!;
-      return replica.role !== "leader" || replica.log.logEndOffset > offsets.get(pid)!;
+      return replica.role !== "leader" || replica.log.logEndOffset > entries.find((e) => e.pid === pid)!.fetchOffset;
     });
   }
 
   handleConsumerFetch(entries: readonly ConsumerFetchEntry[], maxWaitMs: number, maxPartitionBytes: number, reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void): void {
-    const offsets = new Map(entries.map((e) => [e.pid, e.offset]));
     this.serveOrPark(entries, maxWaitMs, () => this.readForConsumer(entries, maxPartitionBytes), reply, (pid) => {
       const replica = this.replicas.get(pid)!;
-      return replica.role !== "leader" || replica.highWatermark > offsets.get(pid)!;
+      return replica.role !== "leader" || replica.highWatermark > entries.find((e) => e.pid === pid)!.offset;
     });
   }
 
@@ -533,28 +487,26 @@ export class Broker {
       answer(first);
       return;
     }
+    // the fetch is done once answered, by new data or by its timeout
+    const timeout = this.timeouts.add(maxWaitMs, () => answer(read()));
     const parked: ParkedFetch = {
-      done: false,
+      get done() {
+        return timeout.done;
+      },
       // woken by new data or a role change: answer if there is something to say, else wait on
       wake: (pid: number) => {
-        if (parked.done) return;
-        if (!changed(pid)) {
-          this.replicas.get(pid)?.parked.push(parked);
-          return;
+        if (timeout.done) return;
+        if (changed(pid)) {
+          const r = read();
+          if (worthAnswering(r)) {
+            timeout.settle();
+            answer(r);
+            return;
+          }
         }
-        const r = read();
-        if (!worthAnswering(r)) {
-          this.replicas.get(pid)?.parked.push(parked);
-          return;
-        }
-        parked.done = true;
-        answer(r);
+        this.replicas.get(pid)?.parked.push(parked);
       },
     };
-    this.parkUntil(maxWaitMs, parked, () => {
-      parked.done = true;
-      answer(read());
-    });
     for (const entry of entries) this.replicas.get(entry.pid)?.parked.push(parked);
   }
 

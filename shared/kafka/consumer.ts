@@ -70,6 +70,7 @@ export class Consumer {
   private readonly leaders: LeaderView;
   private readonly topicOfPid = new Map<number, TopicPartition>();
   private readonly pidOf = new Map<string, number>();
+  private readonly indexOfPid = new Map<number, number>();
   readonly errors = new Map<number, number>();
   /** Polls fully processed, and their records (what this member handed to the sink). */
   polls = 0;
@@ -88,6 +89,7 @@ export class Consumer {
     for (const topic of spec.topics) {
       const ref = cluster.topics.get(topic)!;
       ref.pids.forEach((pid, partition) => {
+        this.indexOfPid.set(pid, pids.length);
         pids.push(pid);
         this.topicOfPid.set(pid, { topic, partition });
         this.pidOf.set(`${topic}:${partition}`, pid);
@@ -297,7 +299,7 @@ export class Consumer {
 
   /** auto.offset.reset: where a partition with no committed offset starts. */
   private resetPosition(pid: number): void {
-    const leader = this.cluster.brokers[this.leaders.leader[this.leaders.pids.indexOf(pid)] ?? -1];
+    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid.get(pid)!] ?? -1];
     const replica = leader && leader.processUp ? leader.replica(pid) : null;
     const policy = this.config["auto.offset.reset"];
     // "latest" reads the leader's high watermark when the position is set
@@ -382,14 +384,13 @@ export class Consumer {
     // the fetcher runs ahead of the application, but only so far
     if (this.bufferedRecords >= 2 * maxPoll) return;
     const byLeader = new Map<number, number[]>();
-    this.leaders.pids.forEach((pid, i) => {
-      if (!this.positions.has(pid)) return;
-      const leader = this.leaders.leader[i]!;
-      if (leader < 0 || this.fetching.has(leader)) return;
+    for (const pid of this.positions.keys()) {
+      const leader = this.leaders.leader[this.indexOfPid.get(pid)!]!;
+      if (leader < 0 || this.fetching.has(leader)) continue;
       const list = byLeader.get(leader) ?? [];
       list.push(pid);
       byLeader.set(leader, list);
-    });
+    }
     for (const [leader, pids] of byLeader) this.fetchFrom(leader, pids);
   }
 

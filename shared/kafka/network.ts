@@ -66,7 +66,8 @@ export class Network {
       this.dropped++;
       return null;
     }
-    const loss = this.spec.lossRate + link.lossRates.reduce((a, b) => a + b, 0);
+    let loss = this.spec.lossRate;
+    for (let i = 0; i < link.lossRates.length; i++) loss += link.lossRates[i]!;
     if (loss > 0 && link.rng.chance(loss)) {
       this.dropped++;
       return null;

@@ -20,6 +20,7 @@ import type { ProducerSpec } from "../scenario/schema";
 import type { Rng } from "../kernel/rng";
 import type { ProduceEntry } from "./broker";
 import { LeaderView } from "./metadata";
+import { AliasTable } from "../workload/alias";
 
 interface Batch {
   readonly partition: number;
@@ -57,8 +58,11 @@ export class Producer {
   private readonly arrivals: Arrivals;
   private readonly queues: PartitionQueue[];
   private readonly pids: number[];
-  private readonly weights: Float64Array | null;
-  private readonly carry: Float64Array;
+  /** Partitions with batches ready to send: the sender looks only at these. */
+  private readonly waiting = new Set<number>();
+  /** Partition of a keyed record, by the keys' weights; null for null keys (sticky partitioner). */
+  private readonly keyed: AliasTable | null;
+  private readonly counts: Int32Array;
   private readonly sticky: StickyPartitioner | null;
   private bufferedBytes = 0;
   /** Records blocked in send() by a full buffer.memory: [createdMs, count]. */
@@ -90,9 +94,9 @@ export class Producer {
     this.pids = topic.pids;
     this.queues = topic.pids.map(() => ({ open: null, ready: [], inFlight: 0, nextSeq: 0, bumpEpoch: false, outstanding: [] }));
     this.leaders = new LeaderView(cluster, () => this.rpc, topic.pids, () => num(this.config["retry.backoff.ms"]), () => this.drain());
-    this.carry = new Float64Array(topic.pids.length);
+    this.counts = new Int32Array(topic.pids.length);
     const keys = this.config["partitioner.ignore.keys"] === true ? null : keyWeights(spec.keys);
-    this.weights = keys ? keyPartitionWeights(keys.names, keys.weights, topic.pids.length) : null;
+    this.keyed = keys ? new AliasTable(keyPartitionWeights(keys.names, keys.weights, topic.pids.length)) : null;
     this.sticky = keys ? null : new StickyPartitioner(() => this.rng.float(), topic.pids.length, { batchSize: num(this.config["batch.size"]), adaptive: this.config["partitioner.adaptive.partitioning.enable"] === true });
     this.rpc = this.newRpc();
   }
@@ -216,22 +220,15 @@ export class Producer {
   private accumulate(n: number, from: number, to: number): void {
     const recordBytes = this.recordBytes();
     this.bufferedBytes += n * recordBytes;
-    if (this.weights) {
-      const weights = this.weights;
-      let left = n;
-      for (let p = 0; p < weights.length && left > 0; p++) {
-        const exact = n * weights[p]! + this.carry[p]!;
-        const k = Math.min(left, Math.floor(exact));
-        this.carry[p] = exact - k;
-        if (k > 0) this.append(p, k, from, to);
-        left -= k;
-      }
-      // rounding leftovers go to the partition with the largest carry
-      if (left > 0) {
-        let best = 0;
-        for (let p = 1; p < weights.length; p++) if (this.carry[p]! > this.carry[best]!) best = p;
-        this.carry[best]! -= left;
-        this.append(best, left, from, to);
+    if (this.keyed) {
+      // each record's key picks its partition (murmur2, computed once per key); records are drawn independently
+      const counts = this.counts;
+      for (let i = 0; i < n; i++) counts[this.keyed.sample(this.rng.float())]!++;
+      for (let p = 0; p < counts.length; p++) {
+        if (counts[p]! > 0) {
+          this.append(p, counts[p]!, from, to);
+          counts[p] = 0;
+        }
       }
       return;
     }
@@ -300,6 +297,7 @@ export class Producer {
     this.cluster.instruments.attempted(this.index, batch.pid, batch.baseSeq, batch.count);
     queue.ready.push(batch);
     queue.outstanding.push(batch.baseSeq);
+    this.waiting.add(batch.partition);
   }
 
   private settle(queue: PartitionQueue, batch: Batch): void {
@@ -325,11 +323,15 @@ export class Producer {
     for (;;) {
       const requests = new Map<number, Batch[]>();
       const sizes = new Map<number, number>();
-      for (let p = 0; p < this.queues.length; p++) {
+      for (const p of this.waiting) {
         const queue = this.queues[p]!;
         const head = queue.ready[0];
+        if (!head) {
+          this.waiting.delete(p);
+          continue;
+        }
         const broker = this.leaders.leader[p]!;
-        if (!head || head.retryAt > now || broker < 0) continue;
+        if (head.retryAt > now || broker < 0) continue;
         // idempotence keeps at most 5 batches per partition in flight; without it, order needs max.in.flight 1
         if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
         if (!requests.has(broker)) {
@@ -408,6 +410,7 @@ export class Producer {
     let i = queue.ready.length;
     while (i > 0 && queue.ready[i - 1]!.baseSeq > batch.baseSeq) i--;
     queue.ready.splice(i, 0, batch);
+    this.waiting.add(batch.partition);
     const generation = this.generation;
     this.cluster.sim.at(batch.retryAt, () => {
       if (generation === this.generation) this.drain();

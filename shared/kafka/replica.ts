@@ -21,7 +21,7 @@ export interface WaitingProduce {
 }
 
 export interface ParkedFetch {
-  done: boolean;
+  readonly done: boolean;
   /** Woken by `pid` (new data, a higher HW, or a role change). */
   readonly wake: (pid: number) => void;
 }

@@ -23,9 +23,9 @@ export interface SmallScenario {
   replicationFactor?: number;
   assignment?: number[][];
   topicConfig?: Record<string, number | boolean | string>;
-  /** Messages per second of the one producer "p" (Poisson arrivals unless `constant`). */
+  /** Messages per second of the one producer "p" (evenly spread unless `poisson`). */
   rate?: number;
-  constant?: boolean;
+  poisson?: boolean;
   producerConfig?: Record<string, number | boolean | string>;
   producers?: ProducerInput[];
   consumerGroups?: ScenarioInput["consumerGroups"];
@@ -54,7 +54,7 @@ export function smallScenario(options: SmallScenario = {}): Scenario {
       {
         id: "p",
         topic: TOPIC,
-        workload: options.constant ? { type: "constant", rate } : { type: "poisson", rate },
+        workload: options.poisson ? { type: "poisson", rate } : { type: "constant", rate },
         keys: { type: "uniform", count: 500 },
         config: options.producerConfig ?? {},
       },

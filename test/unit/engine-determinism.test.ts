@@ -11,6 +11,7 @@ import { canonicalReport, runToReport, smallScenario } from "../support/engine-s
 const busy = smallScenario({
   durationMs: 25_000,
   rate: 3000,
+  poisson: true,
   brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 6000 },
   producerConfig: { "request.timeout.ms": 2000 },
   consumerGroups: [{ id: "g", topics: ["events"], consumers: 2, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000, "heartbeat.interval.ms": 1000 } }],

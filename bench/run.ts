@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: the simulator's speed, measured in one run.
+ *  1. the kernel's raw rate on empty events (the ceiling for everything else);
+ *  2. iot-baseline over 5 simulated minutes: wall time, real-time factor
+ *     (simulated ÷ wall) and peak memory;
+ *  3. the large cluster (30 brokers, 600 partitions, 1 M msg/s).
+ * Each case runs in a child process of its own so its peak RSS is its own.
+ * Figures vary with the machine and its load: compare ratios taken together.
+ */
+import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Simulator } from "../shared/kernel/simulator";
+import { Engine } from "../shared/engine/engine";
+import { parseScenario } from "../shared/scenario/load";
+
+interface CaseResult {
+  name: string;
+  simulatedMs: number;
+  wallMs: number;
+  events: number;
+  peakRssMB: number;
+  note: string;
+}
+
+function kernelCase(): CaseResult {
+  const sim = new Simulator();
+  const total = 3_000_000;
+  // 1,000 concurrent chains of empty events: a heap of realistic depth
+  let fired = 0;
+  const chain = () => {
+    if (++fired < total) sim.schedule(1 + (fired % 7), chain);
+  };
+  for (let i = 0; i < 1000; i++) sim.schedule(i % 13, chain);
+  const started = performance.now();
+  sim.run(Infinity);
+  const wallMs = performance.now() - started;
+  return { name: "kernel", simulatedMs: sim.now, wallMs, events: sim.eventsFired, peakRssMB: process.resourceUsage().maxRSS / 1024, note: "" };
+}
+
+function scenarioCase(file: string, durationMs: number): CaseResult {
+  const parsed = parseScenario(readFileSync(file, "utf8"), file);
+  if (!parsed.ok) throw new Error(`${file} does not load`);
+  const started = performance.now();
+  const engine = new Engine(parsed.scenario, { durationMs });
+  engine.run();
+  const wallMs = performance.now() - started;
+  const report = engine.report(wallMs);
+  return {
+    name: parsed.scenario.name,
+    simulatedMs: engine.now,
+    wallMs,
+    events: engine.sim.eventsFired,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    note: `${report.throughput.sinkMsgsPerSec.toLocaleString("en-US")} msg/s to the sink, p99 ${report.latencyMs.p99} ms, ackedLost ${report.delivery.ackedLost}`,
+  };
+}
+
+const CASES: Record<string, () => CaseResult> = {
+  kernel: kernelCase,
+  "iot-baseline": () => scenarioCase("sims/iot-baseline.yaml", 300_000),
+  "large-cluster": () => scenarioCase("sims/large-cluster.yaml", Number(process.env.BENCH_LARGE_MS ?? 30_000)),
+};
+
+async function runChild(name: string): Promise<CaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.on("message", (m) => resolve(m as CaseResult));
+    child.on("exit", (code) => code !== 0 && reject(new Error(`case ${name} exited with ${code}`)));
+  });
+}
+
+const only = process.argv[2];
+if (only && CASES[only]) {
+  process.send!(CASES[only]!());
+} else {
+  console.log("Tributary benchmark (each case in its own process; figures depend on the machine and its load)\n");
+  const rows: CaseResult[] = [];
+  for (const name of Object.keys(CASES)) {
+    process.stderr.write(`  running ${name}…\n`);
+    rows.push(await runChild(name));
+  }
+  const kernel = rows[0]!;
+  console.log(`kernel: ${(kernel.events / (kernel.wallMs / 1000) / 1e6).toFixed(2)} M empty events/s (${kernel.events.toLocaleString("en-US")} events in ${kernel.wallMs.toFixed(0)} ms)`);
+  console.log("");
+  console.log("case            simulated   wall       real-time ×   events/s     peak RSS   ");
+  for (const r of rows.slice(1)) {
+    const rtf = r.simulatedMs / r.wallMs;
+    console.log(
+      `${r.name.padEnd(15)} ${(r.simulatedMs / 1000).toFixed(0).padStart(6)} s  ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${rtf.toFixed(1).padStart(10)}   ${(r.events / (r.wallMs / 1000) / 1000).toFixed(0).padStart(7)} k  ${r.peakRssMB.toFixed(0).padStart(6)} MB   ${r.note}`,
+    );
+  }
+  const baseline = rows.find((r) => r.name === "iot-baseline")!;
+  console.log(`\nratio: iot-baseline events/s ÷ kernel empty events/s = ${((baseline.events / baseline.wallMs) / (kernel.events / kernel.wallMs)).toFixed(3)}`);
+  console.log("targets (one core): iot-baseline ≥ 200× real time, large cluster ≥ 1×, peak memory < 500 MB");
+}

@@ -1,0 +1,89 @@
+/**
+ * The idempotent producer: retried writes are deduplicated by the broker
+ * (sequence numbers), so a lossy link costs retries but never duplicates or
+ * reorders the log. Without idempotence the same retries duplicate writes
+ * whose response was lost.
+ */
+import { describe, expect, it } from "vitest";
+import { Engine } from "../../shared/engine/engine";
+import { runToReport, smallScenario } from "../support/engine-scenarios";
+
+// broker 1 leads events-0; a short request.timeout.ms makes lost requests and responses retry quickly
+const withLink = (idempotent: boolean, fault: "responses" | "both", maxInFlight = 5) =>
+  smallScenario({
+    durationMs: 20_000,
+    rate: 3000,
+    brokerConfig: { "min.insync.replicas": 2 },
+    producerConfig: { acks: "all", "enable.idempotence": idempotent, "request.timeout.ms": 1000, "max.in.flight.requests.per.connection": maxInFlight },
+    faults: [
+      fault === "responses"
+        ? { kind: "lossy-link", from: "broker-1", to: "p", oneWay: true, lossRate: 0.3, at: 3_000.5, duration: "10s" }
+        : { kind: "lossy-link", from: "p", to: "broker-1", lossRate: 0.2, at: 3_000.5, duration: "10s" },
+    ],
+  });
+
+const retried = (errors: Record<string, number>) => (errors.REQUEST_TIMED_OUT ?? 0) + (errors.NETWORK_EXCEPTION ?? 0);
+
+describe("producer idempotence", () => {
+  it("lost responses: the idempotent producer retries, and the log keeps one copy of each message", () => {
+    const { report } = runToReport(withLink(true, "responses"));
+    expect(report.produced.errors.REQUEST_TIMED_OUT ?? 0).toBeGreaterThan(0);
+    expect(retried(report.produced.errors)).toBeGreaterThan(1);
+    expect(report.delivery.duplicatesInLog).toBe(0);
+    expect(report.delivery.outOfOrder).toBe(0);
+    expect(report.delivery.ackedLost).toBe(0);
+    expect(report.produced.failed).toBe(0);
+  });
+
+  it("lost responses without idempotence: retried writes that had been appended are in the log twice", () => {
+    const { report } = runToReport(withLink(false, "responses"));
+    expect(report.produced.errors.REQUEST_TIMED_OUT ?? 0).toBeGreaterThan(0);
+    expect(report.delivery.duplicatesInLog).toBeGreaterThan(0);
+    expect(report.delivery.ackedLost).toBe(0);
+  });
+
+  it("a lossy link both ways: idempotence keeps every partition in order and duplicate-free", () => {
+    const { report } = runToReport(withLink(true, "both"));
+    expect(retried(report.produced.errors)).toBeGreaterThan(1);
+    expect(report.delivery.duplicatesInLog).toBe(0);
+    expect(report.delivery.outOfOrder).toBe(0);
+    expect(report.delivery.ackedLost).toBe(0);
+  });
+
+  it("a lossy link both ways without idempotence and 5 requests in flight: retries reorder and duplicate", () => {
+    const { report } = runToReport(withLink(false, "both"));
+    expect(report.delivery.outOfOrder).toBeGreaterThan(0);
+    expect(report.delivery.duplicatesInLog).toBeGreaterThan(0);
+  });
+
+  it("a healthy link: no retries, no duplicates, everything acknowledged", () => {
+    const { report } = runToReport(smallScenario({ durationMs: 10_000, rate: 3000, producerConfig: { "enable.idempotence": false, acks: "all" } }));
+    expect(report.produced.errors).toEqual({});
+    expect(report.delivery.duplicatesInLog).toBe(0);
+    expect(report.delivery.outOfOrder).toBe(0);
+    // all but what is still lingering or in flight at the end
+    expect(report.produced.acked).toBeGreaterThan(report.produced.attempted - 100);
+  });
+
+});
+
+describe("producer workload", () => {
+  // 2000 msg/s for 30 s; a Poisson count over 30 s has a standard deviation of ~245
+  it.each([
+    ["keyed, Poisson, 4 partitions", { poisson: true, partitions: 4 }],
+    ["keyed, Poisson, 3 partitions", { poisson: true, partitions: 3 }],
+    ["keyed, constant, 4 partitions", { poisson: false, partitions: 4 }],
+  ])("%s: sends what the workload says, at a steady rate", (_name, options) => {
+    const engine = new Engine(smallScenario({ durationMs: 30_000, rate: 2000, ...options }));
+    const perFiveSeconds: number[] = [];
+    for (let t = 5_000; t <= 30_000; t += 5_000) {
+      const before = engine.stats.totals.attempted;
+      engine.runUntil(t);
+      perFiveSeconds.push(engine.stats.totals.attempted - before);
+    }
+    const total = perFiveSeconds.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(60_000 * 0.97);
+    expect(total).toBeLessThan(60_000 * 1.03);
+    for (const n of perFiveSeconds) expect(Math.abs(n - 10_000)).toBeLessThan(600);
+  });
+});
