@@ -74,7 +74,7 @@ describe("controller: fencing a crashed broker", () => {
     expect(replica.leaderEpoch).toBe(state.leaderEpoch);
   });
 
-  it("an ISR-only partition stays offline when its only in-sync replica is fenced (no unclean election by default)", () => {
+  it("a partition whose only replica is fenced goes offline (no unclean election by default)", () => {
     const engine = new Engine(
       smallScenario({
         durationMs: 15_000,

@@ -2,7 +2,7 @@
  * The idempotent producer: retried writes are deduplicated by the broker
  * (sequence numbers), so a lossy link costs retries but never duplicates or
  * reorders the log. Without idempotence the same retries duplicate writes
- * whose response was lost.
+ * whose response was lost. And the producer sends what its workload says.
  */
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
