@@ -18,6 +18,8 @@ export const commandSchema = z.discriminatedUnion("type", [
     value: z.union([z.number(), z.boolean(), z.string()]),
   }),
   z.strictObject({ type: z.literal("loadFactor"), producer: z.string(), factor: z.number().nonnegative() }),
+  z.strictObject({ type: z.literal("reassign"), topic: z.string(), partition: z.number().int().nonnegative(), replicas: z.array(z.number().int().positive()).min(1) }),
+  z.strictObject({ type: z.literal("addBroker") }),
 ]);
 
 export type EngineCommand = z.output<typeof commandSchema>;

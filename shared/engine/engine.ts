@@ -207,6 +207,26 @@ export class Engine {
           }
           break;
         }
+        case "reassign": {
+          const pid = this.cluster.topics.get(command.topic)?.pids[command.partition];
+          if (pid === undefined || this.cluster.partitions[pid]!.internal) {
+            result = { ok: false, error: `no partition ${command.topic}-${command.partition}` };
+            break;
+          }
+          const refused = this.cluster.controller.reassign(pid, command.replicas);
+          result = refused ? { ok: false, error: refused } : { ok: true, value: `reassigning ${command.topic}-${command.partition} to [${command.replicas.join(",")}]` };
+          break;
+        }
+        case "addBroker": {
+          const id = this.cluster.brokers.length;
+          const broker = new Broker(this.cluster, id, this.scenario.cluster.hardware);
+          broker.coordinator = this.coordinator;
+          this.cluster.brokers.push(broker);
+          this.cluster.controller.registerBroker(id);
+          broker.start(this.cluster.controller.partitions);
+          result = { ok: true, value: `broker-${id} added (no partitions until some are reassigned to it)` };
+          break;
+        }
       }
     } catch (error) {
       if (!(error instanceof FaultError)) throw error;

@@ -294,6 +294,12 @@ export class Broker {
       if (known && known.partitionEpoch > state.partitionEpoch) continue;
       this.metadata[state.pid] = state;
       if (state.replicas.includes(this.id)) this.applyPartitionState(state);
+      else if (this.replicas.get(state.pid)?.role !== undefined && this.replicas.get(state.pid)!.role !== "none") {
+        // reassigned away: stop serving and fetching it
+        const replica = this.replicas.get(state.pid)!;
+        replica.partitionEpoch = state.partitionEpoch;
+        this.leaveRole(replica, "none", state.leader, state.leaderEpoch);
+      }
     }
     if (version > this.metadataVersion) this.metadataVersion = version;
   }
@@ -310,7 +316,11 @@ export class Broker {
     if (state.leader === this.id) {
       if (!wasLeader || newEpoch) this.becomeLeader(replica, state);
       else {
-        // an ISR change only: the HW may now advance
+        // an ISR or replica-set change only: know every follower, then the HW may advance
+        const now = this.cluster.sim.now;
+        for (const id of state.replicas) {
+          if (id !== this.id && !replica.followers.has(id)) replica.followers.set(id, { logEndOffset: 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 });
+        }
         this.advanceHighWatermark(replica);
       }
     } else if (state.leader === -1) {

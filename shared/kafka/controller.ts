@@ -65,6 +65,54 @@ export class Controller {
     this.scheduleLeaderRebalance();
   }
 
+  /** A broker added while running: it registers (fenced) and is unfenced on its first heartbeat. */
+  registerBroker(brokerId: number): void {
+    this.registrations.set(brokerId, { incarnation: -1, fenced: true, shuttingDown: false, expiry: null });
+  }
+
+  /**
+   * Partition reassignment (kafka-reassign-partitions): new replicas are
+   * added and catch up as followers; once every target replica is in the
+   * ISR, the old ones are dropped (leadership moves if the leader is one).
+   * Returns why the request is refused, or null.
+   */
+  reassign(pid: number, target: readonly number[]): string | null {
+    const state = this.partitions[pid];
+    if (!state) return `no partition ${pid}`;
+    if (target.length === 0) return "a partition needs at least one replica";
+    if (new Set(target).size !== target.length) return `replicas must be distinct, got [${target.join(",")}]`;
+    const unknown = target.find((id) => !this.registrations.has(id));
+    if (unknown !== undefined) return `no broker ${unknown}`;
+    if (this.reassignments.has(pid)) return `${this.cluster.partitions[pid]!.name} is already being reassigned`;
+    const removing = state.replicas.filter((id) => !target.includes(id));
+    this.reassignments.set(pid, target);
+    const next = this.update(pid, { replicas: [...target, ...removing] });
+    this.cluster.events.emit(this.cluster.sim.now, "isr", `${this.cluster.partitions[pid]!.name} reassignment started: replicas [${state.replicas.join(",")}] → [${target.join(",")}]; new replicas catch up first`);
+    this.pushAll([next]);
+    this.completeReassignment(pid);
+    return null;
+  }
+
+  private readonly reassignments = new Map<number, readonly number[]>();
+
+  private completeReassignment(pid: number): void {
+    const target = this.reassignments.get(pid);
+    if (!target) return;
+    const state = this.partitions[pid]!;
+    if (!target.every((id) => state.isr.includes(id))) return;
+    this.reassignments.delete(pid);
+    const isr = state.isr.filter((id) => target.includes(id));
+    let next: PartitionState;
+    if (target.includes(state.leader)) next = this.update(pid, { replicas: target, isr });
+    else {
+      const leader = target.find((id) => isr.includes(id) && !this.registrations.get(id)!.fenced) ?? -1;
+      if (leader >= 0 && !this.cluster.partitions[pid]!.internal) this.elections++;
+      next = this.update(pid, { replicas: target, isr, leader, leaderEpoch: state.leaderEpoch + 1 });
+    }
+    this.cluster.events.emit(this.cluster.sim.now, "isr", `${this.cluster.partitions[pid]!.name} reassignment done: replicas [${target.join(",")}], leader ${next.leader}, ISR {${next.isr.join(",")}}`);
+    this.pushAll([next]);
+  }
+
   isFenced(brokerId: number): boolean {
     return this.registrations.get(brokerId)?.fenced ?? true;
   }
@@ -132,7 +180,8 @@ export class Controller {
       this.cluster.events.emit(this.cluster.sim.now, "isr", `${name} ISR ${what}: {${state.isr.join(",")}} → {${isr.join(",")}}`);
     }
     this.pushAll([next]);
-    return { ok: true, state: next };
+    this.completeReassignment(pid);
+    return { ok: true, state: this.partitions[pid]! };
   }
 
   /** Controlled shutdown: move leaderships away and leave the ISRs, then let the broker stop. */
@@ -262,7 +311,7 @@ export class Controller {
   /** Each changed partition's state before the change now being reported. */
   private readonly before = new Map<number, PartitionState>();
 
-  private update(pid: number, change: Partial<Pick<PartitionState, "isr" | "leader" | "leaderEpoch">>): PartitionState {
+  private update(pid: number, change: Partial<Pick<PartitionState, "isr" | "leader" | "leaderEpoch" | "replicas">>): PartitionState {
     const prev = this.partitions[pid]!;
     if (!this.before.has(pid)) this.before.set(pid, prev);
     const next: PartitionState = { ...prev, ...change, partitionEpoch: prev.partitionEpoch + 1, version: ++this.version };
