@@ -7,7 +7,7 @@
  * Snapshots are replays: `Engine.replay(scenario, seed, actions, atMs)`
  * rebuilds the state at any time, which is how the app scrubs backwards.
  */
-import { Simulator } from "../kernel/simulator";
+import { Simulator, type Timer } from "../kernel/simulator";
 import { Network } from "../kafka/network";
 import { BatchStore } from "../kafka/log";
 import { Broker } from "../kafka/broker";
@@ -26,6 +26,8 @@ import { num } from "./context";
 import { buildReport, type Report } from "./report";
 
 export const OFFSETS_TOPIC = "__consumer_offsets";
+/** A live command runs after every event due at its instant; a replayed one must too. */
+const REPLAYED_ACTION_PRIORITY = 100;
 
 class Connections implements ConnectionRegistry {
   private readonly byBroker = new Map<number, Set<() => void>>();
@@ -77,6 +79,7 @@ export class Engine {
   readonly durationMs: number;
   readonly actionLog: RecordedAction[] = [];
   private readonly maxLag = new Map<string, number>();
+  private readonly scheduledActions: { atMs: number; timer: Timer }[] = [];
 
   constructor(
     readonly scenario: Scenario,
@@ -154,12 +157,17 @@ export class Engine {
         }
       });
     }
-    for (const action of options.actions ?? []) this.sim.at(action.atMs, () => this.command(action.command));
+    for (const action of options.actions ?? []) this.scheduledActions.push({ atMs: action.atMs, timer: this.sim.at(action.atMs, () => this.command(action.command), REPLAYED_ACTION_PRIORITY) });
     this.scheduleSampling();
   }
 
   get now(): number {
     return this.sim.now;
+  }
+
+  /** Forget replayed actions scheduled after `atMs` (the user branched off the recorded session). */
+  dropActionsAfter(atMs: number): void {
+    for (const a of this.scheduledActions) if (a.atMs > atMs) this.sim.cancel(a.timer);
   }
 
   /** Advance simulated time to `ms` (not beyond the scenario's duration unless asked). */

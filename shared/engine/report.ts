@@ -71,26 +71,8 @@ export function buildReport(engine: Engine, wallMs: number): Report {
   const { controller, partitions, brokers } = cluster;
   const checker = stats.checker;
 
-  // the final log of each partition: its leader's (or, offline, the most advanced surviving replica's)
+  scanLogs(engine);
   const truncated = new Map<number, number>();
-  for (const state of controller.partitions) {
-    const ref = partitions[state.pid]!;
-    if (ref.internal) continue;
-    let holder = state.leader > 0 && brokers[state.leader]!.hostUp ? brokers[state.leader]! : null;
-    if (!holder) {
-      for (const id of state.replicas) {
-        const broker = brokers[id]!;
-        if (broker.hostUp && (!holder || broker.replica(state.pid).log.logEndOffset > holder.replica(state.pid).log.logEndOffset)) holder = broker;
-      }
-    }
-    if (!holder) continue;
-    const log = holder.replica(state.pid).log;
-    for (let i = 0; i < log.length; i++) {
-      const batch = log.batchAt(i);
-      const producer = ref.store.producerOf(batch);
-      checker.finalLog(`${cluster.producerNames[producer]}/${ref.topic}/${ref.partition}`, ref.store.baseSeqOf(batch), ref.store.countOf(batch));
-    }
-  }
   for (const broker of brokers.slice(1)) truncated.set(broker.id, broker.stats.truncatedMessages);
   const checked = checker.result();
   const seconds = Math.max(engine.now, 1) / 1000;
@@ -177,6 +159,33 @@ export function buildReport(engine: Engine, wallMs: number): Report {
     },
     events: [...cluster.events.all()].filter((e) => e.kind !== "group" || cluster.events.all().length < 400).slice(-300),
   };
+}
+
+/**
+ * Feed the checker the log of each partition as it stands: its leader's, or
+ * when it is offline the most advanced replica that survives.
+ */
+export function scanLogs(engine: Engine): void {
+  const { controller, partitions, brokers, producerNames } = engine.cluster;
+  const checker = engine.stats.checker;
+  checker.beginLogScan();
+  for (const state of controller.partitions) {
+    const ref = partitions[state.pid]!;
+    if (ref.internal) continue;
+    let holder = state.leader > 0 && brokers[state.leader]!.hostUp ? brokers[state.leader]! : null;
+    if (!holder) {
+      for (const id of state.replicas) {
+        const broker = brokers[id]!;
+        if (broker.hostUp && (!holder || broker.replica(state.pid).log.logEndOffset > holder.replica(state.pid).log.logEndOffset)) holder = broker;
+      }
+    }
+    if (!holder) continue;
+    const log = holder.replica(state.pid).log;
+    for (let i = 0; i < log.length; i++) {
+      const batch = log.batchAt(i);
+      checker.finalLog(`${producerNames[ref.store.producerOf(batch)]}/${ref.topic}/${ref.partition}`, ref.store.baseSeqOf(batch), ref.store.countOf(batch));
+    }
+  }
 }
 
 /**

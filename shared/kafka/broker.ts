@@ -226,7 +226,8 @@ export class Broker {
     this.hostUp = true;
     this.paused = false;
     this.rpc = this.newRpc();
-    this.metadataVersion = 0;
+    // a new process knows no metadata: the controller sends all of it
+    this.metadataVersion = -1;
     for (const replica of this.replicas.values()) {
       replica.role = "none";
       replica.leaderEpoch = -1;
@@ -256,8 +257,8 @@ export class Broker {
     const config = this.cluster.brokerConfig;
     return new RpcClient(this.cluster, this.name, {
       requestTimeoutMs: num(config["replica.socket.timeout.ms"]),
-      connectTimeoutMs: 10_000,
-      reconnectBackoffMs: 50,
+      connectTimeoutMs: num(config["socket.connection.setup.timeout.ms"]),
+      reconnectBackoffMs: num(config["reconnect.backoff.ms"]),
     });
   }
 
@@ -313,6 +314,7 @@ export class Broker {
     replica.isr = state.isr;
     replica.replicas = state.replicas;
     replica.alterPending = false;
+    replica.maximalIsr = null;
     if (state.leader === this.id) {
       if (!wasLeader || newEpoch) this.becomeLeader(replica, state);
       else {
@@ -396,6 +398,8 @@ export class Broker {
   private proposeIsr(replica: Replica, isr: readonly number[]): void {
     const { net, controller } = this.cluster;
     replica.alterPending = true;
+    // KIP-497: until the controller answers, the HW counts the larger of the two ISRs
+    replica.maximalIsr = [...new Set([...replica.isr, ...isr])];
     const { pid, leaderEpoch, partitionEpoch } = replica;
     const shrink = isr.length < replica.isr.length;
     net.send(this.name, controller.name, 120, () =>
@@ -410,7 +414,10 @@ export class Broker {
     );
     // no answer (controller unreachable): allow a new proposal later
     this.later(5000, () => {
-      if (replica.partitionEpoch === partitionEpoch) replica.alterPending = false;
+      if (replica.partitionEpoch === partitionEpoch) {
+        replica.alterPending = false;
+        replica.maximalIsr = null;
+      }
     });
   }
 
@@ -528,6 +535,7 @@ export class Broker {
       const replica = this.replicas.get(pid);
       if (!replica || replica.role !== "leader") return { pid, error: KafkaError.NOT_LEADER_OR_FOLLOWER, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
       if (entry.leaderEpoch !== replica.leaderEpoch) return { pid, error: KafkaError.FENCED_LEADER_EPOCH, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
+      if (entry.brokerEpoch !== this.cluster.controller.brokerEpoch(followerId)) return { pid, error: KafkaError.STALE_BROKER_EPOCH, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
       const log = replica.log;
       if (entry.lastFetchedEpoch >= 0 && entry.lastFetchedEpoch !== log.latestEpoch) {
         const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);

@@ -75,6 +75,8 @@ export const producerConfig = spec({
   "partitioner.adaptive.partitioning.enable": { default: true, type: "boolean", doc: "The sticky partitioner for null keys favours partitions whose brokers drain faster." },
   "partitioner.ignore.keys": { default: false, type: "boolean", doc: "Ignore keys and spread records with the sticky partitioner." },
   "max.request.size": { default: 1048576, type: "int", min: 1, doc: "Largest request the producer sends." },
+  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long." },
+  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "Wait before reconnecting to a broker whose connection was lost." },
 });
 
 /** Consumer keys. */
@@ -93,6 +95,8 @@ export const consumerConfig = spec({
   "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
   "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the consumer waits for a response before it retries." },
   "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
+  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long." },
+  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "Wait before reconnecting to a broker whose connection was lost." },
 });
 
 export type BrokerConfigKey = keyof typeof brokerConfig;

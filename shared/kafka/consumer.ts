@@ -100,7 +100,7 @@ export class Consumer {
   }
 
   private newRpc(): RpcClient {
-    return new RpcClient(this.cluster, this.name, { requestTimeoutMs: num(this.config["request.timeout.ms"]), connectTimeoutMs: 10_000, reconnectBackoffMs: 50 });
+    return new RpcClient(this.cluster, this.name, { requestTimeoutMs: num(this.config["request.timeout.ms"]), connectTimeoutMs: num(this.config["socket.connection.setup.timeout.ms"]), reconnectBackoffMs: num(this.config["reconnect.backoff.ms"]) });
   }
 
   private get cooperative(): boolean {

@@ -154,6 +154,9 @@ export class Controller {
     const reg = this.registrations.get(brokerId)!;
     const { sim } = this.cluster;
     if (incarnation !== reg.incarnation) {
+      // a restarted process registers anew: its old registration is fenced first,
+      // so leadership moves off a broker whose log may have lost its tail
+      if (!reg.fenced && reg.incarnation >= 0) this.fence(brokerId, `${brokerName(brokerId)} restarted and registered again: its previous registration is fenced`);
       reg.incarnation = incarnation;
       reg.shuttingDown = false;
     }
@@ -163,7 +166,8 @@ export class Controller {
       this.cluster.events.emit(sim.now, "broker", `${brokerName(brokerId)} registered with the controller and was unfenced`);
       this.electOfflinePartitions(brokerId);
     }
-    if (metadataVersion < this.version) this.pushTo(brokerId, this.partitions.filter((p) => p.version > metadataVersion));
+    // a broker that just started (version -1) gets everything; others what changed since their version
+    if (metadataVersion < this.version || metadataVersion < 0) this.pushTo(brokerId, this.partitions.filter((p) => p.version > metadataVersion));
   }
 
   alterPartition(leaderId: number, pid: number, leaderEpoch: number, partitionEpoch: number, proposedIsr: readonly number[]): AlterPartitionResult {
@@ -212,14 +216,19 @@ export class Controller {
     });
   }
 
-  private fence(brokerId: number): void {
+  private fence(brokerId: number, reason?: string): void {
     const reg = this.registrations.get(brokerId)!;
     if (reg.fenced) return;
     reg.fenced = true;
     const changes = this.moveAway(brokerId);
     const timeout = formatDuration(num(this.cluster.brokerConfig["broker.session.timeout.ms"]));
-    this.report(`${brokerName(brokerId)} fenced (no heartbeat for broker.session.timeout.ms = ${timeout})`, changes, "fenced");
+    this.report(reason ?? `${brokerName(brokerId)} fenced (no heartbeat for broker.session.timeout.ms = ${timeout})`, changes, "fenced");
     this.pushAll(changes);
+  }
+
+  /** The broker epoch (process incarnation) the controller knows a broker by. */
+  brokerEpoch(brokerId: number): number {
+    return this.registrations.get(brokerId)?.incarnation ?? -1;
   }
 
   /** Leaders on `brokerId` move to another eligible replica; it leaves every ISR it is not the last of. */

@@ -15,6 +15,8 @@ export interface ReplicaFetchEntry {
   readonly fetchOffset: number;
   readonly lastFetchedEpoch: number;
   readonly leaderEpoch: number;
+  /** The follower process's broker epoch (KIP-903: a fetch from a previous process must not count). */
+  readonly brokerEpoch: number;
 }
 
 export interface ReplicaFetchResult {
@@ -54,7 +56,7 @@ export class ReplicaFetcher {
     const entries: ReplicaFetchEntry[] = [];
     for (const pid of this.partitions) {
       const replica = broker.replica(pid);
-      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch });
+      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch, brokerEpoch: broker.incarnation });
     }
     broker.rpc.call<ReplicaFetchResult[]>(
       this.leaderId,

@@ -23,6 +23,8 @@ export class Network {
   private readonly links = new Map<string, Map<string, Link>>();
   private readonly bytesPerMs: number;
   dropped = 0;
+  /** Sees every message put on the wire (the live app samples them to animate batches). */
+  observer: ((from: string, to: string, bytes: number, sentAtMs: number, arriveAtMs: number) => void) | null = null;
 
   constructor(
     private readonly sim: Simulator,
@@ -44,6 +46,19 @@ export class Network {
       row.set(to, link);
     }
     return link;
+  }
+
+  /** Links that differ from the defaults (cut, slowed, lossy), for displays. */
+  alteredLinks(): { from: string; to: string; cut: boolean; extraLatencyMs: number; lossRate: number }[] {
+    const out: { from: string; to: string; cut: boolean; extraLatencyMs: number; lossRate: number }[] = [];
+    for (const [from, row] of this.links) {
+      for (const [to, link] of row) {
+        if (link.cuts > 0 || link.extraLatencyMs > 0 || link.lossRates.length > 0) {
+          out.push({ from, to, cut: link.cuts > 0, extraLatencyMs: link.extraLatencyMs, lossRate: link.lossRates.reduce((a, b) => a + b, 0) });
+        }
+      }
+    }
+    return out;
   }
 
   isCut(from: string, to: string): boolean {
@@ -82,6 +97,7 @@ export class Network {
     let arrival = transmitted + this.spec.latencyMs + link.extraLatencyMs + jitter;
     if (arrival < link.lastArrival) arrival = link.lastArrival; // in order, like TCP
     link.lastArrival = arrival;
+    if (this.observer) this.observer(from, to, bytes, start, arrival);
     this.sim.at(arrival, () => {
       // a cut made while the message was in flight loses it too
       if (link.cuts > 0) {

@@ -104,8 +104,8 @@ export class Producer {
   private newRpc(): RpcClient {
     return new RpcClient(this.cluster, this.name, {
       requestTimeoutMs: num(this.config["request.timeout.ms"]),
-      connectTimeoutMs: 10_000,
-      reconnectBackoffMs: 50,
+      connectTimeoutMs: num(this.config["socket.connection.setup.timeout.ms"]),
+      reconnectBackoffMs: num(this.config["reconnect.backoff.ms"]),
     });
   }
 

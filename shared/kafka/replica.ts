@@ -42,6 +42,8 @@ export class Replica {
   parked: ParkedFetch[] = [];
   /** An AlterPartition is in flight: do not propose another. */
   alterPending = false;
+  /** While an ISR change is pending: the union of the current and proposed ISR (what the HW must respect). */
+  maximalIsr: readonly number[] | null = null;
   /** Per producer: the sequence number after the last appended batch (idempotence). */
   readonly nextSeq = new Map<number, number>();
 
@@ -53,7 +55,7 @@ export class Replica {
   /** Smallest log end offset among ISR members; the leader's own counts as its log end. */
   computeHighWatermark(): number {
     let hw = this.log.logEndOffset;
-    for (const id of this.isr) {
+    for (const id of this.maximalIsr ?? this.isr) {
       if (id === this.brokerId) continue;
       const follower = this.followers.get(id);
       const leo = follower ? follower.logEndOffset : 0;

@@ -59,8 +59,10 @@ export class RpcClient {
     readonly options: RpcOptions,
   ) {}
 
+  /** Requests sent and not answered, plus those queued while the connection opens. */
   inFlight(brokerId: number): number {
-    return this.conns.get(brokerId)?.inflight.size ?? 0;
+    const conn = this.conns.get(brokerId);
+    return conn ? conn.inflight.size + conn.waiting.length : 0;
   }
 
   /** False while a failed connection is backing off before the next attempt. */
@@ -147,11 +149,20 @@ export class RpcClient {
     conn.connectTimer = sim.schedule(this.options.connectTimeoutMs, () => {
       if (!stale()) this.reset(conn, KafkaError.NETWORK_EXCEPTION);
     });
-    net.send(this.node, broker.name, 64, () => {
+    const syn = (rto: number) => {
+      // TCP resends an unanswered SYN (1 s, then doubling) until the setup timeout gives up
+      sim.schedule(rto, () => {
+        if (!stale() && conn.state === "connecting") {
+          handshake();
+          syn(rto * 2);
+        }
+      });
+    };
+    const handshake = () => net.send(this.node, broker.name, 64, () => {
       if (!broker.hostUp) return; // no answer at all: the setup timeout decides
       const accepted = broker.processUp;
       net.send(broker.name, this.node, 64, () => {
-        if (stale()) return;
+        if (stale() || conn.state !== "connecting") return;
         sim.cancel(conn.connectTimer);
         if (!accepted) {
           this.reset(conn, KafkaError.NETWORK_EXCEPTION);
@@ -169,6 +180,8 @@ export class RpcClient {
         for (const w of waiting) w.send();
       });
     });
+    handshake();
+    syn(1000);
   }
 
   private transmit(conn: Connection, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: unknown, readyAt?: number) => void) => void, done: (r: RpcResult<unknown>) => void): void {

@@ -44,7 +44,7 @@ class StreamState {
   readonly acked = new RangeSet();
   readonly failed = new RangeSet();
   readonly delivered = new RangeCounter();
-  readonly log = new RangeCounter();
+  log = new RangeCounter();
   /** One past the highest seq seen so far in the final log. */
   logEnd = 0;
   outOfOrder = 0;
@@ -82,6 +82,15 @@ export class Checker {
   /** A sink processed the batch; each call is one delivery, so repeats are duplicates. */
   delivered(stream: string, baseSeq: number, count: number): void {
     this.state(stream).delivered.add(baseSeq, baseSeq + count);
+  }
+
+  /** Forget what earlier log scans saw, before scanning the logs again (a report can be taken many times). */
+  beginLogScan(): void {
+    for (const s of this.streams.values()) {
+      s.log = new RangeCounter();
+      s.logEnd = 0;
+      s.outOfOrder = 0;
+    }
   }
 
   /**

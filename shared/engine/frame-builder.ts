@@ -1,0 +1,188 @@
+/**
+ * Builds Frames from an engine: state read straight from the model, rates
+ * from deltas since the previous frame, a sample of messages on the wire,
+ * and the checker re-run over the current logs at most once a wall second
+ * (it walks every batch, so not on every frame).
+ */
+import type { Engine } from "./engine";
+import type { BrokerView, CheckerView, Frame, FlowView, MetricsPoint } from "./frame";
+import { scanLogs } from "./report";
+import { describe } from "../faults/nemesis";
+import { num } from "./context";
+
+const FLOW_SAMPLE = 120;
+const FLOW_MIN_BYTES = 400;
+
+export class FrameBuilder {
+  seq = 0;
+  private eventsSeen = 0;
+  private flows: FlowView[] = [];
+  private flowSkip = 0;
+  private lastSimMs = 0;
+  private lastCpu = new Map<number, number>();
+  private lastBytes = new Map<number, { in: number; out: number }>();
+  private checker: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, scannedAtMs: 0 };
+  private lastScanWall = -Infinity;
+
+  watch(engine: Engine): void {
+    const producers = new Set(engine.producers.keys());
+    const consumers = new Set(engine.consumers.keys());
+    engine.cluster.net.observer = (from, to, bytes, sentAt, arriveAt) => {
+      if (bytes < FLOW_MIN_BYTES) return;
+      // keep a bounded, evenly thinned sample when the wire is busy
+      if (this.flows.length >= FLOW_SAMPLE) {
+        if (++this.flowSkip % 4 !== 0) return;
+        this.flows.shift();
+      }
+      const kind = producers.has(from) ? "produce" : consumers.has(to) ? "consume" : "replicate";
+      this.flows.push({ from, to, kind, sentAtMs: sentAt, arriveAtMs: arriveAt });
+    };
+  }
+
+  takeFlows(now: number): FlowView[] {
+    const live = this.flows.filter((f) => f.arriveAtMs >= now);
+    this.flows = live;
+    return live;
+  }
+
+  takeEvents(engine: Engine): Frame["events"] {
+    const all = engine.cluster.events.all();
+    const total = all.length + engine.cluster.events.dropped;
+    const fresh = total - this.eventsSeen;
+    this.eventsSeen = total;
+    return fresh > 0 ? all.slice(Math.max(0, all.length - fresh)) : [];
+  }
+
+  checkerView(engine: Engine, wallNow: number, force: boolean): CheckerView {
+    if (force || wallNow - this.lastScanWall >= 1000) {
+      this.lastScanWall = wallNow;
+      scanLogs(engine);
+      const r = engine.stats.checker.result();
+      this.checker = { ...r.produced, ...r.delivery, scannedAtMs: engine.now };
+    }
+    return this.checker;
+  }
+
+  brokerViews(engine: Engine): BrokerView[] {
+    const { brokers, controller, partitions } = engine.cluster;
+    const elapsed = Math.max(1e-9, engine.now - this.lastSimMs);
+    const views = brokers.slice(1).map((b): BrokerView => {
+      const led = controller.partitions.filter((p) => p.leader === b.id && !partitions[p.pid]!.internal);
+      const busy = b.cpu.busyMs;
+      const cpu = Math.min(1, (busy - (this.lastCpu.get(b.id) ?? 0)) / (elapsed * b.cpu.servers));
+      this.lastCpu.set(b.id, busy);
+      const bytes = this.lastBytes.get(b.id) ?? { in: 0, out: 0 };
+      const view: BrokerView = {
+        id: b.id,
+        name: b.name,
+        state: !b.hostUp ? "powered-off" : !b.processUp ? "down" : b.paused ? "paused" : controller.isFenced(b.id) ? "fenced" : "up",
+        leaderCount: led.length,
+        jmx: {
+          UnderReplicatedPartitions: led.filter((p) => p.isr.length < p.replicas.length).length,
+          IsrShrinksPerSec: b.stats.isrShrinks,
+          IsrExpandsPerSec: b.stats.isrExpands,
+          FailedProduceRequestsPerSec: b.stats.failedProduceRequests,
+          BytesInPerSec: Math.round(((b.stats.bytesIn - bytes.in) / elapsed) * 1000),
+          BytesOutPerSec: Math.round(((b.stats.bytesOut - bytes.out) / elapsed) * 1000),
+          LeaderCount: led.length,
+          PartitionCount: controller.partitions.filter((p) => p.replicas.includes(b.id) && !partitions[p.pid]!.internal).length,
+        },
+        cpuUtilisation: Number.isFinite(cpu) && cpu > 0 ? cpu : 0,
+      };
+      this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut });
+      return view;
+    });
+    this.lastSimMs = engine.now;
+    return views;
+  }
+
+  /** A metrics point over the last simulated second (or what there is of it). */
+  metricsAt(engine: Engine, atMs: number): MetricsPoint {
+    const series = engine.stats.series;
+    const from = Math.max(0, atMs - 1000);
+    const to = Math.max(atMs, from + series.bucketMs);
+    const gauge = (name: "lag" | "underReplicated" | "underMinIsr" | "offline" | "isrSize") => {
+      const buckets = series.buckets();
+      for (let i = buckets.length - 1; i >= 0; i--) {
+        const b = buckets[i]!;
+        if (b.startMs <= atMs && b.gauges[name]) return b.gauges[name]!.last;
+      }
+      return 0;
+    };
+    return {
+      tMs: atMs,
+      produceMsgsPerSec: Math.round(series.rate("acked", from, to)),
+      consumeMsgsPerSec: Math.round(series.rate("consumed", from, to)),
+      sinkMsgsPerSec: Math.round(series.rate("sink", from, to)),
+      p50: series.percentile(50, from, to),
+      p95: series.percentile(95, from, to),
+      p99: series.p99(from, to),
+      lag: gauge("lag"),
+      underReplicated: gauge("underReplicated"),
+      underMinIsr: gauge("underMinIsr"),
+      offline: gauge("offline"),
+      isrTotal: gauge("isrSize"),
+    };
+  }
+
+  /** The whole run so far as metrics points, one per half simulated second. */
+  history(engine: Engine): MetricsPoint[] {
+    const points: MetricsPoint[] = [];
+    const step = Math.max(500, engine.stats.series.bucketMs);
+    for (let t = step; t <= engine.now; t += step) points.push(this.metricsAt(engine, t));
+    return points;
+  }
+}
+
+export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playing: boolean; speed: number; maxSpeed: boolean; forked: boolean; clock: () => number }): Frame {
+  const { cluster, coordinator } = engine;
+  const { controller, partitions, topics, brokers } = cluster;
+  const now = engine.now;
+  return {
+    seq: ++builder.seq,
+    nowMs: now,
+    durationMs: engine.durationMs,
+    playing: opts.playing,
+    speed: opts.speed,
+    maxSpeed: opts.maxSpeed,
+    forked: opts.forked,
+    scenarioName: engine.scenario.name,
+    brokers: builder.brokerViews(engine),
+    topics: [...topics.values()]
+      .filter((t) => !t.internal)
+      .map((t) => ({ name: t.name, partitions: t.pids.length, replicationFactor: controller.partitions[t.pids[0]!]?.replicas.length ?? 0, config: { ...t.config } })),
+    partitions: controller.partitions
+      .filter((p) => !partitions[p.pid]!.internal)
+      .map((p) => {
+        const ref = partitions[p.pid]!;
+        const minIsr = num(topics.get(ref.topic)!.config["min.insync.replicas"]);
+        return {
+          pid: p.pid,
+          topic: ref.topic,
+          partition: ref.partition,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          isr: [...p.isr],
+          underMinIsr: p.isr.length < minIsr,
+          replicas: p.replicas.map((id) => {
+            const broker = brokers[id]!;
+            const replica = broker.replica(p.pid);
+            return { broker: id, logEndOffset: replica.log.logEndOffset, highWatermark: replica.highWatermark, inIsr: p.isr.includes(id), role: replica.role };
+          }),
+        };
+      }),
+    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, config: { ...p.config }, loadFactor: p.loadFactor, errors: p.errorSummary() })),
+    groups: engine.scenario.consumerGroups.map((g) => {
+      const group = coordinator.group(g.id);
+      const first = [...engine.consumers.values()].find((c) => c.spec.id === g.id);
+      return { id: g.id, topics: g.topics, state: group.state, generation: group.generation, protocol: group.protocol, lag: engine.groupLag(g.id), members: [...group.members.values()].map((m) => m.client), config: first ? { ...first.config } : {} };
+    }),
+    consumers: [...engine.consumers.values()].map((c) => ({ id: c.name, group: c.spec.id, up: c.up, partitions: c.ownedPartitions })),
+    links: cluster.net.alteredLinks(),
+    faults: engine.nemesis.history.map((f) => ({ id: f.id, kind: f.spec.kind, targets: f.targets, description: describe(f.spec, f.targets), atMs: f.atMs, healedAtMs: f.healedAtMs })),
+    checker: builder.checkerView(engine, opts.clock(), !opts.playing),
+    metrics: builder.metricsAt(engine, now),
+    events: builder.takeEvents(engine),
+    flows: builder.takeFlows(now),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * What the UI sees of a running engine, sent at most ~60 times a second: the
+ * cluster's state (brokers, partitions with their replicas' offsets, clients,
+ * links, faults), the newest metrics point, the events since the last
+ * frame, and a sample of the batches on the wire. Plain JSON.
+ */
+import type { SimEvent } from "./events";
+
+export type BrokerState = "up" | "fenced" | "paused" | "down" | "powered-off";
+
+export interface BrokerView {
+  id: number;
+  name: string;
+  state: BrokerState;
+  leaderCount: number;
+  /** Broker metrics with their JMX names (kafka.server / kafka.controller MBeans). */
+  jmx: {
+    UnderReplicatedPartitions: number;
+    /** Meters: the cumulative Count (the UI shows deltas around a fault). */
+    IsrShrinksPerSec: number;
+    IsrExpandsPerSec: number;
+    FailedProduceRequestsPerSec: number;
+    /** Rates over the last frame interval, bytes per simulated second. */
+    BytesInPerSec: number;
+    BytesOutPerSec: number;
+    LeaderCount: number;
+    PartitionCount: number;
+  };
+  /** Share of the request handler threads busy since the last frame, 0..1. */
+  cpuUtilisation: number;
+}
+
+export interface ReplicaView {
+  broker: number;
+  logEndOffset: number;
+  highWatermark: number;
+  inIsr: boolean;
+  role: "leader" | "follower" | "none";
+}
+
+export interface PartitionView {
+  pid: number;
+  topic: string;
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  replicas: ReplicaView[];
+  underMinIsr: boolean;
+}
+
+export interface TopicView {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, number | boolean | string>;
+}
+
+export interface ProducerView {
+  id: string;
+  topic: string;
+  up: boolean;
+  config: Record<string, number | boolean | string>;
+  loadFactor: number;
+  errors: Record<string, number>;
+}
+
+export interface ConsumerView {
+  id: string;
+  group: string;
+  up: boolean;
+  partitions: number[];
+}
+
+export interface GroupView {
+  id: string;
+  topics: string[];
+  state: string;
+  generation: number;
+  protocol: string;
+  lag: number;
+  members: string[];
+  config: Record<string, number | boolean | string>;
+}
+
+export interface LinkView {
+  from: string;
+  to: string;
+  cut: boolean;
+  extraLatencyMs: number;
+  lossRate: number;
+}
+
+export interface FaultView {
+  id: number;
+  kind: string;
+  targets: string[];
+  description: string;
+  atMs: number;
+  healedAtMs: number | null;
+}
+
+/** One batch-carrying message on the wire, for animation. */
+export interface FlowView {
+  from: string;
+  to: string;
+  kind: "produce" | "replicate" | "consume";
+  sentAtMs: number;
+  arriveAtMs: number;
+}
+
+export interface MetricsPoint {
+  tMs: number;
+  produceMsgsPerSec: number;
+  consumeMsgsPerSec: number;
+  sinkMsgsPerSec: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  lag: number;
+  underReplicated: number;
+  underMinIsr: number;
+  offline: number;
+  isrTotal: number;
+}
+
+export interface CheckerView {
+  attempted: number;
+  acked: number;
+  failed: number;
+  ackedLost: number;
+  duplicatesInLog: number;
+  duplicatesDelivered: number;
+  outOfOrder: number;
+  /** Simulated time the log scan behind these numbers was taken at. */
+  scannedAtMs: number;
+}
+
+export interface Frame {
+  seq: number;
+  nowMs: number;
+  durationMs: number;
+  playing: boolean;
+  /** Simulated seconds per wall second (ignored while maxSpeed). */
+  speed: number;
+  maxSpeed: boolean;
+  /** True when this frame's session branched from a recorded one (edited after scrubbing back). */
+  forked: boolean;
+  scenarioName: string;
+  brokers: BrokerView[];
+  topics: TopicView[];
+  partitions: PartitionView[];
+  producers: ProducerView[];
+  groups: GroupView[];
+  consumers: ConsumerView[];
+  links: LinkView[];
+  faults: FaultView[];
+  checker: CheckerView;
+  metrics: MetricsPoint;
+  events: SimEvent[];
+  flows: FlowView[];
+}
