@@ -41,6 +41,13 @@ export const requestSchemas = {
   importSession: z.strictObject({ session: sessionFileSchema }),
   /** The latest frame and the metrics history (for a viewer joining late or after a seek). */
   snapshot: z.strictObject({}),
+  /** Is there an autosaved session from a run that did not end cleanly? (host side, on disk) */
+  recoveryInfo: z.strictObject({}),
+  /** Restore the autosaved session (scenario + seed + actions). */
+  restore: z.strictObject({}),
+  /** Scenarios opened recently (the host keeps a copy of each). */
+  recentFiles: z.strictObject({}),
+  openRecent: z.strictObject({ fileName: z.string().max(1000) }),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -75,6 +82,10 @@ export interface RequestOutputs {
   exportSession: SessionFile;
   importSession: OpenResult;
   snapshot: Snapshot;
+  recoveryInfo: { available: boolean; savedAt: string | null; scenarioName: string | null; actions: number };
+  restore: OpenResult;
+  recentFiles: { fileName: string; scenarioName: string; openedAt: string }[];
+  openRecent: OpenResult;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
