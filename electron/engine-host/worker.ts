@@ -1,0 +1,106 @@
+/**
+ * The engine's thread. It hosts one LiveSession and runs the frame loop
+ * here, off the thread that serves the UI, so a heavy step or a flat-out run
+ * never stalls a window or a socket. About 60 times a second it advances
+ * the session with the wall clock and posts a frame; while paused it posts
+ * only after something changed. Requests arrive as messages and are answered
+ * with Results (see handlers.ts); the session file is autosaved every ~2 s
+ * when it changed.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { performance } from "node:perf_hooks";
+import { LiveSession } from "../../shared/engine/session";
+import type { Snapshot } from "../../shared/protocol/contract";
+import { createHandlers, dispatch, type HostHooks } from "./handlers";
+import type { FromWorker, ToWorker, WorkerConfig } from "./messages";
+import { HostStore } from "./store";
+
+const FRAME_MS = 1000 / 60;
+/** Wall time one tick may spend simulating at max speed: leaves room for requests and the frame itself. */
+const TICK_BUDGET_MS = 10;
+const AUTOSAVE_MS = 2000;
+
+const port = parentPort;
+if (!port) throw new Error("engine-host/worker.ts must run in a worker thread (see host.ts)");
+const config = workerData as WorkerConfig;
+
+const post = (message: FromWorker): void => port.postMessage(message);
+const session = new LiveSession(() => performance.now());
+const store = new HostStore(config.dataDir);
+
+let frameDue = false;
+/** Whether the last frame posted was of a playing session (the session pauses itself at the scenario's end). */
+let lastFramePlaying = false;
+let revision = 0;
+let savedRevision = 0;
+
+const hooks: HostHooks = {
+  log: (level, message) => post({ type: "log", level, message }),
+  changed(save) {
+    frameDue = true;
+    if (save) revision++;
+  },
+};
+const handlers = createHandlers(session, store);
+
+function autosave(): void {
+  if (revision === savedRevision || !session.loaded) return;
+  try {
+    store.saveSession(session.exportSession());
+    savedRevision = revision;
+  } catch (error) {
+    hooks.log("error", `autosave to ${config.dataDir} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function frameLoop(): void {
+  if (!session.loaded) return;
+  try {
+    session.tick(TICK_BUDGET_MS);
+    // a playing session changes every tick; a paused one only when a request said so
+    if (frameDue || lastFramePlaying) {
+      frameDue = false;
+      const frame = session.frame();
+      lastFramePlaying = frame.playing;
+      post({ type: "frame", frame });
+    }
+  } catch (error) {
+    // an engine bug must not take the thread down: stop the clock, say why, keep answering requests
+    hooks.log("error", `frame loop stopped the clock: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    lastFramePlaying = false;
+    try {
+      session.pause();
+    } catch {
+      /* already unusable; requests will report it */
+    }
+  }
+}
+
+// drift-corrected: each tick is scheduled against an ideal timeline, so the rate stays at 60/s on average and never above
+let nextTickAt = performance.now();
+let loopTimer: NodeJS.Timeout | undefined;
+function schedule(): void {
+  nextTickAt = Math.max(nextTickAt + FRAME_MS, performance.now());
+  loopTimer = setTimeout(() => {
+    frameLoop();
+    schedule();
+  }, nextTickAt - performance.now());
+}
+schedule();
+const autosaveTimer = setInterval(autosave, AUTOSAVE_MS);
+
+port.on("message", (message: ToWorker) => {
+  if (message.type === "shutdown") {
+    clearTimeout(loopTimer);
+    clearInterval(autosaveTimer);
+    autosave();
+    store.markCleanExit();
+    post({ type: "closed" });
+    port.close();
+    return;
+  }
+  const result = dispatch(handlers, hooks, message.name, message.input);
+  post({ type: "response", id: message.id, result });
+  // the snapshot's frame took the events since the last frame: pass it on so streaming listeners miss none
+  if (message.name === "snapshot" && result.ok) post({ type: "frame", frame: (result.value as Snapshot).frame });
+});
