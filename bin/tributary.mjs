@@ -3,4 +3,4 @@
 import { bundle } from "./build.mjs";
 
 const { main } = await bundle("electron/cli/main.ts", "cli");
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -3,6 +3,7 @@
  *   tributary run FILE [--seed N] [--duration D] [--json PATH|-]
  *   tributary validate FILE
  *   tributary schema
+ *   tributary serve [--port N] [--host ADDR] [--share] [--data-dir DIR]
  * Exit codes: 0 ok, 1 the run failed, 2 bad input (file, flags).
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -12,11 +13,14 @@ import { scenarioJsonSchemaText } from "../../shared/scenario/json-schema";
 import { Engine } from "../../shared/engine/engine";
 import { formatSummary } from "../../shared/engine/summary";
 import type { Scenario } from "../../shared/scenario/schema";
+import { serve, ServeUsageError, SERVE_USAGE } from "./serve";
+import { RendererBuildError } from "../web/renderer-build";
 
 const USAGE = `usage:
   tributary run FILE [--seed N] [--duration D] [--json PATH|-]
   tributary validate FILE
-  tributary schema`;
+  tributary schema
+  ${SERVE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -86,7 +90,8 @@ function run(args: string[]): number {
   return 0;
 }
 
-export function main(argv: string[]): number {
+/** Synchronous for the batch commands; `serve` resolves when the server stops. */
+export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -98,6 +103,8 @@ export function main(argv: string[]): number {
         process.stdout.write(`${file}: ok — ${scenario.name}: ${scenario.cluster.brokers} brokers, ${scenario.topics.length} topic(s), ${scenario.producers.length} producer(s), ${scenario.consumerGroups.length} consumer group(s), ${scenario.faults.length} fault(s)\n`);
         return 0;
       }
+      case "serve":
+        return serve(rest).catch(fail);
       case "schema":
         process.stdout.write(scenarioJsonSchemaText());
         return 0;
@@ -110,11 +117,20 @@ export function main(argv: string[]): number {
         throw new UsageError(`unknown command "${command}"\n${USAGE}`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`tributary: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return fail(error);
   }
+}
+
+function fail(error: unknown): number {
+  if (error instanceof UsageError || error instanceof ServeUsageError) {
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof RendererBuildError || code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+    process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  process.stderr.write(`tributary: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
 }
