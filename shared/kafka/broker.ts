@@ -46,6 +46,8 @@ export interface ConsumerFetchEntry {
 
 export interface ConsumerFetchResult {
   readonly pid: number;
+  /** The offset the consumer asked from (to drop answers it has moved past). */
+  readonly fetchOffset: number;
   readonly error: number;
   readonly batchIds: number[];
   readonly endOffsets: number[];
@@ -490,7 +492,7 @@ export class Broker {
   }
 
   /** Answer now if there is anything to say, else hold the fetch until data arrives or the wait ends. */
-  private serveOrPark<T extends { batchIds: number[]; error: number }>(
+  private serveOrPark<T>(
     entries: readonly { pid: number }[],
     maxWaitMs: number,
     read: () => { results: T[]; bytes: number },
@@ -498,7 +500,8 @@ export class Broker {
     changed: (pid: number) => boolean,
   ): void {
     const answer = (r: { results: T[]; bytes: number }) => reply(50 + r.bytes + 20 * r.results.length, r.results, this.cpuDone(r.bytes));
-    const worthAnswering = (r: { results: T[]; bytes: number }) => r.bytes > 0 || r.results.some((x) => x.error !== KafkaError.NONE || ("diverging" in x && x.diverging));
+    // like Kafka's delayed fetch: records (fetch.min.bytes = 1) or an error complete it; a newer HW alone rides along
+    const worthAnswering = (r: { results: T[]; bytes: number }) => r.bytes > 0 || r.results.some((x) => (x as { error: number }).error !== KafkaError.NONE || (x as { diverging?: unknown }).diverging);
     const first = read();
     if (maxWaitMs <= 0 || worthAnswering(first)) {
       answer(first);
@@ -527,39 +530,54 @@ export class Broker {
     for (const entry of entries) this.replicas.get(entry.pid)?.parked.push(parked);
   }
 
+  /**
+   * Incremental fetch (KIP-227): every partition's fetch offset is recorded
+   * (it moves the HW and the ISR), but only partitions with records, a newer
+   * high watermark than the follower has, a divergence or an error are sent.
+   */
   private readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[]): { results: ReplicaFetchResult[]; bytes: number } {
     const now = this.cluster.sim.now;
+    const brokerEpoch = this.cluster.controller.brokerEpoch(followerId);
     let total = 0;
-    const results = entries.map((entry): ReplicaFetchResult => {
+    const results: ReplicaFetchResult[] = [];
+    for (const entry of entries) {
       const pid = entry.pid;
       const replica = this.replicas.get(pid);
-      if (!replica || replica.role !== "leader") return { pid, error: KafkaError.NOT_LEADER_OR_FOLLOWER, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
-      if (entry.leaderEpoch !== replica.leaderEpoch) return { pid, error: KafkaError.FENCED_LEADER_EPOCH, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
-      if (entry.brokerEpoch !== this.cluster.controller.brokerEpoch(followerId)) return { pid, error: KafkaError.STALE_BROKER_EPOCH, diverging: null, batchIds: [], epochs: [], highWatermark: 0 };
+      let error: number = KafkaError.NONE;
+      if (!replica || replica.role !== "leader") error = KafkaError.NOT_LEADER_OR_FOLLOWER;
+      else if (entry.leaderEpoch !== replica.leaderEpoch) error = KafkaError.FENCED_LEADER_EPOCH;
+      else if (entry.brokerEpoch !== brokerEpoch) error = KafkaError.STALE_BROKER_EPOCH;
+      if (error !== KafkaError.NONE || !replica) {
+        results.push({ pid, error, diverging: null, batchIds: [], epochs: [], highWatermark: 0 });
+        continue;
+      }
       const log = replica.log;
       if (entry.lastFetchedEpoch >= 0 && entry.lastFetchedEpoch !== log.latestEpoch) {
         const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);
         if (end.epoch !== entry.lastFetchedEpoch || end.endOffset < entry.fetchOffset) {
-          return { pid, error: KafkaError.NONE, diverging: end, batchIds: [], epochs: [], highWatermark: replica.highWatermark };
+          results.push({ pid, error: KafkaError.NONE, diverging: end, batchIds: [], epochs: [], highWatermark: replica.highWatermark });
+          continue;
         }
       }
       this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
+      if (entry.fetchOffset >= log.logEndOffset) {
+        if (replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: [], epochs: [], highWatermark: replica.highWatermark });
+        continue;
+      }
       const batchIds: number[] = [];
       const epochs: number[] = [];
-      if (entry.fetchOffset < log.logEndOffset) {
-        const store = this.cluster.partitions[pid]!.store;
-        let bytes = 0;
-        for (let i = log.indexOf(entry.fetchOffset); i < log.length; i++) {
-          const size = store.bytesOf(log.batchAt(i));
-          if (bytes > 0 && bytes + size > this.replicaFetchMaxBytes) break;
-          bytes += size;
-          batchIds.push(log.batchAt(i));
-          epochs.push(log.epochAt(i));
-        }
-        total += bytes;
+      const store = this.cluster.partitions[pid]!.store;
+      let bytes = 0;
+      for (let i = log.indexOf(entry.fetchOffset); i < log.length; i++) {
+        const size = store.bytesOf(log.batchAt(i));
+        if (bytes > 0 && bytes + size > this.replicaFetchMaxBytes) break;
+        bytes += size;
+        batchIds.push(log.batchAt(i));
+        epochs.push(log.epochAt(i));
       }
-      return { pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark };
-    });
+      total += bytes;
+      results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark });
+    }
     return { results, bytes: total };
   }
 
@@ -582,18 +600,27 @@ export class Broker {
     }
   }
 
+  /** Incremental fetch (KIP-227): only partitions with records or an error are in the response. */
   private readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number): { results: ConsumerFetchResult[]; bytes: number } {
     let total = 0;
-    const results = entries.map((entry): ConsumerFetchResult => {
+    const results: ConsumerFetchResult[] = [];
+    for (const entry of entries) {
       const replica = this.replicas.get(entry.pid);
-      if (!replica || replica.role !== "leader") return { pid: entry.pid, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], highWatermark: 0, logEndOffset: 0 };
+      if (!replica || replica.role !== "leader") {
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], highWatermark: 0, logEndOffset: 0 });
+        continue;
+      }
       const log = replica.log;
-      if (entry.offset > log.logEndOffset) return { pid: entry.pid, error: KafkaError.OFFSET_OUT_OF_RANGE, batchIds: [], endOffsets: [], highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset };
+      if (entry.offset > log.logEndOffset) {
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.OFFSET_OUT_OF_RANGE, batchIds: [], endOffsets: [], highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+        continue;
+      }
+      // consumers read only up to the high watermark: what every ISR member has
+      if (entry.offset >= replica.highWatermark) continue;
       const store = this.cluster.partitions[entry.pid]!.store;
       const batchIds: number[] = [];
       const endOffsets: number[] = [];
       let bytes = 0;
-      // consumers read only up to the high watermark: what every ISR member has
       for (let i = log.indexOf(entry.offset); i < log.length && log.endOffsetAt(i) <= replica.highWatermark; i++) {
         const size = store.bytesOf(log.batchAt(i));
         if (bytes > 0 && bytes + size > maxPartitionBytes) break;
@@ -602,8 +629,8 @@ export class Broker {
         endOffsets.push(log.endOffsetAt(i));
       }
       total += bytes;
-      return { pid: entry.pid, error: KafkaError.NONE, batchIds, endOffsets, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset };
-    });
+      if (batchIds.length > 0) results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+    }
     return { results, bytes: total };
   }
 

@@ -414,13 +414,13 @@ export class Consumer {
           return;
         }
         let stale = false;
-        result.value.forEach((r, i) => {
+        result.value.forEach((r) => {
           const pid = r.pid;
-          if (this.positions.get(pid) !== entries[i]!.offset) return; // moved on (rebalance, reset)
+          if (this.positions.get(pid) !== r.fetchOffset) return; // moved on (rebalance, reset)
           if (r.error === KafkaError.NOT_LEADER_OR_FOLLOWER) stale = true;
           else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) {
             this.offsetResets++;
-            this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: offset ${entries[i]!.offset} of ${this.cluster.partitions[pid]!.name} is beyond the log end ${r.logEndOffset} (the log was truncated); auto.offset.reset = ${String(this.config["auto.offset.reset"])}`);
+            this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: offset ${r.fetchOffset} of ${this.cluster.partitions[pid]!.name} is beyond the log end ${r.logEndOffset} (the log was truncated); auto.offset.reset = ${String(this.config["auto.offset.reset"])}`);
             this.resetPosition(pid);
           }
           if (r.error !== KafkaError.NONE) {

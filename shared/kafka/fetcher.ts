@@ -15,6 +15,8 @@ export interface ReplicaFetchEntry {
   readonly fetchOffset: number;
   readonly lastFetchedEpoch: number;
   readonly leaderEpoch: number;
+  /** The follower's high watermark: the leader sends a partition without records only when its HW is newer. */
+  readonly highWatermark: number;
   /** The follower process's broker epoch (KIP-903: a fetch from a previous process must not count). */
   readonly brokerEpoch: number;
 }
@@ -56,7 +58,7 @@ export class ReplicaFetcher {
     const entries: ReplicaFetchEntry[] = [];
     for (const pid of this.partitions) {
       const replica = broker.replica(pid);
-      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch, brokerEpoch: broker.incarnation });
+      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch, highWatermark: replica.highWatermark, brokerEpoch: broker.incarnation });
     }
     broker.rpc.call<ReplicaFetchResult[]>(
       this.leaderId,
@@ -76,7 +78,7 @@ export class ReplicaFetcher {
           if (entry.error !== KafkaError.NONE) errors++;
           else broker.applyFetched(entry, this.leaderId);
         }
-        if (errors > 0 && errors === result.value.length) broker.later(backoff, () => this.kick());
+        if (errors > 0 && errors === result.value.length && errors === this.partitions.size) broker.later(backoff, () => this.kick());
         else this.kick();
       },
     );
