@@ -20,7 +20,18 @@ interface CaseResult {
   wallMs: number;
   events: number;
   peakRssMB: number;
+  /** Heap + typed arrays still reachable at the end, after a full GC: what the run really holds. */
+  retainedMB: number;
   note: string;
+}
+
+/** V8 grows its heap lazily; capping old space makes it collect instead, so peak RSS shows what a run needs. */
+const HEAP_CAP_MB = 384;
+
+function retainedMB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / (1024 * 1024);
 }
 
 function kernelCase(): CaseResult {
@@ -35,7 +46,7 @@ function kernelCase(): CaseResult {
   const started = performance.now();
   sim.run(Infinity);
   const wallMs = performance.now() - started;
-  return { name: "kernel", simulatedMs: sim.now, wallMs, events: sim.eventsFired, peakRssMB: process.resourceUsage().maxRSS / 1024, note: "" };
+  return { name: "kernel", simulatedMs: sim.now, wallMs, events: sim.eventsFired, peakRssMB: process.resourceUsage().maxRSS / 1024, retainedMB: retainedMB(), note: "" };
 }
 
 function scenarioCase(file: string, durationMs: number): CaseResult {
@@ -52,6 +63,7 @@ function scenarioCase(file: string, durationMs: number): CaseResult {
     wallMs,
     events: engine.sim.eventsFired,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    retainedMB: retainedMB(),
     note: `${report.throughput.sinkMsgsPerSec.toLocaleString("en-US")} msg/s to the sink, p99 ${report.latencyMs.p99} ms, ackedLost ${report.delivery.ackedLost}`,
   };
 }
@@ -64,7 +76,7 @@ const CASES: Record<string, () => CaseResult> = {
 
 async function runChild(name: string): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(import.meta.url), [name], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--expose-gc", `--max-old-space-size=${HEAP_CAP_MB}`] });
     child.on("message", (m) => resolve(m as CaseResult));
     child.on("exit", (code) => code !== 0 && reject(new Error(`case ${name} exited with ${code}`)));
   });
@@ -74,7 +86,7 @@ const only = process.argv[2];
 if (only && CASES[only]) {
   process.send!(CASES[only]!());
 } else {
-  console.log("Tributary benchmark (each case in its own process; figures depend on the machine and its load)\n");
+  console.log(`Tributary benchmark (each case in its own process, node --max-old-space-size=${HEAP_CAP_MB}; figures depend on the machine and its load)\n`);
   const rows: CaseResult[] = [];
   for (const name of Object.keys(CASES)) {
     process.stderr.write(`  running ${name}…\n`);
@@ -83,11 +95,11 @@ if (only && CASES[only]) {
   const kernel = rows[0]!;
   console.log(`kernel: ${(kernel.events / (kernel.wallMs / 1000) / 1e6).toFixed(2)} M empty events/s (${kernel.events.toLocaleString("en-US")} events in ${kernel.wallMs.toFixed(0)} ms)`);
   console.log("");
-  console.log("case            simulated   wall       real-time ×   events/s     peak RSS   ");
+  console.log("case            simulated   wall       real-time ×   events/s     peak RSS   retained");
   for (const r of rows.slice(1)) {
     const rtf = r.simulatedMs / r.wallMs;
     console.log(
-      `${r.name.padEnd(15)} ${(r.simulatedMs / 1000).toFixed(0).padStart(6)} s  ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${rtf.toFixed(1).padStart(10)}   ${(r.events / (r.wallMs / 1000) / 1000).toFixed(0).padStart(7)} k  ${r.peakRssMB.toFixed(0).padStart(6)} MB   ${r.note}`,
+      `${r.name.padEnd(15)} ${(r.simulatedMs / 1000).toFixed(0).padStart(6)} s  ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${rtf.toFixed(1).padStart(10)}   ${(r.events / (r.wallMs / 1000) / 1000).toFixed(0).padStart(7)} k  ${r.peakRssMB.toFixed(0).padStart(6)} MB  ${r.retainedMB.toFixed(0).padStart(5)} MB   ${r.note}`,
     );
   }
   const baseline = rows.find((r) => r.name === "iot-baseline")!;
