@@ -154,7 +154,8 @@ export class Group {
     this.state = "PreparingRebalance";
     // forming a new group is not a rebalance of a working one
     if (this.generation > 0) this.rebalances++;
-    this.log(`group ${this.id} rebalancing (${reason}); consumers stop and rejoin`);
+    const how = this.generation === 0 ? "members join" : this.protocol === "cooperative-sticky" ? "members rejoin keeping their partitions (cooperative)" : "every member gives up its partitions and rejoins (eager)";
+    this.log(`group ${this.id} rebalancing (${reason}); ${how}`);
     for (const m of this.members.values()) {
       const respond = m.sync;
       m.sync = null;
