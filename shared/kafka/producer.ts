@@ -239,7 +239,8 @@ export class Producer {
     while (left > 0) {
       const room = perBatch - Math.floor(sticky.producedBytes / recordBytes);
       const k = Math.max(1, Math.min(left, room));
-      const p = sticky.partition(k * recordBytes, available);
+      // adaptive partitioning: partitions whose accumulator queue is longer (a slower leader) are picked less
+      const p = sticky.partition(k * recordBytes, available, sticky.adaptive ? (q: number) => this.queues[q]!.ready.length : undefined);
       this.append(p, k, from, to);
       left -= k;
     }
