@@ -61,4 +61,10 @@ describe("panels: fault windows", () => {
     const lanes = faultRects(ws, x, { left: 0, right: 1000, charPx: 6, maxLanes: 3 }).map((r) => r.lane);
     expect(lanes).toEqual([0, 1, 2, -1, 0]);
   });
+
+  it("pulls a label near the right edge back inside the plot", () => {
+    const x = (ms: number) => ms / 100;
+    const [r] = faultRects(faultWindows([fault(1, "partition", 99_000, null)], 100_000), x, { left: 0, right: 1000, charPx: 6 });
+    expect(r).toMatchObject({ x: 990, width: 10, labelX: 1000 - 10 * 6, lane: 0 });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { chooseScale, downsample, lowerBound, nearestIndex, timeDomain, visibleRange } from "../../renderer/src/panels/series";
+import { chooseScale, downsample, lowerBound, nearestIndex, quantizeUp, timeDomain, visibleRange } from "../../renderer/src/panels/series";
 
 const pts = (values: (number | null)[], stepMs = 500) => values.map((v, i) => ({ tMs: (i + 1) * stepMs, v }));
 const val = (p: { v: number | null }) => p.v;
@@ -30,13 +30,13 @@ describe("panels: series helpers", () => {
     ]);
   });
 
-  it("reduces to at most four samples per column and keeps the extremes", () => {
+  it("reduces to at most two samples per column and keeps the extremes", () => {
     const values = Array.from({ length: 10_000 }, (_, i) => Math.sin(i / 50) * 100);
     values[4321] = 5000; // a one-point spike
     values[7777] = -5000;
     const p = pts(values, 10);
     const out = downsample(p, val, 0, 100_010, 200);
-    expect(out.length).toBeLessThanOrEqual(200 * 4 + 8);
+    expect(out.length).toBeLessThanOrEqual(200 * 2 + 4);
     expect(out.some((s) => s.v === 5000)).toBe(true);
     expect(out.some((s) => s.v === -5000)).toBe(true);
     for (let i = 1; i < out.length; i++) expect(out[i]!.t).toBeGreaterThan(out[i - 1]!.t);
@@ -59,7 +59,7 @@ describe("panels: series helpers", () => {
         const vs = out.map((s) => s.v!);
         expect(Math.max(...vs)).toBe(Math.max(...values));
         expect(Math.min(...vs)).toBe(Math.min(...values));
-        expect(out.length).toBeLessThanOrEqual(Math.max(values.length, cols * 4 + 8));
+        expect(out.length).toBeLessThanOrEqual(Math.max(values.length, cols * 2 + 4));
       }),
     );
   });
@@ -78,5 +78,20 @@ describe("panels: series helpers", () => {
     expect(timeDomain(10_000, 10_000, { endMs: 120_000 })).toEqual([0, 120_000]);
     expect(timeDomain(90_000, 90_000, { windowMs: 60_000 })).toEqual([30_000, 90_000]);
     expect(timeDomain(20_000, 20_000, { windowMs: 60_000 })).toEqual([0, 60_000]);
+  });
+
+  it("moves the domain end in small steps, not every frame", () => {
+    expect(timeDomain(55_001, 55_000)).toEqual([0, 56_000]);
+    expect(timeDomain(55_016, 55_000)).toEqual(timeDomain(55_900, 55_500));
+    expect(timeDomain(90_100, 90_000, { windowMs: 60_000 })).toEqual([31_000, 91_000]);
+    expect(quantizeUp(123_456)).toBe(124_000);
+    expect(quantizeUp(1_000)).toBe(1_000);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), (ms) => {
+        const q = quantizeUp(ms);
+        expect(q).toBeGreaterThanOrEqual(ms);
+        expect(q).toBeLessThanOrEqual(ms * 1.025 + 1e-6);
+      }),
+    );
   });
 });

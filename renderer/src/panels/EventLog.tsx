@@ -35,10 +35,23 @@ function EventLogImpl({ events, limit = 500, dropped = 0 }: EventLogProps) {
   const { rows, hiddenByLimit, counts } = useMemo(() => filterEvents(events, hidden, limit), [events, hidden, limit]);
   const keys = useMemo(() => eventKeys(rows.map((i) => events[i]!)), [rows, events]);
 
-  useLayoutEffect(() => {
+  const pin = useCallback(() => {
     const el = listRef.current;
     if (el && followRef.current) el.scrollTop = el.scrollHeight;
-  }, [rows]);
+  }, []);
+  useLayoutEffect(pin, [rows, pin]);
+  // stay pinned when the list resizes or a theme / presentation switch reflows the rows
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    const ro = el && typeof ResizeObserver !== "undefined" ? new ResizeObserver(pin) : null;
+    if (el) ro?.observe(el);
+    const mo = typeof MutationObserver === "undefined" ? null : new MutationObserver(pin);
+    for (const root of [document.documentElement, document.body]) if (root) mo?.observe(root, { attributes: true });
+    return () => {
+      ro?.disconnect();
+      mo?.disconnect();
+    };
+  }, [pin]);
 
   const onScroll = useCallback(() => {
     const el = listRef.current;

@@ -2,8 +2,8 @@
  * One live time chart: lines of MetricsPoint fields over simulated time, with
  * every fault window shaded and labelled, a "now" line, a legend, labelled
  * axes and a hover tooltip. React renders the SVG; d3 supplies the scales and
- * path strings. The data is downsampled to the pixel width first, so a redraw
- * costs the same with 200 points or 20 000.
+ * path strings. The data is downsampled to the pixel width first (min and max
+ * per column), so a redraw costs about the same with 2 000 points or 200 000.
  */
 import { memo, useId, useMemo, useState, type MouseEvent, type Ref } from "react";
 import { area, line, scaleLinear, scaleLog } from "d3";
@@ -12,6 +12,7 @@ import { formatSimTime } from "../../../shared/engine/events";
 import { chooseScale, downsample, maxOf, nearestIndex, timeDomain, type Sample } from "./series";
 import { faultRects, faultWindows, faultsAt } from "./faults";
 import { formatCompact, formatSeconds } from "./format";
+import { measurer, type Measure } from "./measure";
 import { useSize } from "./useSize";
 import "./panels.css";
 
@@ -32,7 +33,7 @@ export interface ChartProps {
   history: readonly MetricsPoint[];
   faults: readonly FaultView[];
   nowMs: number;
-  /** Total height in px (default 180; multiplied by nothing — size it for presentation mode yourself). */
+  /** Total height in px (default 180 × the presentation scale). */
   height?: number;
   /** Show only the trailing window of this many simulated ms (default: the whole run). */
   windowMs?: number;
@@ -75,47 +76,60 @@ function yTicks(y: YScale, log: boolean, count: number, integer: boolean): numbe
 }
 
 function TimeChartImpl(props: TimeChartProps) {
-  const { history, faults, nowMs, height = 180, windowMs, endMs, series, title, yLabel, yLabelRight, yScale = "linear", integer = false, testId } = props;
+  const { history, faults, nowMs, windowMs, endMs, series, title, yLabel, yLabelRight, yScale = "linear", integer = false, testId } = props;
   const [rootRef, size] = useSize<HTMLDivElement>();
   const s = props.fontScale ?? size.scale;
   const width = size.width;
+  const height = props.height ?? Math.round(180 * s);
   const clipId = "tb-clip-" + useId().replace(/[^A-Za-z0-9_-]/g, "");
   const [hoverMs, setHoverMs] = useState<number | null>(null);
 
+  const [t0, t1] = timeDomain(nowMs, history.at(-1)?.tMs, { windowMs, endMs });
   const g = useMemo(() => {
+    const tw = measurer(size.font);
+    const small = 11 * s;
     const hasRight = series.some((d) => d.axis === "right");
-    const left = Math.round(50 * s);
-    const right = width - Math.round((hasRight ? 48 : 14) * s);
-    const top = Math.round(28 * s);
+    // vertical layout first: the legend's rows decide the top
+    const legend = legendLayout(series, title, Math.round(8 * s), width - Math.round(8 * s), s, tw);
+    const top = Math.round((28 + 16 * legend.extraRows) * s);
     const bottom = height - Math.round(34 * s);
-    const [t0, t1] = timeDomain(nowMs, history.at(-1)?.tMs, { windowMs, endMs });
-    const xs = scaleLinear().domain([t0 / 1000, t1 / 1000]).range([left, right]);
-    const x = (ms: number) => xs(ms / 1000);
-    const cols = Math.max(1, Math.round(right - left));
+    // downsampling keeps each column's extremes, so an estimated plot width gives the right y-domain
+    const cols = Math.max(1, Math.round(width - 70 * s));
     const sampled = series.map((d) => downsample(history, d.value, t0, t1, cols));
     const onLeft = sampled.filter((_, i) => series[i]!.axis !== "right");
     const onRight = sampled.filter((_, i) => series[i]!.axis === "right");
     const { y: yl, log } = makeY(onLeft, yScale, top, bottom);
     const yr = hasRight ? makeY(onRight, "linear", top, bottom).y : null;
     const tickCount = Math.max(2, Math.floor((bottom - top) / (26 * s)));
+    const yTicksL = yTicks(yl, log, tickCount, integer);
+    const yTicksR = yr ? yTicks(yr, false, tickCount, true) : [];
+    // then the margins from the widest tick labels
+    const widest = (ticks: number[]) => Math.max(0, ...ticks.map((v) => tw(formatCompact(v), small)));
+    const left = Math.round(widest(yTicksL) + 24 * s);
+    const right = width - Math.round(yr ? widest(yTicksR) + 24 * s : 14 * s);
+    const xs = scaleLinear().domain([t0 / 1000, t1 / 1000]).range([left, right]);
+    const x = (ms: number) => xs(ms / 1000);
     const paths = series.map((d, i) => {
       const y = d.axis === "right" && yr ? yr : yl;
       const floor = y.domain()[0]!;
       const yv = (v: number) => y(log && d.axis !== "right" ? Math.max(v, floor) : v);
       const pts = sampled[i]!;
-      const stroke = line<Sample>().defined((p) => p.v !== null).x((p) => x(p.t)).y((p) => yv(p.v!))(pts) ?? "";
-      const fill = d.fill ? area<Sample>().defined((p) => p.v !== null).x((p) => x(p.t)).y0(bottom).y1((p) => yv(p.v!))(pts) ?? "" : "";
+      const stroke = line<Sample>().digits(1).defined((p) => p.v !== null).x((p) => x(p.t)).y((p) => yv(p.v!))(pts) ?? "";
+      const fill = d.fill ? area<Sample>().digits(1).defined((p) => p.v !== null).x((p) => x(p.t)).y0(bottom).y1((p) => yv(p.v!))(pts) ?? "" : "";
       return { def: d, stroke, fill, y: yv };
     });
     return {
-      left, right, top, bottom, t0, t1, xs, x, yl, yr, paths,
+      legend: legend.items, left, right, top, bottom, xs, x, yl, yr, paths, yTicksL, yTicksR, tw,
       xTicks: xs.ticks(Math.max(2, Math.floor((right - left) / (70 * s)))),
-      yTicksL: yTicks(yl, log, tickCount, integer),
-      yTicksR: yr ? yTicks(yr, false, tickCount, true) : [],
-      windows: faultWindows(faults, nowMs),
-      rects: faultRects(faultWindows(faults, nowMs), x, { left, right, charPx: 6 * s }),
     };
-  }, [history, faults, nowMs, width, height, s, windowMs, endMs, series, yScale, integer]);
+    // nowMs only through the quantised domain: the paths are rebuilt when it steps, not every frame
+  }, [history, t0, t1, width, height, s, size.font, series, yScale, integer, title]);
+
+  const windows = useMemo(() => faultWindows(faults, nowMs), [faults, nowMs]);
+  const rects = useMemo(
+    () => faultRects(windows, g.x, { left: g.left, right: g.right, labelWidth: (kind) => g.tw(kind, 10 * s, 600) + 6 * s }),
+    [windows, g, s],
+  );
 
   const onMove = (e: MouseEvent<SVGSVGElement>) => {
     const mx = e.clientX - e.currentTarget.getBoundingClientRect().left;
@@ -126,7 +140,6 @@ function TimeChartImpl(props: TimeChartProps) {
   const hp = hi >= 0 ? history[hi]! : null;
   const hx = hp ? g.x(hp.tMs) : 0;
   const nowX = g.x(nowMs);
-  const legend = legendLayout(series, g.right, s);
 
   return (
     <div className="tb-panel tb-chart" data-testid={testId} ref={rootRef} style={{ height }}>
@@ -136,9 +149,9 @@ function TimeChartImpl(props: TimeChartProps) {
           <clipPath id={clipId}><rect x={g.left} y={g.top} width={Math.max(0, g.right - g.left)} height={Math.max(0, g.bottom - g.top)} /></clipPath>
         </defs>
         <rect className="tb-chart-bg" width={width} height={height} />
-        <text className="tb-chart-title" x={g.left} y={Math.round(16 * s)}>{title}</text>
-        {legend.map((l) => (
-          <g key={l.def.key} className={`tb-legend tb-c${l.def.colour}`} transform={`translate(${l.x},${Math.round(12 * s)})`}>
+        <text className="tb-chart-title" x={Math.round(8 * s)} y={Math.round(16 * s)}>{title}</text>
+        {g.legend.map((l) => (
+          <g key={l.def.key} className={`tb-legend tb-c${l.def.colour}`} transform={`translate(${l.x},${Math.round((12 + 16 * l.row) * s)})`}>
             <line className={l.def.dashed ? "tb-legend-swatch tb-dashed" : "tb-legend-swatch"} x1={0} x2={14 * s} y1={0} y2={0} />
             <text className="tb-legend-label" x={18 * s} y={0} dy="0.35em">{l.def.label}</text>
           </g>
@@ -147,11 +160,11 @@ function TimeChartImpl(props: TimeChartProps) {
           {g.yTicksL.map((v) => <line key={v} x1={g.left} x2={g.right} y1={g.yl(v)} y2={g.yl(v)} />)}
         </g>
         <g className="tb-faults">
-          {g.rects.map((r) => (
+          {rects.map((r) => (
             <g key={r.id} className={`tb-fault tb-fault-${r.tone}${r.open ? " tb-fault-open" : ""}`}>
               <rect x={r.x} y={g.top} width={r.width} height={Math.max(0, g.bottom - g.top)}><title>{r.description}</title></rect>
               <line className="tb-fault-edge" x1={r.x} x2={r.x} y1={g.top} y2={g.bottom} />
-              {r.lane >= 0 && <text className="tb-fault-label" x={r.x + 3 * s} y={g.top + (r.lane + 1) * 11 * s}>{r.kind}</text>}
+              {r.lane >= 0 && <text className="tb-fault-label" x={r.labelX + 3 * s} y={g.top + (r.lane + 1) * 11 * s}>{r.kind}</text>}
             </g>
           ))}
         </g>
@@ -211,7 +224,7 @@ function TimeChartImpl(props: TimeChartProps) {
               <b>{d.format(d.value(hp))}</b>
             </div>
           ))}
-          {faultsAt(g.windows, hp.tMs).map((w) => (
+          {faultsAt(windows, hp.tMs).map((w) => (
             <div key={w.id} className={`tb-tooltip-fault tb-fault-${w.tone}`}>{w.description}</div>
           ))}
         </div>
@@ -220,15 +233,37 @@ function TimeChartImpl(props: TimeChartProps) {
   );
 }
 
-function legendLayout(series: readonly SeriesDef[], right: number, s: number): { def: SeriesDef; x: number }[] {
-  const out: { def: SeriesDef; x: number }[] = [];
-  let x = right;
-  for (let i = series.length - 1; i >= 0; i--) {
-    const d = series[i]!;
-    x -= (d.label.length * 6.2 + 22) * s;
-    out.unshift({ def: d, x });
+interface LegendItem { def: SeriesDef; x: number; row: number }
+
+/**
+ * Legend entries right-aligned beside the title when they fit, else in rows
+ * under it (left-aligned, wrapping); returns the rows used below the title.
+ */
+function legendLayout(series: readonly SeriesDef[], title: string, left: number, right: number, s: number, tw: Measure): { items: LegendItem[]; extraRows: number } {
+  const widths = series.map((d) => tw(d.label, 11 * s) + 30 * s);
+  const total = widths.reduce((a, b) => a + b, 0);
+  const titleEnd = left + tw(title, 12 * s, 600) + 16 * s;
+  if (right - total >= titleEnd) {
+    const items: LegendItem[] = [];
+    let x = right - total;
+    series.forEach((def, i) => {
+      items.push({ def, x, row: 0 });
+      x += widths[i]!;
+    });
+    return { items, extraRows: 0 };
   }
-  return out;
+  const items: LegendItem[] = [];
+  let x = left;
+  let row = 1;
+  series.forEach((def, i) => {
+    if (x > left && x + widths[i]! > right) {
+      x = left;
+      row++;
+    }
+    items.push({ def, x, row });
+    x += widths[i]!;
+  });
+  return { items, extraRows: row };
 }
 
 export const TimeChart = memo(TimeChartImpl);

@@ -21,6 +21,8 @@ export interface FaultWindow {
 export interface FaultRect extends FaultWindow {
   x: number;
   width: number;
+  /** Left edge of the label: the window's left edge, pulled in near the plot's right edge. */
+  labelX: number;
   /** Label row, 0 at the top; -1 when there was no room for a label. */
   lane: number;
 }
@@ -61,18 +63,22 @@ export interface RectOptions {
   right: number;
   /** Narrowest drawn window, so an instant fault (a restart) still shows. */
   minWidth?: number;
-  /** Approximate label width per character, px. */
+  /** Approximate label width per character, px (when no labelWidth is given). */
   charPx?: number;
+  /** Measured label width, px. */
+  labelWidth?: (kind: string) => number;
   maxLanes?: number;
 }
 
 /**
  * Pixel rectangles for the windows under the time→x mapping `x`, clipped to the
  * plot; windows wholly outside it are dropped. Labels sit at each window's left
- * edge in the first lane whose previous label has ended.
+ * edge (pulled left to stay inside the plot) in the first lane whose previous
+ * label has ended.
  */
 export function faultRects(windows: readonly FaultWindow[], x: (ms: number) => number, opts: RectOptions): FaultRect[] {
   const { left, right, minWidth = 2, charPx = 6, maxLanes = 3 } = opts;
+  const measure = opts.labelWidth ?? ((kind: string) => (kind.length + 1) * charPx);
   const laneEnds: number[] = [];
   const out: FaultRect[] = [];
   for (const w of windows) {
@@ -81,11 +87,12 @@ export function faultRects(windows: readonly FaultWindow[], x: (ms: number) => n
     if (x1raw < left || x0raw > right) continue;
     const x0 = Math.min(Math.max(left, x0raw), right - minWidth);
     const x1 = Math.min(right, Math.max(x1raw, x0 + minWidth));
-    const labelEnd = x0 + (w.kind.length + 1) * charPx;
-    let lane = laneEnds.findIndex((end) => end <= x0);
+    const labelWidth = measure(w.kind);
+    const labelX = Math.max(left, Math.min(x0, right - labelWidth));
+    let lane = laneEnds.findIndex((end) => end <= labelX);
     if (lane < 0 && laneEnds.length < maxLanes) lane = laneEnds.length;
-    if (lane >= 0) laneEnds[lane] = labelEnd;
-    out.push({ ...w, x: x0, width: Math.max(minWidth, x1 - x0), lane });
+    if (lane >= 0) laneEnds[lane] = labelX + labelWidth;
+    out.push({ ...w, x: x0, width: Math.max(minWidth, x1 - x0), labelX, lane });
   }
   return out;
 }
