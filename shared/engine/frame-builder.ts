@@ -148,6 +148,14 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
     forked: opts.forked,
     scenarioName: engine.scenario.name,
     brokers: builder.brokerViews(engine),
+    controller: {
+      up: controller.up,
+      LeaderElectionRateAndTimeMs: controller.elections,
+      UncleanLeaderElectionsPerSec: controller.uncleanElections,
+      OfflinePartitionsCount: controller.partitions.filter((p) => p.leader < 0 && !partitions[p.pid]!.internal).length,
+      ActiveControllerCount: controller.up ? 1 : 0,
+      FencedBrokerCount: brokers.slice(1).filter((b) => controller.isFenced(b.id)).length,
+    },
     topics: [...topics.values()]
       .filter((t) => !t.internal)
       .map((t) => ({ name: t.name, partitions: t.pids.length, replicationFactor: controller.partitions[t.pids[0]!]?.replicas.length ?? 0, config: { ...t.config } })),

@@ -136,6 +136,17 @@ export interface CheckerView {
   scannedAtMs: number;
 }
 
+/** The active controller's metrics, by their JMX names (kafka.controller:type=ControllerStats / KafkaController). */
+export interface ControllerView {
+  up: boolean;
+  /** Meter Count: leader elections so far. */
+  LeaderElectionRateAndTimeMs: number;
+  UncleanLeaderElectionsPerSec: number;
+  OfflinePartitionsCount: number;
+  ActiveControllerCount: number;
+  FencedBrokerCount: number;
+}
+
 export interface Frame {
   seq: number;
   nowMs: number;
@@ -148,6 +159,7 @@ export interface Frame {
   forked: boolean;
   scenarioName: string;
   brokers: BrokerView[];
+  controller: ControllerView;
   topics: TopicView[];
   partitions: PartitionView[];
   producers: ProducerView[];
