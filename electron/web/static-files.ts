@@ -31,6 +31,10 @@ const CONTENT_TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
 };
 
+export function contentTypeFor(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+}
+
 export function contentSecurityPolicy(wsOrigin: string): string {
   return [
     "default-src 'self'",
@@ -79,7 +83,7 @@ export function serveStatic(root: string, request: IncomingMessage, response: Se
     if (!existsSync(path.join(base, "index.html"))) return send(response, 503, headers, "The renderer is not built yet: run `npx vite build` in renderer/ (or `npm start`).\n");
     return send(response, 404, headers, "not found\n");
   }
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+  const type = contentTypeFor(file);
   response.writeHead(200, {
     ...headers,
     "Content-Type": type,

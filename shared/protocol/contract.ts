@@ -110,11 +110,30 @@ export function parseRequest<N extends RequestName>(name: N, input: unknown): Re
   return { ok: false, error: `${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ")}` };
 }
 
+/**
+ * What the desktop shell's native menus tell the renderer (Electron only:
+ * web mode has no native menus, so the WebSocket client leaves
+ * `onShellEvent` out). The shell has already done the file work.
+ */
+export type ShellEvent =
+  /** File > Open… loaded a scenario (or a session file) into the engine: redraw from `result`. */
+  | { type: "opened"; result: OpenResult; fileName: string }
+  /** File > Save… / Export session… wrote a file (or failed: `level: "error"`). */
+  | { type: "notice"; level: "info" | "error"; message: string }
+  /** View > Presentation mode (large type, high contrast). */
+  | { type: "togglePresentation" }
+  /** View > Toggle theme (light/dark). */
+  | { type: "toggleTheme" }
+  /** Help > Keyboard shortcuts. */
+  | { type: "showShortcuts" };
+
 /** The typed API both transports expose to the renderer (the preload's object, the WebSocket client). */
 export type TributaryApi = {
   [N in RequestName]: (input: RequestInput<N>) => Promise<Result<RequestOutputs[N]>>;
 } & {
   onFrame(listener: (frame: Frame) => void): () => void;
+  /** Native menu actions (desktop only). */
+  onShellEvent?(listener: (event: ShellEvent) => void): () => void;
   readonly readOnly: boolean;
 };
 
