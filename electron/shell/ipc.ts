@@ -9,13 +9,15 @@ import { ipcMain, type IpcMainInvokeEvent } from "electron";
 import { parseRequest, requestSchemas, type RequestName, type Result } from "../../shared/protocol/contract";
 import type { EngineHost, HostLog } from "../engine-host/host";
 import { requestChannel } from "../ipc-channels";
-import { APP_ORIGIN } from "./app-protocol";
+import { APP_HOST, APP_SCHEME } from "./app-protocol";
 
 function fromOurPage(event: IpcMainInvokeEvent): boolean {
   const url = event.senderFrame?.url;
   if (!url) return false;
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // not `.origin`: Node's URL gives custom schemes an opaque "null" origin
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
   } catch {
     return false;
   }
