@@ -1,0 +1,81 @@
+/**
+ * Wires a transport to the store: frames go in, at most once per animation
+ * frame (a burst of frames from a fast engine is coalesced to the newest, but
+ * the events and metrics of every frame are kept); connection changes go in;
+ * each (re)connection resyncs from a snapshot and, the first time, asks about
+ * an autosave to restore. The desktop shell's menu actions arrive here too.
+ */
+import type { Frame } from "../../../shared/engine/frame";
+import type { ShellEvent } from "../../../shared/protocol/contract";
+import type { Transport } from "../transport/transport";
+import type { AppStore } from "./app-store";
+import type { SessionActions } from "./session-actions";
+
+export function bindTransport(transport: Transport, store: AppStore, actions: SessionActions, schedule: (fn: () => void) => void = defaultSchedule): () => void {
+  let queued: Frame[] = [];
+  let scheduled = false;
+  let askedRecovery = false;
+
+  const flush = () => {
+    scheduled = false;
+    const frames = queued;
+    queued = [];
+    store.getState().receiveFrames(frames);
+  };
+  const offFrame = transport.api.onFrame((frame) => {
+    queued.push(frame);
+    if (!scheduled) {
+      scheduled = true;
+      schedule(flush);
+    }
+  });
+
+  const onStatus = (status: ReturnType<Transport["status"]>) => {
+    const wasOpen = store.getState().connection.state === "open";
+    store.getState().setConnection(status);
+    if (status.state === "open" && !wasOpen) {
+      void actions.syncSnapshot().then(() => {
+        if (!askedRecovery) {
+          askedRecovery = true;
+          return actions.checkRecovery();
+        }
+      });
+    }
+  };
+  const offStatus = transport.onStatus(onStatus);
+  onStatus(transport.status());
+  const offShell = transport.api.onShellEvent?.((event) => onShellEvent(event, store, actions)) ?? (() => {});
+  return () => {
+    offFrame();
+    offStatus();
+    offShell();
+  };
+}
+
+export function onShellEvent(event: ShellEvent, store: AppStore, actions: SessionActions): void {
+  const state = store.getState();
+  switch (event.type) {
+    case "opened":
+      actions.shellOpened(event.result, event.fileName);
+      return;
+    case "notice":
+      state.pushToast(event.level === "error" ? "error" : "info", event.message);
+      return;
+    case "togglePresentation":
+      state.togglePresentation();
+      return;
+    case "toggleTheme":
+      state.setTheme(state.theme === "dark" ? "light" : "dark");
+      return;
+    case "showShortcuts":
+      state.setShortcutsOpen(true);
+      return;
+  }
+}
+
+/** The next paint in a browser; a timer elsewhere (this module is also run by tests in Node). */
+function defaultSchedule(fn: () => void): void {
+  const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+  if (raf) raf(() => fn());
+  else setTimeout(fn, 16);
+}

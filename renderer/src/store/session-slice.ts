@@ -1,0 +1,104 @@
+/**
+ * The newest frame, and indexes over it that keep their identity while their
+ * content is unchanged, so a broker's chip list or the canvas's id lists do
+ * not re-render sixty times a second for nothing.
+ */
+import type { StateCreator } from "zustand/vanilla";
+import type { BrokerView, Frame, GroupView, PartitionView, ProducerView, TopicView } from "../../../shared/engine/frame";
+import type { AppState } from "./app-store";
+import { countPulses } from "./flow-pulses";
+
+export interface SessionSlice {
+  frame: Frame | null;
+  brokerIds: number[];
+  producerIds: string[];
+  topicNames: string[];
+  groupIds: string[];
+  brokersById: Record<number, BrokerView>;
+  producersById: Record<string, ProducerView>;
+  topicsByName: Record<string, TopicView>;
+  groupsById: Record<string, GroupView>;
+  /** "topic-partition" → the partition. */
+  partitionsByKey: Record<string, PartitionView>;
+  /** broker id → the "topic-partition" keys it holds a replica of, in partition order. */
+  replicaKeysByBroker: Record<number, string[]>;
+  /** topic → broker ids leading at least one of its partitions. */
+  leadersByTopic: Record<string, number[]>;
+  /** Monotonic count of sampled batches seen per canvas edge (the edges animate the increase). */
+  pulses: Record<string, number>;
+  /** Frames from a new engine (open, seek back, edit) restart their seq. */
+  applyFrameIndexes(frame: Frame): void;
+}
+
+export const emptySession = {
+  frame: null,
+  brokerIds: [],
+  producerIds: [],
+  topicNames: [],
+  groupIds: [],
+  brokersById: {},
+  producersById: {},
+  topicsByName: {},
+  groupsById: {},
+  partitionsByKey: {},
+  replicaKeysByBroker: {},
+  leadersByTopic: {},
+  pulses: {},
+} satisfies Omit<SessionSlice, "applyFrameIndexes">;
+
+export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
+  ...emptySession,
+  applyFrameIndexes: (frame) => set(indexFrame(get(), frame)),
+});
+
+export const partitionKey = (topic: string, partition: number) => `${topic}-${partition}`;
+
+export function indexFrame(prev: SessionSlice, frame: Frame): Partial<SessionSlice> {
+  const replicaKeys: Record<number, string[]> = {};
+  const partitionsByKey: Record<string, PartitionView> = {};
+  const leaders: Record<string, Set<number>> = {};
+  for (const p of frame.partitions) {
+    const key = partitionKey(p.topic, p.partition);
+    partitionsByKey[key] = p;
+    for (const r of p.replicas) (replicaKeys[r.broker] ??= []).push(key);
+    if (p.leader > 0) (leaders[p.topic] ??= new Set()).add(p.leader);
+  }
+  const replicaKeysByBroker: Record<number, string[]> = {};
+  for (const b of frame.brokers) replicaKeysByBroker[b.id] = keep(prev.replicaKeysByBroker[b.id], replicaKeys[b.id] ?? []);
+  const leadersByTopic: Record<string, number[]> = {};
+  for (const t of frame.topics) leadersByTopic[t.name] = keep(prev.leadersByTopic[t.name], [...(leaders[t.name] ?? [])].sort((a, b) => a - b));
+
+  return {
+    frame,
+    brokerIds: keep(prev.brokerIds, frame.brokers.map((b) => b.id)),
+    producerIds: keep(prev.producerIds, frame.producers.map((p) => p.id)),
+    topicNames: keep(prev.topicNames, frame.topics.map((t) => t.name)),
+    groupIds: keep(prev.groupIds, frame.groups.map((g) => g.id)),
+    brokersById: byKey(frame.brokers, (b) => b.id),
+    producersById: byKey(frame.producers, (p) => p.id),
+    topicsByName: byKey(frame.topics, (t) => t.name),
+    groupsById: byKey(frame.groups, (g) => g.id),
+    partitionsByKey,
+    replicaKeysByBroker: sameRecord(prev.replicaKeysByBroker, replicaKeysByBroker) ? prev.replicaKeysByBroker : replicaKeysByBroker,
+    leadersByTopic: sameRecord(prev.leadersByTopic, leadersByTopic) ? prev.leadersByTopic : leadersByTopic,
+    pulses: countPulses(prev.pulses, prev.frame, frame),
+  };
+}
+
+/** The previous array when equal element by element (keeps selectors' results stable). */
+export function keep<T>(prev: T[] | undefined, next: T[]): T[] {
+  if (prev && prev.length === next.length && prev.every((v, i) => v === next[i])) return prev;
+  return next;
+}
+
+function sameRecord<T>(a: Record<string | number, T>, b: Record<string | number, T>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+function byKey<T, K extends string | number>(items: T[], key: (item: T) => K): Record<K, T> {
+  const out = {} as Record<K, T>;
+  for (const item of items) out[key(item)] = item;
+  return out;
+}
