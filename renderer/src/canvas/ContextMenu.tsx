@@ -1,0 +1,128 @@
+/** Right-click menus: a broker's lifecycle faults, a link's network faults. */
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useApp, useAppStore } from "../app-context";
+import type { AppState } from "../store/app-store";
+import type { ContextMenuState } from "../store/ui-slice";
+import { selectCanControl } from "../store/connection-slice";
+import { edgeEndpoints, edgeHealth } from "./selectors";
+import { useFaultActions } from "./useFaultActions";
+
+const selectMenu = (s: AppState) => s.contextMenu;
+
+export function ContextMenu() {
+  const menu = useApp(selectMenu);
+  if (!menu) return null;
+  return <MenuBody menu={menu} />;
+}
+
+function MenuBody({ menu }: { menu: ContextMenuState }) {
+  const store = useAppStore();
+  const ref = useRef<HTMLDivElement>(null);
+  const [place, setPlace] = useState({ left: menu.x, top: menu.y });
+  const close = useCallback(() => store.getState().openContextMenu(null), [store]);
+
+  // keep the menu on screen near the window's edges
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const { width, height } = el.getBoundingClientRect();
+    setPlace({ left: Math.min(menu.x, window.innerWidth - width - 8), top: Math.min(menu.y, window.innerHeight - height - 8) });
+  }, [menu.x, menu.y]);
+
+  useEffect(() => {
+    const onDown = (event: PointerEvent) => {
+      if (!ref.current?.contains(event.target as Node)) close();
+    };
+    window.addEventListener("pointerdown", onDown, true);
+    window.addEventListener("blur", close);
+    return () => {
+      window.removeEventListener("pointerdown", onDown, true);
+      window.removeEventListener("blur", close);
+    };
+  }, [close]);
+
+  useEffect(() => {
+    ref.current?.querySelector<HTMLButtonElement>("button:not(:disabled)")?.focus();
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const buttons = [...(ref.current?.querySelectorAll<HTMLButtonElement>("button:not(:disabled)") ?? [])];
+    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = (index + (event.key === "ArrowDown" ? 1 : -1) + buttons.length) % buttons.length;
+      buttons[next]?.focus();
+    } else if (event.key === "Escape") {
+      event.stopPropagation();
+      close();
+    }
+  };
+
+  return (
+    <div ref={ref} className="context-menu" data-testid="context-menu" role="menu" style={place} onKeyDown={onKeyDown} onContextMenu={(e) => e.preventDefault()}>
+      {menu.target.kind === "broker" ? <BrokerItems brokerId={menu.target.id} close={close} /> : <LinkItems edgeId={menu.target.edgeId} close={close} />}
+    </div>
+  );
+}
+
+function Item({ testId, label, hint, danger, onClick, disabled }: { testId: string; label: string; hint: string; danger?: boolean; disabled?: boolean; onClick: () => void }) {
+  return (
+    <button type="button" role="menuitem" className={`menu-item${danger ? " danger" : ""}`} data-testid={testId} onClick={onClick} disabled={disabled}>
+      <span className="menu-label">{label}</span>
+      <span className="menu-hint">{hint}</span>
+    </button>
+  );
+}
+
+const selectDurationLabel = (s: AppState) => s.faultDuration.trim();
+
+function BrokerItems({ brokerId, close }: { brokerId: number; close: () => void }) {
+  const broker = useApp(useCallback((s: AppState) => s.brokersById[brokerId], [brokerId]));
+  const faulted = useApp(useCallback((s: AppState) => s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t.split(/[{},|↔→]/).includes(`broker-${brokerId}`))) ?? false, [brokerId]));
+  const canControl = useApp(selectCanControl);
+  const duration = useApp(selectDurationLabel);
+  const { brokerAction, healNode } = useFaultActions();
+  if (!broker) return null;
+  const go = (fn: () => Promise<void>) => () => {
+    close();
+    void fn();
+  };
+  const forLabel = duration ? ` for ${duration}` : "";
+  return (
+    <>
+      <div className="menu-title">
+        <span className={`state-dot state-${broker.state}`} /> {broker.name} <span className="muted">· {broker.state}</span>
+      </div>
+      <Item testId="menu-crash" label="Crash" hint={`kill the process${forLabel}; page cache survives`} danger disabled={!canControl} onClick={go(() => brokerAction("crash", brokerId))} />
+      <Item testId="menu-shutdown" label="Clean shutdown" hint={`leadership moves first${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("shutdown", brokerId))} />
+      <Item testId="menu-pause" label="Pause" hint={`freeze it, like a long GC${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("pause", brokerId))} />
+      <Item testId="menu-restart" label="Restart" hint="clean shutdown, then start again" disabled={!canControl} onClick={go(() => brokerAction("restart", brokerId))} />
+      <Item testId="menu-power-loss" label="Power loss" hint="unflushed page cache is lost" danger disabled={!canControl} onClick={go(() => brokerAction("power-loss", brokerId))} />
+      <div className="menu-separator" />
+      <Item testId="menu-isolate" label="Isolate from network" hint={`cut every link${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("isolate", brokerId))} />
+      {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this broker" disabled={!canControl} onClick={go(() => healNode(broker.name))} />}
+    </>
+  );
+}
+
+function LinkItems({ edgeId, close }: { edgeId: string; close: () => void }) {
+  const label = useApp(useCallback((s: AppState) => edgeEndpoints(s, edgeId)?.label ?? "link", [edgeId]));
+  const health = useApp(useCallback((s: AppState) => edgeHealth(s, edgeId), [edgeId]));
+  const canControl = useApp(selectCanControl);
+  const duration = useApp(selectDurationLabel);
+  const { linkAction, healLink } = useFaultActions();
+  const go = (fn: () => Promise<void>) => () => {
+    close();
+    void fn();
+  };
+  const forLabel = duration ? ` for ${duration}` : "";
+  return (
+    <>
+      <div className="menu-title">{label}</div>
+      <Item testId="menu-cut" label="Cut link" hint={`nothing gets through${forLabel}`} danger disabled={!canControl} onClick={go(() => linkAction("cut", edgeId))} />
+      <Item testId="menu-slow" label="Slow link" hint={`+200 ms each way${forLabel}`} disabled={!canControl} onClick={go(() => linkAction("slow-link", edgeId))} />
+      <Item testId="menu-lossy" label="Lossy link" hint={`drop 20% of messages${forLabel}`} disabled={!canControl} onClick={go(() => linkAction("lossy-link", edgeId))} />
+      {(health === "cut" || health === "slow" || health === "lossy") && <Item testId="menu-heal" label="Heal link" hint="end the link faults here" disabled={!canControl} onClick={go(() => healLink(edgeId))} />}
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * A broker: its state (up / fenced / paused / down / powered-off) as colour
+ * and word, leader count, CPU and bytes in, and its partition replicas as
+ * chips grouped by topic. The node is a drop target for replica chips.
+ */
+import { memo, useCallback, useEffect, useRef } from "react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { useApp } from "../../app-context";
+import type { AppState } from "../../store/app-store";
+import { selectReplicationPulse } from "../selectors";
+import { ReplicaChip } from "./ReplicaChip";
+import type { BrokerNodeType } from "../graph";
+
+const STATE_WORDS: Record<string, string> = {
+  up: "up",
+  fenced: "fenced",
+  paused: "paused",
+  down: "down",
+  "powered-off": "powered-off",
+};
+
+export const BrokerNode = memo(function BrokerNode({ data, selected }: NodeProps<BrokerNodeType>) {
+  const id = data.brokerId;
+  const broker = useApp(useCallback((s: AppState) => s.brokersById[id], [id]));
+  const keys = useApp(useCallback((s: AppState) => s.replicaKeysByBroker[id], [id]));
+  const activeFault = useApp(useCallback((s: AppState) => hasActiveFault(s, `broker-${id}`), [id]));
+  if (!broker) return null;
+  const state = broker.state;
+  const cpu = Math.round(broker.cpuUtilisation * 100);
+  return (
+    <div className={`node node-broker state-${state}${selected ? " is-selected" : ""}`} data-testid={`broker-node-${id}`} data-broker-drop={id} data-state={state}>
+      <Handle type="target" position={Position.Left} className="handle" isConnectable={false} />
+      <header className="node-header">
+        <span className={`state-dot state-${state}`} aria-hidden="true" />
+        <span className="node-title">{broker.name}</span>
+        <span className={`state-badge state-${state}`} data-testid={`broker-state-${id}`}>
+          {STATE_WORDS[state] ?? state}
+        </span>
+      </header>
+      <div className="node-stats">
+        <span title="partitions this broker leads (LeaderCount)">
+          <b>{broker.leaderCount}</b> leading
+        </span>
+        <span title="share of request handler threads busy">
+          CPU <Meter value={broker.cpuUtilisation} /> {cpu}%
+        </span>
+        {broker.jmx.UnderReplicatedPartitions > 0 && (
+          <span className="tone-warn" title="UnderReplicatedPartitions: partitions it leads whose ISR is smaller than the replica set">
+            {broker.jmx.UnderReplicatedPartitions} under-replicated
+          </span>
+        )}
+        {activeFault && <span className="tone-bad">faulted</span>}
+      </div>
+      <ReplicaChips brokerId={id} keys={keys ?? []} />
+      <ReplicationPulse brokerId={id} />
+      <Handle type="source" position={Position.Right} className="handle" isConnectable={false} />
+    </div>
+  );
+});
+
+function hasActiveFault(s: AppState, name: string): boolean {
+  return s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t === name || t.split(/[{},|↔→]/).includes(name))) ?? false;
+}
+
+function Meter({ value }: { value: number }) {
+  const pct = Math.max(0, Math.min(1, value)) * 100;
+  return (
+    <span className="meter" aria-hidden="true">
+      <span className={`meter-fill${value > 0.85 ? " hot" : ""}`} style={{ width: `${pct}%` }} />
+    </span>
+  );
+}
+
+/** Chips grouped by topic; keys are "topic-partition" in partition order. */
+const ReplicaChips = memo(function ReplicaChips({ brokerId, keys }: { brokerId: number; keys: string[] }) {
+  if (keys.length === 0) return <div className="chips-empty">no replicas — drag one here</div>;
+  const byTopic = new Map<string, { key: string; partition: number }[]>();
+  for (const key of keys) {
+    const cut = key.lastIndexOf("-");
+    const topic = key.slice(0, cut);
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key, partition: Number(key.slice(cut + 1)) });
+    byTopic.set(topic, list);
+  }
+  return (
+    <div className="chips">
+      {[...byTopic].map(([topic, list]) => (
+        <div className="chips-topic" key={topic}>
+          <div className="chips-topic-name">{topic}</div>
+          <div className="chips-row">
+            {list.map(({ key, partition }) => (
+              <ReplicaChip key={key} partitionKey={key} topic={topic} partition={partition} broker={brokerId} />
+            ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+});
+
+/** A thin bar that flashes when a follower fetch brings data into this broker. */
+function ReplicationPulse({ brokerId }: { brokerId: number }) {
+  const count = useApp(useCallback(selectReplicationPulse(brokerId), [brokerId]));
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || count === 0) return;
+    el.classList.remove("flash");
+    void el.offsetWidth; // restart the CSS animation
+    el.classList.add("flash");
+  }, [count]);
+  return <div ref={ref} className="replication-pulse" title="replicating from the leader" />;
+}

@@ -1,0 +1,47 @@
+/** A producer: its topic, rate, acks and idempotence, and the errors it has seen. */
+import { memo, useCallback } from "react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { useApp } from "../../app-context";
+import type { AppState } from "../../store/app-store";
+import type { ProducerNodeType } from "../graph";
+import { formatRate } from "../../shell/format";
+
+const selectRate = (id: string) => (s: AppState) => {
+  const spec = s.scenario?.producers?.find((p) => p.id === id);
+  const rate = spec && "rate" in spec.workload ? spec.workload.rate : null;
+  return rate === null ? null : rate * (s.producersById[id]?.loadFactor ?? 1);
+};
+
+export const ProducerNode = memo(function ProducerNode({ data, selected }: NodeProps<ProducerNodeType>) {
+  const id = data.producerId;
+  const producer = useApp(useCallback((s: AppState) => s.producersById[id], [id]));
+  const rate = useApp(useCallback(selectRate(id), [id]));
+  if (!producer) return null;
+  const errors = Object.entries(producer.errors).filter(([, n]) => n > 0);
+  const idempotent = producer.config["enable.idempotence"] === true;
+  return (
+    <div className={`node node-producer${producer.up ? "" : " is-down"}${selected ? " is-selected" : ""}`} data-testid={`producer-node-${id}`}>
+      <div className="node-kind">Producer</div>
+      <header className="node-header">
+        <span className={`state-dot ${producer.up ? "state-up" : "state-down"}`} aria-hidden="true" />
+        <span className="node-title">{id}</span>
+      </header>
+      <div className="node-stats">
+        {rate !== null && <span>{formatRate(rate)}</span>}
+        <span className="pill">acks={String(producer.config.acks)}</span>
+        {idempotent && <span className="pill" title="enable.idempotence=true">idempotent</span>}
+      </div>
+      {errors.length > 0 && (
+        <div className="node-errors" title="errors the producer has seen, by Kafka error code">
+          {errors.slice(0, 3).map(([code, n]) => (
+            <span key={code} className="node-error">
+              <span className="node-error-code">{code}</span>
+              <b>{n.toLocaleString("en-US")}</b>
+            </span>
+          ))}
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} className="handle handle-connect" />
+    </div>
+  );
+});
