@@ -48,7 +48,6 @@ const FIT_VIEW = { padding: { top: "64px", left: "100px", right: "24px", bottom:
 const nodeTypes = { broker: BrokerNode, producer: ProducerNode, topic: TopicNode, consumerGroup: GroupNode };
 const edgeTypes = { flow: FlowEdge };
 
-const selectReplicaCounts = (s: AppState) => s.replicaKeysByBroker;
 const selectTheme = (s: AppState) => s.theme;
 const selectBusy = (s: AppState) => s.busy;
 const selectPresentation = (s: AppState) => s.presentation;
@@ -65,7 +64,6 @@ export function PipelineCanvas() {
   const topicNames = useApp(selectTopicNames);
   const brokerIds = useApp(selectBrokerIds);
   const groupIds = useApp(selectGroupIds);
-  const replicaKeys = useApp(selectReplicaCounts);
   const signature = useApp(edgeSignature);
   const theme = useApp(selectTheme);
   const busy = useApp(selectBusy);
@@ -77,23 +75,23 @@ export function PipelineCanvas() {
   const layout = useRef<Map<string, XYPosition>>(new Map());
   const fittedFor = useRef<string | null>(null);
 
-  // a scenario's saved arrangement, when it opens
+  // reconcile nodes with the id lists: keep positions, place new ones; a different scenario
+  // (even one with the same ids) starts from its own saved arrangement
+  const layoutFor = useRef<string | null>(null);
   useEffect(() => {
-    layout.current = scenarioName ? loadLayout(scenarioName) : new Map();
-    setNodes([]);
-  }, [scenarioName]);
-
-  // reconcile nodes with the id lists: keep positions, place new ones
-  useEffect(() => {
+    const fresh = layoutFor.current !== scenarioName;
+    if (fresh) {
+      layoutFor.current = scenarioName;
+      layout.current = scenarioName ? loadLayout(scenarioName) : new Map();
+      fittedFor.current = null;
+    }
     const replicaCounts: Record<number, number> = {};
-    for (const id of brokerIds) replicaCounts[id] = replicaKeys[id]?.length ?? 0;
+    for (const id of brokerIds) replicaCounts[id] = store.getState().replicaKeysByBroker[id]?.length ?? 0;
     const ids: GraphIds = { producerIds, topicNames, brokerIds, groupIds, replicaCounts };
     for (const [id, position] of pendingPositions) layout.current.set(id, position);
     pendingPositions.clear();
-    setNodes((previous) => buildNodes(ids, layout.current, previous));
-    // replicaKeys changes size the default layout only; not worth a rebuild on its own
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [producerIds, topicNames, brokerIds, groupIds]);
+    setNodes((previous) => buildNodes(ids, layout.current, fresh ? [] : previous));
+  }, [scenarioName, producerIds, topicNames, brokerIds, groupIds, store]);
 
   // fit the view once per scenario, when its nodes have been measured, and again when the
   // canvas changes size (panels appear, the window resizes) until the user pans or zooms
@@ -162,7 +160,7 @@ export function PipelineCanvas() {
     (event: ReactMouseEvent, node: Node) => {
       event.preventDefault();
       const ref = parseNodeId(node.id);
-      if (ref?.kind !== "broker") {
+      if (ref?.kind !== "broker" || !selectCanControl(store.getState())) {
         store.getState().openContextMenu(null);
         return;
       }
@@ -174,6 +172,7 @@ export function PipelineCanvas() {
   const onEdgeContextMenu = useCallback(
     (event: ReactMouseEvent, edge: Edge) => {
       event.preventDefault();
+      if (!selectCanControl(store.getState())) return;
       store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target: { kind: "edge", edgeId: edge.id } });
     },
     [store],
@@ -249,8 +248,9 @@ export function PipelineCanvas() {
       ) : (
         <EmptyState />
       )}
-      {hasScenario && !presentation && <Palette />}
-      {hasScenario && <FaultToolbar />}
+      {/* a viewer sees the pipeline, not the tools to change it */}
+      {hasScenario && canControl && !presentation && <Palette />}
+      {hasScenario && canControl && <FaultToolbar />}
       {busy && (
         <div className="busy-pill" role="status">
           <span className="spinner small" aria-hidden="true" /> {busy}

@@ -23,7 +23,7 @@ export interface GraphIds {
   replicaCounts: Record<number, number>;
 }
 
-const COLUMN = { producer: 0, topic: 300 };
+const COLUMN = { producer: 0, topic: 280 };
 const BROKER_WIDTH = 250;
 const GAP = 28;
 
@@ -37,7 +37,7 @@ export function defaultPositions(ids: GraphIds): Map<string, XYPosition> {
   // brokers in columns of at most 5, so 30 brokers stay on screen
   const perColumn = 5;
   const brokerColumns = Math.max(1, Math.ceil(ids.brokerIds.length / perColumn));
-  const brokerX = 600;
+  const brokerX = 570;
   let tallest = 0;
   for (let c = 0; c < brokerColumns; c++) {
     const column = ids.brokerIds.slice(c * perColumn, (c + 1) * perColumn);
@@ -58,7 +58,7 @@ export function defaultPositions(ids: GraphIds): Map<string, XYPosition> {
   };
   stack(ids.producerIds, COLUMN.producer, 96, nodeIds.producer);
   stack(ids.topicNames, COLUMN.topic, 96, nodeIds.topic);
-  stack(ids.groupIds, brokerX + brokerColumns * (BROKER_WIDTH + 40) + 80, 130, nodeIds.group);
+  stack(ids.groupIds, brokerX + brokerColumns * (BROKER_WIDTH + 40) + 40, 130, nodeIds.group);
   return out;
 }
 

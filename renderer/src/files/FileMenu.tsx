@@ -18,14 +18,16 @@ export function FileMenu() {
         <Icon name="open" /> Open
         <input data-testid="open-input" type="file" accept=".yaml,.yml" className="visually-hidden" disabled={!canControl} onChange={(e) => void openFile(e.currentTarget, actions.open)} />
       </label>
-      <RecentFiles disabled={!canControl} />
+      <div className="secondary">
+        <RecentFiles disabled={!canControl} />
+      </div>
       <button type="button" className="button ghost" data-testid="save-scenario" disabled={!hasScenario} onClick={() => void actions.saveScenario()} title="Save the working scenario as YAML">
         <Icon name="save" /> Save
       </button>
-      <button type="button" className="button ghost" data-testid="export-session" disabled={!hasScenario} onClick={() => void actions.exportSession()} title="Scenario + seed + every action you took: replays identically">
+      <button type="button" className="button ghost secondary" data-testid="export-session" disabled={!hasScenario} onClick={() => void actions.exportSession()} title="Scenario + seed + every action you took: replays identically">
         <Icon name="export" /> Export session
       </button>
-      <label className={`button ghost${canControl ? "" : " disabled"}`} title="Import a .tributary.json session and replay it">
+      <label className={`button ghost secondary${canControl ? "" : " disabled"}`} title="Import a .tributary.json session and replay it">
         <Icon name="import" /> Import
         <input
           data-testid="import-session-input"

@@ -1,5 +1,5 @@
 /** One config key: Kafka name, value (editable), default and one-line meaning; a refused value shows why. */
-import { memo, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { ConfigSpec, ConfigTable, ConfigValue } from "../../../shared/kafka/config";
 import { formatClock } from "../shell/format";
 import { checkConfigText, formatConfigValue, gloss } from "./config-rows";
@@ -19,9 +19,17 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
   const [draft, setDraft] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const errorRef = useRef<HTMLDivElement>(null);
+  // a refusal is read where it happened: keep it in view in a scrolled list
+  useEffect(() => {
+    if (problem) errorRef.current?.scrollIntoView({ block: "nearest" });
+  }, [problem]);
   const isDefault = current === spec.default || String(current) === String(spec.default);
 
+  // Enter commits, and so does the blur that may follow: one commit per value
+  const committing = useRef<string | null>(null);
   const commit = async (text: string) => {
+    if (committing.current === text) return;
     const checked = checkConfigText(table, configKey, text);
     if (checked.problem !== null) {
       setProblem(checked.problem);
@@ -33,7 +41,9 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
       return;
     }
     setPending(true);
+    committing.current = text;
     const refused = await onCommit(configKey, checked.value);
+    committing.current = null;
     setPending(false);
     if (refused) setProblem(refused);
     else {
@@ -87,8 +97,7 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
               value={shown}
               inputMode={spec.type === "int" || spec.type === "double" ? "decimal" : "text"}
               spellCheck={false}
-              readOnly={!editable}
-              disabled={pending}
+              readOnly={!editable || pending}
               aria-invalid={problem !== null}
               aria-describedby={problem ? `config-error-${configKey}` : undefined}
               onChange={(e) => {
@@ -106,7 +115,7 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
         </div>
       </div>
       {problem && (
-        <div className="config-error" id={`config-error-${configKey}`} data-testid="config-error" role="alert">
+        <div ref={errorRef} className="config-error" id={`config-error-${configKey}`} data-testid="config-error" role="alert">
           Refused: {problem}
         </div>
       )}

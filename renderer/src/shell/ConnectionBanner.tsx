@@ -9,6 +9,17 @@ const selectConnection = (s: AppState) => s.connection;
 export function ConnectionBanner() {
   const connection = useApp(selectConnection);
   const countdown = useCountdown(connection.retryInMs, connection.attempt);
+  const [everOpen, setEverOpen] = useState(false);
+  useEffect(() => {
+    if (connection.state === "open") setEverOpen(true);
+  }, [connection.state]);
+  if (connection.state === "disconnected" && !everOpen && !hasToken()) {
+    return (
+      <div className="banner banner-bad" role="alert" data-testid="connection-banner">
+        <Icon name="offline" /> This address has no access token. Open the full link that <code>tributary serve</code> printed (it ends in <code>?token=…</code>).
+      </div>
+    );
+  }
   if (connection.state === "disconnected") {
     return (
       <div className="banner banner-bad" role="alert" data-testid="connection-banner">
@@ -41,4 +52,9 @@ function useCountdown(ms: number | null, key: number): number | null {
     return () => clearInterval(timer);
   }, [ms, key]);
   return left;
+}
+
+/** Web mode needs the token from the server's printed URL; Electron has no query string at all. */
+function hasToken(): boolean {
+  return window.tributary !== undefined || new URLSearchParams(location.search).has("token");
 }

@@ -87,10 +87,31 @@ function Chart({ component: Component, name }: { component: ComponentType<ChartP
   );
 }
 
+const selectController = (s: AppState) => s.frame?.controller;
+
 function Brokers({ baseline }: { baseline: FaultBaseline | null }) {
   const brokers = useApp(selectBrokers);
+  const controller = useApp(selectController);
   return (
     <div className="dock-table">
+      {controller && (
+        <div className="controller-strip" data-testid="controller-strip" title="kafka.controller MBeans of the active KRaft controller">
+          <span className={`state-dot ${controller.up ? "state-up" : "state-down"}`} aria-hidden="true" />
+          <b>KRaft controller</b> {controller.up ? "active" : "down"}
+          <span>
+            LeaderElectionRateAndTimeMs <b>{controller.LeaderElectionRateAndTimeMs}</b>
+          </span>
+          <span className={controller.UncleanLeaderElectionsPerSec > 0 ? "tone-bad" : ""}>
+            UncleanLeaderElectionsPerSec <b>{controller.UncleanLeaderElectionsPerSec}</b>
+          </span>
+          <span className={controller.OfflinePartitionsCount > 0 ? "tone-bad" : ""}>
+            OfflinePartitionsCount <b>{controller.OfflinePartitionsCount}</b>
+          </span>
+          <span className={controller.FencedBrokerCount > 0 ? "tone-warn" : ""}>
+            FencedBrokerCount <b>{controller.FencedBrokerCount}</b>
+          </span>
+        </div>
+      )}
       <BrokerMetricsTable brokers={brokers} baseline={baseline?.values} baselineLabel={baseline?.label} />
     </div>
   );

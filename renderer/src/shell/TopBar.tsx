@@ -43,7 +43,7 @@ export function TopBar() {
         <ScenarioChooser />
         <FileMenu />
       </div>
-      <div className="topbar-group">
+      <div className="topbar-group secondary">
         <button type="button" className="icon-button" data-testid="undo" title="Undo the last edit (Ctrl+Z)" disabled={!canControl || !canUndo} onClick={() => void actions.undo()}>
           <Icon name="undo" />
         </button>

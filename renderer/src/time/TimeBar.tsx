@@ -56,6 +56,8 @@ export function TimeBar() {
             onChange={(e) => {
               const { speed: value, max } = parseSpeedValue(e.target.value);
               void actions.setSpeed(value, max);
+              // give Space and the arrows back to play / step
+              e.target.blur();
             }}
           >
             {SPEEDS.map((s) => (

@@ -27,18 +27,31 @@ export function Timeline({ enabled }: { enabled: boolean }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const max = Math.max(duration, now, 1000);
 
-  // commit on the native change event: fires on release (or per arrow key), not on every move
+  // The input is uncontrolled: React restoring a controlled value in the middle of a drag
+  // fights the thumb. Native events: `input` previews, `change` (release, or an arrow key) seeks,
+  // and the preview stays until the engine has answered, so the thumb does not jump back.
   useEffect(() => {
     const input = inputRef.current;
     if (!input) return;
+    const onInput = () => setPreview(Number(input.value));
     const onChange = () => {
       const target = Number(input.value);
-      setPreview(null);
-      void actions.seek(target);
+      setPreview(target);
+      void actions.seek(target).finally(() => setPreview(null));
     };
+    input.addEventListener("input", onInput);
     input.addEventListener("change", onChange);
-    return () => input.removeEventListener("change", onChange);
+    return () => {
+      input.removeEventListener("input", onInput);
+      input.removeEventListener("change", onChange);
+    };
   }, [actions]);
+
+  // follow the clock while nobody holds the thumb
+  useEffect(() => {
+    const input = inputRef.current;
+    if (input && preview === null) input.value = String(now);
+  }, [now, max, preview]);
 
   const shown = preview ?? now;
   return (
@@ -59,9 +72,8 @@ export function Timeline({ enabled }: { enabled: boolean }) {
         min={0}
         max={max}
         step={100}
-        value={shown}
+        defaultValue={0}
         disabled={!enabled}
-        onChange={(e) => setPreview(Number(e.target.value))}
       />
     </div>
   );

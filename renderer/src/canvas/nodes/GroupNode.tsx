@@ -17,11 +17,23 @@ const selectMembers = (group: string) => (s: AppState) => {
     .join("\n");
 };
 
+const MAX_MEMBERS = 8;
+
+/** Kafka's group states, in a word that fits the badge (the full name is in its tooltip). */
+const GROUP_STATE_WORDS: Record<string, string> = {
+  Stable: "Stable",
+  PreparingRebalance: "Rebalancing",
+  CompletingRebalance: "Syncing",
+  Empty: "Empty",
+  Dead: "Dead",
+};
+
 export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<GroupNodeType>) {
   const id = data.groupId;
   const group = useApp(useCallback((s: AppState) => s.groupsById[id], [id]));
   const members = useApp(useCallback(selectMembers(id), [id]));
   if (!group) return null;
+  const memberLines = members.split("\n").filter(Boolean);
   const lag = group.lag;
   const lagTone = lag < 10_000 ? "ok" : lag < 500_000 ? "warn" : "bad";
   // log scale: 10 → 1/6 of the bar, 1 M → full
@@ -33,12 +45,12 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
       <div className="node-kind">Consumer group</div>
       <header className="node-header">
         <span className="node-title">{id}</span>
-        <span className={`state-badge ${stable ? "state-up" : "state-fenced"}`} title={`generation ${group.generation}, ${group.protocol || "no protocol yet"}`}>
-          {group.state}
+        <span className={`state-badge ${stable ? "state-up" : "state-fenced"}`} title={`${group.state}, generation ${group.generation}, ${group.protocol || "no protocol yet"}`}>
+          {GROUP_STATE_WORDS[group.state] ?? group.state}
         </span>
       </header>
       <ul className="members">
-        {members.split("\n").filter(Boolean).map((line) => {
+        {memberLines.slice(0, MAX_MEMBERS).map((line) => {
           const [name, up, parts] = line.split(":") as [string, string, string];
           return (
             <li key={name} className={up === "1" ? "" : "is-down"}>
@@ -48,6 +60,7 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
             </li>
           );
         })}
+        {memberLines.length > MAX_MEMBERS && <li className="members-more">+{memberLines.length - MAX_MEMBERS} more members</li>}
       </ul>
       <div className="lag" title="consumer lag against committed offsets, as kafka-consumer-groups reports it">
         <span className="lag-label">lag</span>

@@ -19,6 +19,31 @@ const selectHealth = (topic: string) => (s: AppState) => {
 
 const WORDS: Record<string, string> = { o: "healthy", u: "under-replicated", m: "under min.insync.replicas", x: "offline (no leader)" };
 
+/** Beyond this many partitions a cell each is noise: one bar of proportions instead. */
+const MAX_CELLS = 48;
+
+function HealthBar({ health }: { health: string }) {
+  const counts = { o: 0, u: 0, m: 0, x: 0 } as Record<string, number>;
+  for (const h of health) counts[h] = (counts[h] ?? 0) + 1;
+  const parts = (["o", "u", "m", "x"] as const).filter((k) => counts[k]! > 0);
+  return (
+    <div className="health-summary">
+      <div className="health-bar" aria-hidden="true">
+        {parts.map((k) => (
+          <span key={k} className={`cell-${k}`} style={{ flexGrow: counts[k] }} />
+        ))}
+      </div>
+      <div className="health-legend">
+        {parts.map((k) => (
+          <span key={k}>
+            <i className={`cell cell-${k}`} /> {counts[k]} {WORDS[k]}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 export const TopicNode = memo(function TopicNode({ data, selected }: NodeProps<TopicNodeType>) {
   const name = data.topic;
   const topic = useApp(useCallback((s: AppState) => s.topicsByName[name], [name]));
@@ -41,11 +66,15 @@ export const TopicNode = memo(function TopicNode({ data, selected }: NodeProps<T
         </span>
         <span title="min.insync.replicas">min ISR {String(topic.config["min.insync.replicas"] ?? "–")}</span>
       </div>
-      <div className="partition-cells" aria-label="partition health">
-        {[...health].map((h, i) => (
-          <span key={i} className={`cell cell-${h}`} title={`${name}-${i}: ${WORDS[h]}`} />
-        ))}
-      </div>
+      {health.length <= MAX_CELLS ? (
+        <div className="partition-cells" aria-label="partition health">
+          {[...health].map((h, i) => (
+            <span key={i} className={`cell cell-${h}`} title={`${name}-${i}: ${WORDS[h]}`} />
+          ))}
+        </div>
+      ) : (
+        <HealthBar health={health} />
+      )}
       <Handle type="source" position={Position.Right} className="handle handle-connect" />
     </div>
   );
