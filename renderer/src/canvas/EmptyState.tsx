@@ -14,12 +14,23 @@ export function EmptyState() {
   const chooserOpen = useApp(selectChooserOpen);
   const canControl = useApp(selectCanControl);
   const connection = useApp(selectConnectionState);
-  if (connection !== "open") {
+  if (connection === "connecting") {
     return (
       <div className="empty-state">
         <div className="empty-card">
           <div className="spinner" aria-hidden="true" />
           <h1>Connecting to the engine…</h1>
+        </div>
+      </div>
+    );
+  }
+  if (connection === "disconnected") {
+    return (
+      <div className="empty-state">
+        <div className="empty-card">
+          <Icon name="offline" size={28} />
+          <h1>Not connected to the engine</h1>
+          <p>The banner above says why; the app connects by itself as soon as it can.</p>
         </div>
       </div>
     );

@@ -26,8 +26,6 @@ export interface SessionSlice {
   leadersByTopic: Record<string, number[]>;
   /** Monotonic count of sampled batches seen per canvas edge (the edges animate the increase). */
   pulses: Record<string, number>;
-  /** Frames from a new engine (open, seek back, edit) restart their seq. */
-  applyFrameIndexes(frame: Frame): void;
 }
 
 export const emptySession = {
@@ -44,12 +42,10 @@ export const emptySession = {
   replicaKeysByBroker: {},
   leadersByTopic: {},
   pulses: {},
-} satisfies Omit<SessionSlice, "applyFrameIndexes">;
+} satisfies SessionSlice;
 
-export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
-  ...emptySession,
-  applyFrameIndexes: (frame) => set(indexFrame(get(), frame)),
-});
+/** Frames land through the store's receiveFrame(s), which fold them in with indexFrame. */
+export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = () => ({ ...emptySession });
 
 export const partitionKey = (topic: string, partition: number) => `${topic}-${partition}`;
 
