@@ -14,13 +14,15 @@ import { ShortcutsDialog } from "./shell/ShortcutsDialog";
 import type { AppState } from "./store/app-store";
 
 const selectPresentation = (s: AppState) => s.presentation;
+const selectConnectionState = (s: AppState) => s.connection.state;
 
 export function App() {
   const presentation = useApp(selectPresentation);
+  const connection = useApp(selectConnectionState);
   useShortcuts();
   return (
     <ReactFlowProvider>
-      <div className="app" data-testid="app-root" data-presentation={presentation ? "true" : "false"}>
+      <div className="app" data-testid="app-root" data-presentation={presentation ? "true" : "false"} data-connection={connection}>
         <TopBar />
         <ConnectionBanner />
         <main className="app-main">

@@ -20,6 +20,7 @@ import {
   type IsValidConnection,
   type Node,
   type NodeChange,
+  type Viewport,
   type XYPosition,
 } from "@xyflow/react";
 import { useActions, useApp, useAppStore } from "../app-context";
@@ -41,8 +42,9 @@ import { ContextMenu } from "./ContextMenu";
 import { EmptyState } from "./EmptyState";
 import { useAddNode, type PaletteKind } from "./useAddNode";
 
-/** Room for the palette (left) and the fault toolbar (top) around the fitted pipeline. */
-const FIT_VIEW = { padding: { top: "64px", left: "100px", right: "24px", bottom: "16px" }, maxZoom: 1.1, duration: 250 } as const;
+/** Room for the palette (left, when shown) and the fault toolbar (top) around the fitted pipeline. */
+const FIT_WITH_PALETTE = { padding: { top: "64px", left: "100px", right: "24px", bottom: "16px" }, maxZoom: 1.1, duration: 250 } as const;
+const FIT_WITHOUT_PALETTE = { padding: { top: "64px", left: "24px", right: "24px", bottom: "16px" }, maxZoom: 1.1, duration: 250 } as const;
 
 // not "group": xyflow reserves that type for parent nodes
 const nodeTypes = { broker: BrokerNode, producer: ProducerNode, topic: TopicNode, consumerGroup: GroupNode };
@@ -96,13 +98,16 @@ export function PipelineCanvas() {
   // fit the view once per scenario, when its nodes have been measured, and again when the
   // canvas changes size (panels appear, the window resizes) until the user pans or zooms
   const measured = useNodesInitialized();
+  const fitOptions = useRef<typeof FIT_WITH_PALETTE | typeof FIT_WITHOUT_PALETTE>(FIT_WITH_PALETTE);
+  fitOptions.current = canControl && !presentation ? FIT_WITH_PALETTE : FIT_WITHOUT_PALETTE;
   const userMoved = useRef(false);
+  const moveStart = useRef<Viewport | null>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!measured || !scenarioName || nodes.length === 0 || fittedFor.current === scenarioName) return;
     fittedFor.current = scenarioName;
     userMoved.current = false;
-    void flow.fitView(FIT_VIEW);
+    void flow.fitView(fitOptions.current);
   }, [measured, nodes.length, scenarioName, flow]);
   useEffect(() => {
     const el = containerRef.current;
@@ -111,8 +116,8 @@ export function PipelineCanvas() {
     const observer = new ResizeObserver(() => {
       clearTimeout(timer);
       timer = window.setTimeout(() => {
-        if (!userMoved.current && fittedFor.current) void flow.fitView({ ...FIT_VIEW, duration: 0 });
-      }, 60);
+        if (!userMoved.current && fittedFor.current) void flow.fitView({ ...fitOptions.current, duration: 0 });
+      }, 120);
     });
     observer.observe(el);
     return () => {
@@ -225,9 +230,14 @@ export function PipelineCanvas() {
           onNodeContextMenu={onNodeContextMenu}
           onEdgeContextMenu={onEdgeContextMenu}
           onPaneContextMenu={(e) => e.preventDefault()}
-          onMoveStart={(event) => {
-            // programmatic moves (fitView) come without an input event
-            if (event) userMoved.current = true;
+          onMoveStart={(_, viewport) => {
+            moveStart.current = viewport;
+          }}
+          onMoveEnd={(event, viewport) => {
+            // programmatic moves (fitView) come without an input event; a click on the pane
+            // starts a "move" that goes nowhere
+            const from = moveStart.current;
+            if (event && from && (from.x !== viewport.x || from.y !== viewport.y || from.zoom !== viewport.zoom)) userMoved.current = true;
           }}
           nodesDraggable
           nodesConnectable={canControl}

@@ -25,7 +25,11 @@ export function ConnectionBanner() {
       <div className="banner banner-bad" role="alert" data-testid="connection-banner">
         <Icon name="offline" /> Lost the connection to the engine.{" "}
         {countdown !== null ? `Reconnecting in ${Math.ceil(countdown / 1000)} s…` : "Reconnecting…"}
-        <span className="muted"> Nothing is lost: the engine keeps running and the app resyncs when it is back.</span>
+        <span className="muted">
+          {connection.attempt < 6
+            ? " The app resyncs with the engine as soon as it is back."
+            : " If the server was restarted, open the new link it printed (each start has new tokens)."}
+        </span>
       </div>
     );
   }
