@@ -1,0 +1,119 @@
+/**
+ * Building with the mouse: drag a broker from the palette onto the canvas,
+ * drag a replica chip onto another broker (a partition reassignment), and
+ * edit a producer's config in the inspector — refused with a reason when
+ * invalid, accepted when valid.
+ */
+import { describe, expect, it } from "vitest";
+import { pollUntil, useE2E, VIEWPORT, type AppDriver } from "./harness";
+
+const e2e = useE2E("editing");
+
+/** A point on the canvas's empty pane (no node under it), searched on a grid from the lower right. */
+async function emptyCanvasPoint(app: AppDriver): Promise<{ x: number; y: number }> {
+  const box = await app.byTestId("canvas").boundingBox();
+  if (!box) throw new Error("the canvas has no box");
+  const points: { x: number; y: number }[] = [];
+  for (const fy of [0.8, 0.7, 0.6, 0.5, 0.3, 0.2]) for (const fx of [0.6, 0.45, 0.75, 0.3, 0.2]) points.push({ x: box.x + box.width * fx, y: box.y + box.height * fy });
+  const free = await app.page.evaluate((candidates) => {
+    const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document;
+    return candidates.find((p) => {
+      const el = doc.elementFromPoint(p.x, p.y);
+      return el !== null && el.closest(".react-flow__node, .react-flow__minimap, .react-flow__controls, .react-flow__panel, [data-testid^='palette-']") === null && el.closest("[data-testid='canvas']") !== null;
+    });
+  }, points);
+  if (!free) throw new Error("no empty spot on the canvas to drop onto");
+  return free;
+}
+
+function inViewport(box: { x: number; y: number; width: number; height: number } | null): boolean {
+  return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= VIEWPORT.width && box.y + box.height <= VIEWPORT.height;
+}
+
+describe("editing the pipeline with the mouse", () => {
+  it("a broker dragged from the palette appears on the canvas; a replica chip dragged onto it moves there", async () => {
+    const app = e2e.app;
+    await app.openScenario("acks-all-leader-crash");
+    expect(await app.brokerIds()).toEqual([1, 2, 3]);
+
+    const drop = await emptyCanvasPoint(app);
+    await app.byTestId("palette-broker").dragTo(app.byTestId("canvas"), {
+      targetPosition: await (async () => {
+        const box = (await app.byTestId("canvas").boundingBox())!;
+        return { x: drop.x - box.x, y: drop.y - box.y };
+      })(),
+    });
+    const after = await pollUntil("a fourth broker node", () => app.brokerIds(), (ids) => ids.length === 4);
+    expect(after).toEqual([1, 2, 3, 4]);
+    const node4 = app.byTestId("broker-node-4");
+    await node4.waitFor({ state: "visible" });
+    expect(await app.brokerState(4)).toBe("up");
+    // it landed where it was dropped (within a node's size), not somewhere off screen
+    const box4 = await node4.boundingBox();
+    expect(inViewport(box4), `broker-node-4 is on screen: ${JSON.stringify(box4)}`).toBe(true);
+    expect(Math.abs(box4!.x - drop.x) < 300 && Math.abs(box4!.y - drop.y) < 300, `broker-node-4 near the drop point ${JSON.stringify(drop)}: ${JSON.stringify(box4)}`).toBe(true);
+    await app.shot("broker 4 added from the palette");
+
+    // run, then move iot_stream-0's replica from a follower to broker 4
+    await app.setSpeed(10);
+    await app.play();
+    await app.waitSimTime(2);
+    const chips = await app.replicaChips("iot_stream", 0);
+    expect(chips.map((c) => c.broker).sort()).toEqual([1, 2, 3]);
+    const follower = chips.find((c) => !c.leader)!;
+    await app.dragWithMouse(app.byTestId(follower.testId), node4);
+    // the new replica appears on broker 4, catches up, and the old one is dropped
+    const moved = await pollUntil(
+      `iot_stream-0's replica to move from broker-${follower.broker} to broker-4`,
+      async () => (await app.replicaChips("iot_stream", 0)).map((c) => c.broker).sort(),
+      (bs) => bs.includes(4) && !bs.includes(follower.broker),
+      60_000,
+    );
+    expect(moved.length).toBe(3);
+    const chip4 = await pollUntil("the moved replica to join the ISR", async () => (await app.replicaChips("iot_stream", 0)).find((c) => c.broker === 4), (c) => c?.inIsr === true, 30_000);
+    expect(chip4!.inIsr).toBe(true);
+    await app.pause();
+    await app.shot(`iot_stream-0 moved from broker-${follower.broker} to broker-4`);
+    app.expectNoPageErrors();
+  }, 180_000);
+
+  it("the inspector refuses an invalid config value with a reason and accepts a valid one", async () => {
+    const app = e2e.app;
+    await app.openScenario("acks-all-leader-crash");
+    await app.byTestId("producer-node-sensors").click();
+    await app.byTestId("inspector").waitFor({ state: "visible" });
+    const input = app.byTestId("config-input-linger.ms");
+    await input.waitFor({ state: "visible" });
+    const original = await input.inputValue();
+    expect(original, "linger.ms shows its current value").toMatch(/^\d+(\.\d+)?$/);
+    await app.shot("producer selected");
+
+    // -5 ms is not a linger: refused, with the reason said in words
+    await input.fill("-5");
+    await input.press("Enter");
+    const error = app.byTestId("config-error");
+    await error.waitFor({ state: "visible", timeout: 5000 });
+    expect(await app.visibleRatio(error), "the reason is on screen, not scrolled out of the inspector").toBeGreaterThan(0.9);
+    const reason = (await error.innerText()).trim();
+    expect(reason.length, `a reason, not just a red box: "${reason}"`).toBeGreaterThan(10);
+    expect(reason).toMatch(/linger\.ms|least|≥|>=|negative|minimum|at least|0/i);
+    await app.shot("invalid linger.ms refused");
+
+    // the refused value did not reach the engine: re-selecting the producer shows the value it had
+    await app.byTestId("canvas").click({ position: { x: 5, y: 5 } });
+    await app.byTestId("producer-node-sensors").click();
+    await input.waitFor({ state: "visible" });
+    expect(await input.inputValue()).toBe(original);
+    expect(await error.isVisible()).toBe(false);
+
+    // a valid value is taken
+    await input.fill("20");
+    await input.press("Enter");
+    await pollUntil("the error to clear", () => error.isVisible(), (v) => !v, 5000);
+    await app.byTestId("canvas").click({ position: { x: 5, y: 5 } });
+    await app.byTestId("producer-node-sensors").click();
+    await pollUntil("linger.ms to read 20 after re-selecting", () => input.inputValue(), (v) => v === "20", 5000);
+    await app.shot("valid linger.ms accepted");
+    app.expectNoPageErrors();
+  }, 120_000);
+});

@@ -1,0 +1,105 @@
+/**
+ * Fit and finish at 1280×720: the whole window fits (no page scrollbars, no
+ * control pushed off screen), the live charts draw, the data exports, the
+ * theme and presentation toggles work, and heal-all brings a crashed broker
+ * back.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { pollUntil, useE2E, VIEWPORT, type AppDriver } from "./harness";
+
+const e2e = useE2E("shell");
+
+async function pageOverflow(app: AppDriver) {
+  return app.page.evaluate(() => {
+    const el = (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number; scrollHeight: number } } }).document.scrollingElement;
+    return { width: el.scrollWidth, height: el.scrollHeight };
+  });
+}
+
+async function expectOnScreen(app: AppDriver, ids: string[]) {
+  for (const id of ids) {
+    const box = await app.byTestId(id).first().boundingBox();
+    expect(box, `${id} is drawn`).not.toBeNull();
+    expect(box!.x >= 0 && box!.y >= 0 && box!.x + box!.width <= VIEWPORT.width + 0.5 && box!.y + box!.height <= VIEWPORT.height + 0.5, `${id} within 1280×720: ${JSON.stringify(box)}`).toBe(true);
+  }
+}
+
+const CONTROLS = ["play-toggle", "step-button", "speed-select", "timeline", "sim-time", "palette-broker", "palette-producer", "palette-topic", "palette-group", "theme-toggle", "presentation-toggle", "heal-all", "canvas"];
+
+describe("the window at 1280×720", () => {
+  it("fits, draws live charts, exports CSV and heals all", async () => {
+    const app = e2e.app;
+    await app.shot("empty state");
+    // iot-baseline: five simulated minutes and no scripted faults, so the clock never runs out here
+    await app.openScenario("iot-baseline");
+    expect(await pageOverflow(app)).toEqual({ width: VIEWPORT.width, height: VIEWPORT.height });
+    await expectOnScreen(app, CONTROLS);
+
+    await app.setSpeed(10);
+    await app.play();
+    await app.waitSimTime(8);
+    await app.pause();
+    // charts: each draws at least one line with data (two per tab of the dock)
+    for (const [tab, id] of [["flow", "chart-throughput"], ["flow", "chart-latency"], ["health", "chart-lag"], ["health", "chart-isr"]] as const) {
+      await app.byTestId(`dock-tab-${tab}`).click();
+      const chart = app.byTestId(id);
+      await chart.waitFor({ state: "visible" });
+      const drawn = await pollUntil(`${id} to draw a line`, () => chart.locator("path").evaluateAll((ps) => ps.map((p) => ((p as unknown as { getAttribute(n: string): string | null }).getAttribute("d") ?? "").length)), (ls) => ls.some((n) => n > 20));
+      expect(Math.max(...drawn)).toBeGreaterThan(20);
+    }
+    await app.shot("lag and ISR charts");
+    await app.byTestId("dock-tab-brokers").click();
+    await expect.poll(() => app.byTestId("broker-metrics").innerText()).toMatch(/UnderReplicatedPartitions/);
+    await app.shot("broker JMX table");
+    await app.byTestId("dock-tab-flow").click();
+    await app.shot("playing with charts");
+
+    // crash a broker, then heal all
+    await app.play();
+    await app.brokerAction(2, "crash");
+    await pollUntil("broker-2 down", () => app.brokerState(2), (s) => s === "down", 10_000);
+    await app.waitSimTime((await app.simTime()) + 3);
+    await app.shot("broker 2 crashed");
+    await app.byTestId("heal-all").click();
+    await pollUntil("broker-2 back up", () => app.brokerState(2), (s) => s === "up", 30_000);
+    await app.pause();
+
+    // the throughput chart's exports: CSV of the data, SVG and PNG of the chart
+    const exports = app.byTestId("chart-throughput").locator("xpath=..").getByTestId("export-menu");
+    const csvFile = path.join(e2e.tmp, "metrics.csv");
+    await app.download(() => exports.getByTestId("export-csv").click(), csvFile);
+    const csv = readFileSync(csvFile, "utf8").trim().split("\n");
+    expect(csv.length, "a header and rows").toBeGreaterThan(5);
+    expect(csv[0]).toMatch(/^tMs,/);
+    const svgFile = path.join(e2e.tmp, "chart.svg");
+    await app.download(() => exports.getByTestId("export-svg").click(), svgFile);
+    expect(readFileSync(svgFile, "utf8")).toMatch(/<svg[\s\S]*<path/);
+    const pngFile = path.join(e2e.tmp, "chart.png");
+    await app.download(() => exports.getByTestId("export-png").click(), pngFile);
+    expect(readFileSync(pngFile).subarray(1, 4).toString()).toBe("PNG");
+    app.expectNoPageErrors();
+  }, 180_000);
+
+  it("theme and presentation mode switch and still fit", async () => {
+    const app = e2e.app;
+    await app.openScenario("acks-all-leader-crash");
+    const theme = () => app.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document.documentElement.dataset.theme ?? "");
+    const before = await theme();
+    await app.byTestId("theme-toggle").click();
+    await pollUntil("the theme to change", theme, (t) => t !== before, 5000);
+    expect(await pageOverflow(app)).toEqual({ width: VIEWPORT.width, height: VIEWPORT.height });
+    await app.shot(`theme ${await theme()}`);
+    await app.byTestId("theme-toggle").click();
+    await pollUntil("the theme to change back", theme, (t) => t === before, 5000);
+
+    await app.byTestId("presentation-toggle").click();
+    await pollUntil("presentation mode", () => app.byTestId("app-root").getAttribute("data-presentation"), (v) => v === "true", 5000);
+    expect(await pageOverflow(app)).toEqual({ width: VIEWPORT.width, height: VIEWPORT.height });
+    await expectOnScreen(app, ["play-toggle", "sim-time", "canvas", "presentation-toggle"]);
+    await app.shot("presentation mode");
+    await app.byTestId("presentation-toggle").click();
+    app.expectNoPageErrors();
+  }, 90_000);
+});
