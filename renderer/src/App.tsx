@@ -4,7 +4,6 @@ import { useApp } from "./app-context";
 import { PipelineCanvas } from "./canvas/PipelineCanvas";
 import { TopBar } from "./shell/TopBar";
 import { ConnectionBanner } from "./shell/ConnectionBanner";
-import { Toasts } from "./shell/Toasts";
 import { RestoreDialog } from "./files/RestoreDialog";
 import { TimeBar } from "./time/TimeBar";
 import { SideColumn } from "./shell/SideColumn";
@@ -33,7 +32,6 @@ export function App() {
           </section>
           <SideColumn />
         </main>
-        <Toasts />
         <RestoreDialog />
         <ShortcutsDialog />
       </div>

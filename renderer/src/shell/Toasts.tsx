@@ -6,7 +6,7 @@ import type { Toast } from "../store/ui-slice";
 import { Icon } from "./Icon";
 
 const selectToasts = (s: AppState) => s.toasts;
-const LIFETIME_MS: Record<Toast["tone"], number> = { error: 9000, info: 5000, success: 3500 };
+const LIFETIME_MS: Record<Toast["tone"], number> = { error: 9000, info: 5000, success: 3000 };
 
 export function Toasts() {
   const toasts = useApp(selectToasts);
