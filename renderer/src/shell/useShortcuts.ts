@@ -37,6 +37,8 @@ export function useShortcuts(): void {
         return;
       }
       if (ctrl || event.altKey) return;
+      // a dialog on top owns the keyboard
+      if (state.chooserOpen || state.shortcutsOpen || state.recovery) return;
       switch (key) {
         case " ":
           // also keeps a focused button from being "clicked" by the same key
