@@ -63,14 +63,14 @@ export class FrameBuilder {
     return this.checker;
   }
 
-  brokerViews(engine: Engine): BrokerView[] {
+  brokerViews(engine: Engine, peek = false): BrokerView[] {
     const { brokers, controller, partitions } = engine.cluster;
     const elapsed = Math.max(1e-9, engine.now - this.lastSimMs);
     const views = brokers.slice(1).map((b): BrokerView => {
       const led = controller.partitions.filter((p) => p.leader === b.id && !partitions[p.pid]!.internal);
       const busy = b.cpu.busyMs;
       const cpu = Math.min(1, (busy - (this.lastCpu.get(b.id) ?? 0)) / (elapsed * b.cpu.servers));
-      this.lastCpu.set(b.id, busy);
+      if (!peek) this.lastCpu.set(b.id, busy);
       const bytes = this.lastBytes.get(b.id) ?? { in: 0, out: 0 };
       const view: BrokerView = {
         id: b.id,
@@ -89,10 +89,10 @@ export class FrameBuilder {
         },
         cpuUtilisation: Number.isFinite(cpu) && cpu > 0 ? cpu : 0,
       };
-      this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut });
+      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut });
       return view;
     });
-    this.lastSimMs = engine.now;
+    if (!peek) this.lastSimMs = engine.now;
     return views;
   }
 
@@ -134,7 +134,7 @@ export class FrameBuilder {
   }
 }
 
-export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playing: boolean; speed: number; maxSpeed: boolean; forked: boolean; clock: () => number }): Frame {
+export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playing: boolean; speed: number; maxSpeed: boolean; forked: boolean; clock: () => number; peek?: boolean }): Frame {
   const { cluster, coordinator } = engine;
   const { controller, partitions, topics, brokers } = cluster;
   const now = engine.now;
@@ -147,7 +147,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
     maxSpeed: opts.maxSpeed,
     forked: opts.forked,
     scenarioName: engine.scenario.name,
-    brokers: builder.brokerViews(engine),
+    brokers: builder.brokerViews(engine, opts.peek === true),
     controller: {
       up: controller.up,
       LeaderElectionRateAndTimeMs: controller.elections,
@@ -188,9 +188,10 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
     consumers: [...engine.consumers.values()].map((c) => ({ id: c.name, group: c.spec.id, up: c.up, partitions: c.ownedPartitions })),
     links: cluster.net.alteredLinks(),
     faults: engine.nemesis.history.map((f) => ({ id: f.id, kind: f.spec.kind, targets: f.targets, description: describe(f.spec, f.targets), atMs: f.atMs, healedAtMs: f.healedAtMs })),
-    checker: builder.checkerView(engine, opts.clock(), !opts.playing),
+    checker: builder.checkerView(engine, opts.clock(), !opts.playing && !opts.peek),
     metrics: builder.metricsAt(engine, now),
-    events: builder.takeEvents(engine),
-    flows: builder.takeFlows(now),
+    // a peek (snapshot) leaves the news for the next frame
+    events: opts.peek ? [] : builder.takeEvents(engine),
+    flows: opts.peek ? [] : builder.takeFlows(now),
   };
 }

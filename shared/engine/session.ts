@@ -27,6 +27,8 @@ export class LiveSession {
   private speed = 1;
   private maxSpeed = false;
   private forked = false;
+  /** The furthest simulated time this branch has reached: a command before it starts a new branch. */
+  private furthestMs = 0;
   private builder = new FrameBuilder();
   private stopAtDuration = true;
 
@@ -59,6 +61,7 @@ export class LiveSession {
     this.scenario = scenario;
     this.actions = actions;
     this.forked = false;
+    this.furthestMs = 0;
     this.stopAtDuration = true;
     this.rebuild(0);
     return { scenarioName: scenario.name, description: scenario.description, durationMs: scenario.duration, scenario: this.scenarioInput };
@@ -75,6 +78,7 @@ export class LiveSession {
 
   private attach(engine: Engine): void {
     this.engine = engine;
+    this.furthestMs = Math.max(this.furthestMs, engine.now);
     this.pacer = new Pacer(engine, this.clock, this.speed);
     this.builder = new FrameBuilder();
     this.builder.watch(engine);
@@ -110,6 +114,7 @@ export class LiveSession {
 
   seek(atMs: number): void {
     const engine = this.need();
+    this.reached();
     if (atMs >= engine.now) {
       engine.runUntil(atMs);
       return;
@@ -120,11 +125,13 @@ export class LiveSession {
   command(input: unknown): Result<string> {
     const engine = this.need();
     const now = engine.now;
-    if (this.actions.some((a) => a.atMs > now)) {
+    this.reached();
+    if (now < this.furthestMs) {
       // editing after scrubbing back: the recorded future is dropped, a new branch starts here
       this.actions = this.actions.filter((a) => a.atMs <= now);
       engine.dropActionsAfter(now);
       this.forked = true;
+      this.furthestMs = now;
     }
     const before = engine.actionLog.length;
     const result = engine.command(input);
@@ -169,8 +176,13 @@ export class LiveSession {
     }
   }
 
+  private reached(): void {
+    if (this.engine && this.engine.now > this.furthestMs) this.furthestMs = this.engine.now;
+  }
+
   frame(): Frame {
     const engine = this.need();
+    this.reached();
     return buildFrame(this.builder, engine, { playing: this.pacer!.playing, speed: this.speed, maxSpeed: this.maxSpeed, forked: this.forked, clock: this.clock });
   }
 
@@ -178,8 +190,12 @@ export class LiveSession {
     return this.engine ? this.builder.history(this.engine) : [];
   }
 
+  /** For a viewer joining (or a reload): the state now and everything retained so far, without consuming the next frame's news. */
   snapshot(): Snapshot {
-    return { frame: this.frame(), history: this.history(), scenario: this.scenarioInput, description: this.scenario?.description ?? "", fileName: this.fileName };
+    const engine = this.need();
+    this.reached();
+    const frame = buildFrame(this.builder, engine, { playing: this.pacer!.playing, speed: this.speed, maxSpeed: this.maxSpeed, forked: this.forked, clock: this.clock, peek: true });
+    return { frame, history: this.history(), events: [...engine.cluster.events.all()], scenario: this.scenarioInput, description: this.scenario?.description ?? "", fileName: this.fileName };
   }
 }
 

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { commandSchema } from "../engine/commands";
 import type { Frame, MetricsPoint } from "../engine/frame";
+import type { SimEvent } from "../engine/events";
 import type { RecordedAction } from "../engine/commands";
 
 export const sessionFileSchema = z.strictObject({
@@ -64,6 +65,8 @@ export interface OpenResult {
 export interface Snapshot {
   frame: Frame;
   history: MetricsPoint[];
+  /** The retained event log so far (frames carry only what is new). */
+  events: SimEvent[];
   scenario: unknown;
   description: string;
   fileName: string;

@@ -21,7 +21,7 @@ const BrokerRow = memo(function BrokerRow({ broker, base }: { broker: BrokerView
     <tr data-testid={`broker-metrics-row-${broker.id}`} data-state={broker.state}>
       <td>
         <span className="tb-broker-name">{broker.name}</span>{" "}
-        <span className={`tb-badge tb-tone-${stateTone(broker.state)}`} data-testid={`broker-state-${broker.id}`}>{broker.state}</span>
+        <span className={`tb-badge tb-tone-${stateTone(broker.state)}`} data-testid={`broker-metrics-state-${broker.id}`}>{broker.state}</span>
       </td>
       {JMX_COLUMNS.map((col) => {
         const value = broker.jmx[col.key];

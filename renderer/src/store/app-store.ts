@@ -1,3 +1,4 @@
+import type { SimEvent } from "../../../shared/engine/events";
 /**
  * The renderer's store: one zustand store made of slices per domain,
  * combined once here. Frames come in through `receiveFrame`, which updates
@@ -16,8 +17,8 @@ export interface FrameSlice {
   receiveFrame(frame: Frame): void;
   /** Several frames that arrived between two paints: one store update. */
   receiveFrames(frames: readonly Frame[]): void;
-  /** A snapshot after (re)connecting: the frame and the whole history so far. */
-  receiveSnapshot(frame: Frame, history: MetricsPoint[]): void;
+  /** A snapshot after (re)connecting: the frame, the whole metrics history and the retained event log. */
+  receiveSnapshot(frame: Frame, history: MetricsPoint[], events?: readonly SimEvent[]): void;
   /** No scenario open (or a new one about to arrive). */
   resetSession(): void;
 }
@@ -40,11 +41,11 @@ export function createAppStore(): AppStore {
       for (const frame of frames) state = { ...state, ...foldFrame(state, frame) };
       set(state);
     },
-    receiveSnapshot: (frame, history) => {
+    receiveSnapshot: (frame, history, events = []) => {
       const state = get();
       set({ ...indexFrame({ ...state, frame: null }, frame), events: [], eventsDropped: 0, history: decimate(truncateHistory(history, frame.nowMs), HISTORY_CAPACITY) });
-      // the snapshot's frame carries the events since its builder last sent any; keep what it has
-      set(appendEvents(get(), frame.events));
+      // the snapshot brings the retained event log; its frame (a peek) carries none of its own
+      set(appendEvents(get(), [...events, ...frame.events]));
     },
     resetSession: () => set({ ...emptySession, history: [], events: [], eventsDropped: 0 }),
   }));

@@ -204,7 +204,7 @@ export function createSessionActions({ api, store, download }: ActionDeps) {
         return;
       }
       const { frame, history, scenario, description, fileName } = result.value;
-      state().receiveSnapshot(frame, history);
+      state().receiveSnapshot(frame, history, result.value.events);
       const doc = asScenario(scenario);
       const current = state().scenarioInfo;
       if (!current || current.name !== frame.scenarioName || current.fileName !== fileName) {
