@@ -148,8 +148,8 @@ async function measure(browser: Browser, server: E2EServer, c: UiCase): Promise<
   const playButton = page.getByTestId("play-toggle");
   if ((await playButton.getAttribute("aria-pressed")) !== "true") await playButton.click();
   await waitFor("playing", () => playButton.getAttribute("aria-pressed"), (v) => v === "true");
-  const simStart = await simSeconds(page);
   await page.waitForTimeout(500); // let the first burst of frames settle
+  const simStart = await simSeconds(page);
   await page.evaluate(() => {
     const p = (globalThis as unknown as { __uiBench: { recording: boolean; deltas: number[]; last: number; longTasks: number } }).__uiBench;
     p.deltas = [];

@@ -8,7 +8,7 @@
  *  - Debian's Chromium runs headless through playwright-core.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -77,9 +77,9 @@ async function withLock<T>(lockDir: string, work: () => Promise<T>, staleMs = 10
   }
 }
 
-function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -88,15 +88,32 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
   });
 }
 
-/** renderer/dist, built first when missing or older than renderer/ or shared/. */
+/**
+ * Was renderer/dist built in development mode? A build run with NODE_ENV set to anything but
+ * "production" (vitest sets "test") bundles React's development runtime (jsxDEV, extra checks):
+ * several times slower, so neither the tests nor the benchmark would see the real product.
+ */
+export function isDevelopmentBuild(dist: string): boolean {
+  const assets = path.join(dist, "assets");
+  if (!existsSync(assets)) return false;
+  return readdirSync(assets).some((f) => f.endsWith(".js") && readFileSync(path.join(assets, f), "utf8").includes("jsxDEV"));
+}
+
+function needsBuild(dist: string): boolean {
+  return rendererIsStale(ROOT) || isDevelopmentBuild(dist);
+}
+
+/** renderer/dist as a production build, built first when missing, older than renderer/ or shared/, or a development build. */
 export async function ensureRenderer(): Promise<string> {
   const dist = path.join(ROOT, "renderer", "dist");
-  if (!rendererIsStale(ROOT)) return dist;
+  if (!needsBuild(dist)) return dist;
   return withLock(path.join(ROOT, "node_modules", ".cache", "tributary", "e2e-renderer-build.lock"), async () => {
-    if (!rendererIsStale(ROOT)) return dist; // another test file built it while we waited
+    if (!needsBuild(dist)) return dist; // another test file built it while we waited
     const started = Date.now();
-    const { code, output } = await run("npx", ["--no", "vite", "build", "--config", "renderer/vite.config.ts", "--logLevel", "warn"], ROOT);
-    if (code !== 0 || !existsSync(path.join(dist, "index.html"))) {
+    // NODE_ENV=production: under vitest it is "test", which would give React's development build
+    const env = { ...process.env, NODE_ENV: "production", NO_COLOR: "1" };
+    const { code, output } = await run("npx", ["--no", "vite", "build", "--config", "renderer/vite.config.ts", "--logLevel", "warn"], ROOT, env);
+    if (code !== 0 || !existsSync(path.join(dist, "index.html")) || isDevelopmentBuild(dist)) {
       throw new Error(`Building the renderer failed (npx vite build --config renderer/vite.config.ts, exit ${code}):\n${output.slice(-4000)}`);
     }
     process.stderr.write(`[e2e] built renderer/dist in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
