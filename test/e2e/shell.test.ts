@@ -26,6 +26,27 @@ async function expectOnScreen(app: AppDriver, ids: string[]) {
   }
 }
 
+/** Every node of the pipeline lies wholly inside the canvas (the view is fitted; nothing is cut off at an edge). */
+async function expectNodesInsideCanvas(app: AppDriver, when: string) {
+  const outside = await pollUntil(
+    `every node inside the canvas (${when})`,
+    async () => {
+      const canvas = (await app.byTestId("canvas").boundingBox())!;
+      const boxes = await app.page.locator(".react-flow__node").evaluateAll((els) =>
+        els.map((el) => {
+          const e = el as unknown as { getBoundingClientRect(): { x: number; y: number; width: number; height: number }; dataset: Record<string, string | undefined>; firstElementChild: { getAttribute(n: string): string | null } | null };
+          const r = e.getBoundingClientRect();
+          return { id: e.dataset.id ?? e.firstElementChild?.getAttribute("data-testid") ?? "?", x: r.x, y: r.y, width: r.width, height: r.height };
+        }),
+      );
+      return boxes.filter((b) => b.x < canvas.x - 1 || b.y < canvas.y - 1 || b.x + b.width > canvas.x + canvas.width + 1 || b.y + b.height > canvas.y + canvas.height + 1).map((b) => b.id);
+    },
+    (ids) => ids.length === 0,
+    5000,
+  ).catch((error: Error) => error.message);
+  expect(outside, `nodes cut off at the canvas edge ${when}`).toEqual([]);
+}
+
 const CONTROLS = ["play-toggle", "step-button", "speed-select", "timeline", "sim-time", "palette-broker", "palette-producer", "palette-topic", "palette-group", "theme-toggle", "presentation-toggle", "heal-all", "canvas"];
 
 describe("the window at 1280×720", () => {
@@ -36,6 +57,7 @@ describe("the window at 1280×720", () => {
     await app.openScenario("iot-baseline");
     expect(await pageOverflow(app)).toEqual({ width: VIEWPORT.width, height: VIEWPORT.height });
     await expectOnScreen(app, CONTROLS);
+    await expectNodesInsideCanvas(app, "after opening");
 
     await app.setSpeed(10);
     await app.play();
@@ -99,6 +121,7 @@ describe("the window at 1280×720", () => {
     expect(await pageOverflow(app)).toEqual({ width: VIEWPORT.width, height: VIEWPORT.height });
     await expectOnScreen(app, ["play-toggle", "sim-time", "canvas", "presentation-toggle"]);
     await app.shot("presentation mode");
+    await expectNodesInsideCanvas(app, "in presentation mode");
     await app.byTestId("presentation-toggle").click();
     app.expectNoPageErrors();
   }, 90_000);
