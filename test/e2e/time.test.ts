@@ -175,6 +175,8 @@ describe("time: scrub, fork, save and replay", () => {
 
     // reload the page and import the file: the session starts over at t=0 and replays the recorded crash
     await app.reload();
+    // a reload loses nothing: the page resyncs the same present, event log included
+    expect((await settled(app)).log, "the event log after reloading the page").toBe(original.log);
     await app.byTestId("import-session-input").setInputFiles(file);
     await pollUntil("an import toast", () => app.toastTexts(), (ts) => ts.some((t) => /imported/i.test(t)), 30_000);
     await app.waitLoaded("the imported session", 3);

@@ -27,6 +27,10 @@ describe("read-only viewer", () => {
     const t0 = await pollUntil("the viewer's clock", () => student.simTime(), (t) => t > 0);
     await pollUntil("the viewer's clock to advance", () => student.simTime(), (t) => t > t0 + 1);
     expect((await student.replicaChips("iot_stream")).length).toBe(36);
+    // joining late, the student still sees what happened before (the group forming at t+3 s)
+    const stable = /group analytics is stable/;
+    expect(await teacher.eventLogText()).toMatch(stable);
+    await pollUntil("the student's event log to show the events from before joining", () => student.eventLogText(), (t) => stable.test(t), 10_000);
     await student.shot("viewer following");
 
     // play/pause: disabled, or refused when clicked — the teacher keeps playing either way
