@@ -10,7 +10,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { LiveSession } from "../../shared/engine/session";
-import type { Snapshot } from "../../shared/protocol/contract";
 import { createHandlers, dispatch, type HostHooks } from "./handlers";
 import type { FromWorker, ToWorker, WorkerConfig } from "./messages";
 import { HostStore } from "./store";
@@ -101,6 +100,4 @@ port.on("message", (message: ToWorker) => {
   }
   const result = dispatch(handlers, hooks, message.name, message.input);
   post({ type: "response", id: message.id, result });
-  // the snapshot's frame took the events since the last frame: pass it on so streaming listeners miss none
-  if (message.name === "snapshot" && result.ok) post({ type: "frame", frame: (result.value as Snapshot).frame });
 });

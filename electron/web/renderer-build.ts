@@ -48,6 +48,8 @@ export function ensureRendererBuilt(root: string, options: { rebuildIfStale?: bo
   }
   const build = spawnSync("npx", ["--no", "vite", "build", "--logLevel", "warn"], {
     cwd: rendererDir,
+    // a production build whatever the caller runs under (vitest sets NODE_ENV=test: React's slow development build)
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
     shell: process.platform === "win32",
   });

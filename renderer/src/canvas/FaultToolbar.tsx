@@ -36,7 +36,7 @@ export function FaultToolbar() {
         <input
           data-testid="fault-duration"
           value={duration}
-          placeholder="until healed"
+          placeholder="no limit"
           spellCheck={false}
           onChange={(e) => store.getState().setFaultDuration(e.target.value)}
           aria-invalid={durationProblem}

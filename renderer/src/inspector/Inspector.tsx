@@ -24,13 +24,14 @@ const selectAtStart = (s: AppState) => (s.frame?.nowMs ?? 0) === 0;
 
 export function Inspector() {
   const selection = useApp(selectSelection);
+  const readOnly = useApp((state) => state.connection.readOnly);
   if (!selection) {
     return (
       <section className="inspector empty" data-testid="inspector" aria-label="Inspector">
         <div className="inspector-placeholder">
           <Icon name="broker" size={22} />
           <p>Select a broker, topic, producer or consumer group to see and edit its configuration.</p>
-          <p className="muted">Right-click a broker or a link to break it.</p>
+          {readOnly ? <p className="muted">You are following a shared session: the teacher drives it.</p> : <p className="muted">Right-click a broker or a link to break it.</p>}
         </div>
       </section>
     );
