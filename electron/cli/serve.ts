@@ -66,6 +66,11 @@ export async function serve(args: string[]): Promise<number> {
   if (flags.share && ["127.0.0.1", "::1", "localhost"].includes(flags.host)) out("Note: bound to this machine only; add --host 0.0.0.0 so other computers can open the view URL.");
   if (!["127.0.0.1", "::1", "localhost"].includes(flags.host)) out(`Listening on ${flags.host}: other computers can load the page; the engine still needs a token from the URLs above.`);
   out("Press Ctrl+C to stop.");
+  return serveUntilInterrupted(server);
+}
+
+/** Keep serving until Ctrl+C (or SIGTERM), then close cleanly; resolves to the exit code. */
+export function serveUntilInterrupted(server: { close(): Promise<unknown> }): Promise<number> {
   return new Promise((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);

@@ -3,7 +3,7 @@
  * binary: build the renderer if needed, serve on 5173 (or a free port),
  * say why in one line, and run until Ctrl+C.
  */
-import { defaultWebDataDir, DEFAULT_PORT, startOnPreferredPort } from "../cli/serve";
+import { defaultWebDataDir, DEFAULT_PORT, serveUntilInterrupted, startOnPreferredPort } from "../cli/serve";
 import { findProjectRoot } from "../project-root";
 import { ensureRendererBuilt } from "./renderer-build";
 
@@ -18,13 +18,5 @@ export async function launchWebMode(reason: string): Promise<number> {
   const rendererDir = prepareRenderer();
   const server = await startOnPreferredPort({ port: DEFAULT_PORT, dataDir: defaultWebDataDir(), rendererDir }, true);
   process.stdout.write(`${reason}; serving Tributary in web mode at ${server.url}\n`);
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      void server.close().then(() => resolve(0));
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  return serveUntilInterrupted(server);
 }
