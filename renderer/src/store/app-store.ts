@@ -21,6 +21,8 @@ export interface FrameSlice {
   receiveSnapshot(frame: Frame, history: MetricsPoint[], events?: readonly SimEvent[]): void;
   /** No scenario open (or a new one about to arrive). */
   resetSession(): void;
+  /** Snapshots applied so far: frames that arrived before the latest one are older than it. */
+  snapshotsApplied: number;
 }
 
 export type AppState = ConnectionSlice & SessionSlice & HistorySlice & EventSlice & ScenarioSlice & UiSlice & FrameSlice;
@@ -41,8 +43,10 @@ export function createAppStore(): AppStore {
       for (const frame of frames) state = { ...state, ...foldFrame(state, frame) };
       set(state);
     },
+    snapshotsApplied: 0,
     receiveSnapshot: (frame, history, events = []) => {
       const state = get();
+      set({ snapshotsApplied: state.snapshotsApplied + 1 });
       set({ ...indexFrame({ ...state, frame: null }, frame), events: [], eventsDropped: 0, history: decimate(truncateHistory(history, frame.nowMs), HISTORY_CAPACITY) });
       // the snapshot brings the retained event log; its frame (a peek) carries none of its own
       set(appendEvents(get(), [...events, ...frame.events]));

@@ -12,18 +12,21 @@ import type { AppStore } from "./app-store";
 import type { SessionActions } from "./session-actions";
 
 export function bindTransport(transport: Transport, store: AppStore, actions: SessionActions, schedule: (fn: () => void) => void = defaultSchedule): () => void {
-  let queued: Frame[] = [];
+  // each frame remembers how many snapshots had been applied when it arrived
+  let queued: { frame: Frame; snapshots: number }[] = [];
   let scheduled = false;
   let askedRecovery = false;
 
   const flush = () => {
     scheduled = false;
-    const frames = queued;
+    const applied = store.getState().snapshotsApplied;
+    // frames that came before a snapshot applied since are older than it: drop them
+    const frames = queued.filter((q) => q.snapshots === applied).map((q) => q.frame);
     queued = [];
     store.getState().receiveFrames(frames);
   };
   const offFrame = transport.api.onFrame((frame) => {
-    queued.push(frame);
+    queued.push({ frame, snapshots: store.getState().snapshotsApplied });
     if (!scheduled) {
       scheduled = true;
       schedule(flush);
