@@ -6,35 +6,24 @@
  * leader epoch they were written in.
  */
 
-class GrowableF64 {
-  data: Float64Array;
-  constructor(capacity = 64) {
-    this.data = new Float64Array(capacity);
-  }
+/** A typed array that doubles when it runs out of room. */
+class Growable<A extends Float64Array | Int32Array> {
+  constructor(
+    public data: A,
+    private readonly make: (size: number) => A,
+  ) {}
   ensure(n: number): void {
     if (n <= this.data.length) return;
     let size = this.data.length * 2;
     while (size < n) size *= 2;
-    const next = new Float64Array(size);
+    const next = this.make(size);
     next.set(this.data);
     this.data = next;
   }
 }
 
-class GrowableI32 {
-  data: Int32Array;
-  constructor(capacity = 64) {
-    this.data = new Int32Array(capacity);
-  }
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    let size = this.data.length * 2;
-    while (size < n) size *= 2;
-    const next = new Int32Array(size);
-    next.set(this.data);
-    this.data = next;
-  }
-}
+const f64 = () => new Growable(new Float64Array(64), (n) => new Float64Array(n));
+const i32 = () => new Growable(new Int32Array(64), (n) => new Int32Array(n));
 
 /**
  * Every batch ever produced to one partition. A batch is a contiguous range
@@ -42,12 +31,12 @@ class GrowableI32 {
  * idempotent producer), so per-message facts are kept per range.
  */
 export class BatchStore {
-  private producer = new GrowableI32();
-  private baseSeq = new GrowableF64();
-  private counts = new GrowableI32();
-  private bytes = new GrowableF64();
-  private firstCreated = new GrowableF64();
-  private lastCreated = new GrowableF64();
+  private producer = i32();
+  private baseSeq = f64();
+  private counts = i32();
+  private bytes = f64();
+  private firstCreated = f64();
+  private lastCreated = f64();
   size = 0;
 
   add(producerIndex: number, baseSeq: number, count: number, bytes: number, firstCreatedMs: number, lastCreatedMs: number): number {
@@ -89,10 +78,10 @@ export class BatchStore {
 
 /** One replica's log: offsets are dense from 0, batches are atomic. */
 export class ReplicaLog {
-  private ids = new GrowableI32();
-  private ends = new GrowableF64();
-  private epochs = new GrowableI32();
-  private byteTotal = new GrowableF64();
+  private ids = i32();
+  private ends = f64();
+  private epochs = i32();
+  private byteTotal = f64();
   length = 0;
   /** Offset up to which the log is on disk (the rest is in the page cache). */
   flushedOffset = 0;
