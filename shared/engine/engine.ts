@@ -49,12 +49,20 @@ class Connections implements ConnectionRegistry {
   }
 }
 
-/** Kafka's default replica placement without racks: partition p starts on broker (p mod n), replicas follow. */
-function placeReplicas(partitions: number, replicationFactor: number, brokers: number, offset: number): number[][] {
+/**
+ * Kafka's rack-unaware replica placement (AdminUtils.assignReplicasToBrokersRackUnaware)
+ * with a fixed start index: partition p leads on broker (start + p) mod n, and
+ * its followers sit at shifts that grow by one every n partitions, so each
+ * broker follows partitions of many leaders rather than of its two neighbours.
+ */
+function placeReplicas(partitions: number, replicationFactor: number, brokers: number, start: number): number[][] {
   const out: number[][] = [];
+  let shift = start;
   for (let p = 0; p < partitions; p++) {
-    const replicas: number[] = [];
-    for (let j = 0; j < replicationFactor; j++) replicas.push(((p + offset + j) % brokers) + 1);
+    if (p > 0 && p % brokers === 0) shift++;
+    const first = (p + start) % brokers;
+    const replicas = [first + 1];
+    for (let j = 0; j < replicationFactor - 1; j++) replicas.push(((first + 1 + ((shift + j) % (brokers - 1))) % brokers) + 1);
     out.push(replicas);
   }
   return out;

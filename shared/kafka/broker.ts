@@ -249,7 +249,7 @@ export class Broker {
     this.fetchers.clear();
     for (const replica of this.replicas.values()) {
       replica.waitingProduces = [];
-      replica.parked = [];
+      replica.parked.length = 0;
       replica.followers.clear();
     }
     this.timeouts.clear();
@@ -442,6 +442,8 @@ export class Broker {
     // the log disk takes the bytes; a disk far behind (beyond what the page cache absorbs) holds the append
     this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
     let timeout: TimeoutHandle | null = null;
+    // like Kafka, parked fetches are checked once the whole request is appended, not per partition
+    const appended: Replica[] = [];
     request.entries.forEach((entry, i) => {
       const replica = this.replicas.get(entry.pid);
       if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
@@ -455,7 +457,7 @@ export class Broker {
       }
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
       replica.nextSeq.set(entry.producer, entry.baseSeq + entry.count);
-      replica.wakeParked();
+      appended.push(replica);
       if (request.acks !== "all") {
         this.advanceHighWatermark(replica);
         return finish(i, KafkaError.NONE);
@@ -474,60 +476,33 @@ export class Broker {
     if (pending > 0 && request.acks === "all") {
       timeout = this.timeouts.add(request.timeoutMs, () => request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT)));
     }
+    for (const replica of appended) replica.wakeParked();
   }
 
   handleReplicaFetch(followerId: number, entries: readonly ReplicaFetchEntry[], reply: (bytes: number, results: ReplicaFetchResult[], readyAt: number) => void): void {
     const maxWait = num(this.cluster.brokerConfig["replica.fetch.wait.max.ms"]);
-    this.serveOrPark(entries, maxWait, () => this.readForFollower(followerId, entries), reply, (pid) => {
-      const replica = this.replicas.get(pid)!;
-      return replica.role !== "leader" || replica.log.logEndOffset > entries.find((e) => e.pid === pid)!.fetchOffset;
-    });
+    new FollowerFetch(this, entries, reply, followerId).start(maxWait);
   }
 
   handleConsumerFetch(entries: readonly ConsumerFetchEntry[], maxWaitMs: number, maxPartitionBytes: number, reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void): void {
-    this.serveOrPark(entries, maxWaitMs, () => this.readForConsumer(entries, maxPartitionBytes), reply, (pid) => {
-      const replica = this.replicas.get(pid)!;
-      return replica.role !== "leader" || replica.highWatermark > entries.find((e) => e.pid === pid)!.offset;
-    });
+    new ConsumerFetch(this, entries, reply, maxPartitionBytes).start(maxWaitMs);
   }
 
-  /** Answer now if there is anything to say, else hold the fetch until data arrives or the wait ends. */
-  private serveOrPark<T>(
-    entries: readonly { pid: number }[],
-    maxWaitMs: number,
-    read: () => { results: T[]; bytes: number },
-    reply: (bytes: number, results: T[], readyAt: number) => void,
-    changed: (pid: number) => boolean,
-  ): void {
-    const answer = (r: { results: T[]; bytes: number }) => reply(50 + r.bytes + 20 * r.results.length, r.results, this.cpuDone(r.bytes));
-    // like Kafka's delayed fetch: records (fetch.min.bytes = 1) or an error complete it; a newer HW alone rides along
-    const worthAnswering = (r: { results: T[]; bytes: number }) => r.bytes > 0 || r.results.some((x) => (x as { error: number }).error !== KafkaError.NONE || (x as { diverging?: unknown }).diverging);
-    const first = read();
-    if (maxWaitMs <= 0 || worthAnswering(first)) {
-      answer(first);
-      return;
-    }
-    // the fetch is done once answered, by new data or by its timeout
-    const timeout = this.timeouts.add(maxWaitMs, () => answer(read()));
-    const parked: ParkedFetch = {
-      get done() {
-        return timeout.done;
-      },
-      // woken by new data or a role change: answer if there is something to say, else wait on
-      wake: (pid: number) => {
-        if (timeout.done) return;
-        if (changed(pid)) {
-          const r = read();
-          if (worthAnswering(r)) {
-            timeout.settle();
-            answer(r);
-            return;
-          }
-        }
-        this.replicas.get(pid)?.parked.push(parked);
-      },
-    };
-    for (const entry of entries) this.replicas.get(entry.pid)?.parked.push(parked);
+  /** Hold `fetch` for up to `waitMs` on the partitions it asks for (see DelayedFetch). */
+  park(fetch: ParkedFetch & { expire(): void }, waitMs: number, pids: readonly { pid: number }[]): TimeoutHandle {
+    const timeout = this.timeouts.add(waitMs, () => fetch.expire());
+    for (const entry of pids) this.replicas.get(entry.pid)?.parked.push(fetch);
+    return timeout;
+  }
+
+  /** Park `fetch` again on one partition (woken by it, but nothing to say yet). */
+  repark(fetch: ParkedFetch, pid: number): void {
+    this.replicas.get(pid)?.parked.push(fetch);
+  }
+
+  /** CPU time to answer a fetch that read `bytes`. */
+  fetchDone(bytes: number): number {
+    return this.cpuDone(bytes);
   }
 
   /**
@@ -535,7 +510,7 @@ export class Broker {
    * (it moves the HW and the ISR), but only partitions with records, a newer
    * high watermark than the follower has, a divergence or an error are sent.
    */
-  private readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[]): { results: ReplicaFetchResult[]; bytes: number } {
+  readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[]): { results: ReplicaFetchResult[]; bytes: number } {
     const now = this.cluster.sim.now;
     const brokerEpoch = this.cluster.controller.brokerEpoch(followerId);
     let total = 0;
@@ -601,7 +576,7 @@ export class Broker {
   }
 
   /** Incremental fetch (KIP-227): only partitions with records or an error are in the response. */
-  private readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number): { results: ConsumerFetchResult[]; bytes: number } {
+  readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number): { results: ConsumerFetchResult[]; bytes: number } {
     let total = 0;
     const results: ConsumerFetchResult[] = [];
     for (const entry of entries) {
@@ -691,5 +666,110 @@ export class Broker {
   /** This broker is the coordinator of the group whose offsets partition it leads. */
   leadsOffsetsPartition(pid: number): boolean {
     return this.replicas.get(pid)?.role === "leader";
+  }
+}
+
+/**
+ * A fetch the broker holds until there is something to say (Kafka's
+ * DelayedFetch): records (fetch.min.bytes = 1) or an error complete it at
+ * once; otherwise it waits on its partitions until new data, a role change
+ * or its max wait. A newer high watermark alone rides along with the answer.
+ */
+abstract class DelayedFetch<E extends { pid: number }, R extends { error: number }> implements ParkedFetch {
+  private timeout: TimeoutHandle | null = null;
+
+  constructor(
+    protected readonly broker: Broker,
+    protected readonly entries: readonly E[],
+    private readonly reply: (bytes: number, results: R[], readyAt: number) => void,
+  ) {}
+
+  protected abstract read(): { results: R[]; bytes: number };
+  /** Could partition `pid` have something new for this fetch? */
+  protected abstract changed(pid: number): boolean;
+
+  get done(): boolean {
+    return this.timeout === null || this.timeout.done;
+  }
+
+  start(maxWaitMs: number): void {
+    const first = this.read();
+    if (maxWaitMs <= 0 || worthAnswering(first.results, first.bytes)) this.answer(first.results, first.bytes);
+    else this.timeout = this.broker.park(this, maxWaitMs, this.entries);
+  }
+
+  /** Woken by `pid` (new data or a role change): answer if there is something to say, else wait on. */
+  wake(pid: number): void {
+    if (this.done) return;
+    if (this.changed(pid)) {
+      const r = this.read();
+      if (worthAnswering(r.results, r.bytes)) {
+        this.timeout!.settle();
+        this.answer(r.results, r.bytes);
+        return;
+      }
+    }
+    this.broker.repark(this, pid);
+  }
+
+  expire(): void {
+    const r = this.read();
+    this.answer(r.results, r.bytes);
+  }
+
+  protected entryFor(pid: number): E {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) if (entries[i]!.pid === pid) return entries[i]!;
+    throw new Error(`partition ${pid} is not in this fetch`);
+  }
+
+  private answer(results: R[], bytes: number): void {
+    this.reply(50 + bytes + 20 * results.length, results, this.broker.fetchDone(bytes));
+  }
+}
+
+function worthAnswering(results: readonly { error: number; diverging?: unknown }[], bytes: number): boolean {
+  if (bytes > 0) return true;
+  for (let i = 0; i < results.length; i++) if (results[i]!.error !== KafkaError.NONE || results[i]!.diverging) return true;
+  return false;
+}
+
+class FollowerFetch extends DelayedFetch<ReplicaFetchEntry, ReplicaFetchResult> {
+  constructor(
+    broker: Broker,
+    entries: readonly ReplicaFetchEntry[],
+    reply: (bytes: number, results: ReplicaFetchResult[], readyAt: number) => void,
+    private readonly followerId: number,
+  ) {
+    super(broker, entries, reply);
+  }
+
+  protected read(): { results: ReplicaFetchResult[]; bytes: number } {
+    return this.broker.readForFollower(this.followerId, this.entries);
+  }
+
+  protected changed(pid: number): boolean {
+    const replica = this.broker.replica(pid);
+    return replica.role !== "leader" || replica.log.logEndOffset > this.entryFor(pid).fetchOffset;
+  }
+}
+
+class ConsumerFetch extends DelayedFetch<ConsumerFetchEntry, ConsumerFetchResult> {
+  constructor(
+    broker: Broker,
+    entries: readonly ConsumerFetchEntry[],
+    reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void,
+    private readonly maxPartitionBytes: number,
+  ) {
+    super(broker, entries, reply);
+  }
+
+  protected read(): { results: ConsumerFetchResult[]; bytes: number } {
+    return this.broker.readForConsumer(this.entries, this.maxPartitionBytes);
+  }
+
+  protected changed(pid: number): boolean {
+    const replica = this.broker.replica(pid);
+    return replica.role !== "leader" || replica.highWatermark > this.entryFor(pid).offset;
   }
 }

@@ -6,24 +6,19 @@
  * leader epoch they were written in.
  */
 
-/** A typed array that doubles when it runs out of room. */
-class Growable<A extends Float64Array | Int32Array> {
-  constructor(
-    public data: A,
-    private readonly make: (size: number) => A,
-  ) {}
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    let size = this.data.length * 2;
-    while (size < n) size *= 2;
-    const next = this.make(size);
-    next.set(this.data);
-    this.data = next;
-  }
+/**
+ * `a`, or a copy twice as large (or more) when it holds fewer than `n`
+ * elements. Each field keeps one typed-array type, so element access stays
+ * monomorphic on the hot paths.
+ */
+function room<A extends Float64Array | Int32Array>(a: A, n: number): A {
+  if (n <= a.length) return a;
+  let size = a.length * 2;
+  while (size < n) size *= 2;
+  const next = new (a.constructor as new (size: number) => A)(size);
+  next.set(a);
+  return next;
 }
-
-const f64 = () => new Growable(new Float64Array(64), (n) => new Float64Array(n));
-const i32 = () => new Growable(new Int32Array(64), (n) => new Int32Array(n));
 
 /**
  * Every batch ever produced to one partition. A batch is a contiguous range
@@ -31,103 +26,108 @@ const i32 = () => new Growable(new Int32Array(64), (n) => new Int32Array(n));
  * idempotent producer), so per-message facts are kept per range.
  */
 export class BatchStore {
-  private producer = i32();
-  private baseSeq = f64();
-  private counts = i32();
-  private bytes = f64();
-  private firstCreated = f64();
-  private lastCreated = f64();
+  private producer = new Int32Array(64);
+  private baseSeq = new Float64Array(64);
+  private counts = new Int32Array(64);
+  private bytes = new Float64Array(64);
+  private firstCreated = new Float64Array(64);
+  private lastCreated = new Float64Array(64);
   size = 0;
 
   add(producerIndex: number, baseSeq: number, count: number, bytes: number, firstCreatedMs: number, lastCreatedMs: number): number {
     const id = this.size++;
-    this.producer.ensure(this.size);
-    this.baseSeq.ensure(this.size);
-    this.counts.ensure(this.size);
-    this.bytes.ensure(this.size);
-    this.firstCreated.ensure(this.size);
-    this.lastCreated.ensure(this.size);
-    this.producer.data[id] = producerIndex;
-    this.baseSeq.data[id] = baseSeq;
-    this.counts.data[id] = count;
-    this.bytes.data[id] = bytes;
-    this.firstCreated.data[id] = firstCreatedMs;
-    this.lastCreated.data[id] = lastCreatedMs;
+    this.producer = room(this.producer, this.size);
+    this.baseSeq = room(this.baseSeq, this.size);
+    this.counts = room(this.counts, this.size);
+    this.bytes = room(this.bytes, this.size);
+    this.firstCreated = room(this.firstCreated, this.size);
+    this.lastCreated = room(this.lastCreated, this.size);
+    this.producer[id] = producerIndex;
+    this.baseSeq[id] = baseSeq;
+    this.counts[id] = count;
+    this.bytes[id] = bytes;
+    this.firstCreated[id] = firstCreatedMs;
+    this.lastCreated[id] = lastCreatedMs;
     return id;
   }
 
   producerOf(id: number): number {
-    return this.producer.data[id]!;
+    return this.producer[id]!;
   }
   baseSeqOf(id: number): number {
-    return this.baseSeq.data[id]!;
+    return this.baseSeq[id]!;
   }
   countOf(id: number): number {
-    return this.counts.data[id]!;
+    return this.counts[id]!;
   }
   bytesOf(id: number): number {
-    return this.bytes.data[id]!;
+    return this.bytes[id]!;
   }
   firstCreatedOf(id: number): number {
-    return this.firstCreated.data[id]!;
+    return this.firstCreated[id]!;
   }
   lastCreatedOf(id: number): number {
-    return this.lastCreated.data[id]!;
+    return this.lastCreated[id]!;
   }
 }
 
 /** One replica's log: offsets are dense from 0, batches are atomic. */
 export class ReplicaLog {
-  private ids = i32();
-  private ends = f64();
-  private epochs = i32();
-  private byteTotal = f64();
+  private ids = new Int32Array(64);
+  private ends = new Float64Array(64);
+  private epochs = new Int32Array(64);
+  private byteTotal = new Float64Array(64);
   length = 0;
   /** Offset up to which the log is on disk (the rest is in the page cache). */
   flushedOffset = 0;
+  // the last batch's end offset and epoch, kept beside the arrays: fetches read them all the time
+  private leo = 0;
+  private lastEpoch = -1;
 
   get logEndOffset(): number {
-    return this.length === 0 ? 0 : this.ends.data[this.length - 1]!;
+    return this.leo;
   }
 
   get latestEpoch(): number {
-    return this.length === 0 ? -1 : this.epochs.data[this.length - 1]!;
+    return this.lastEpoch;
   }
 
   get totalBytes(): number {
-    return this.length === 0 ? 0 : this.byteTotal.data[this.length - 1]!;
+    return this.length === 0 ? 0 : this.byteTotal[this.length - 1]!;
   }
 
   append(batchId: number, count: number, bytes: number, epoch: number): void {
     const i = this.length++;
-    this.ids.ensure(this.length);
-    this.ends.ensure(this.length);
-    this.epochs.ensure(this.length);
-    this.byteTotal.ensure(this.length);
-    this.ids.data[i] = batchId;
-    this.ends.data[i] = (i === 0 ? 0 : this.ends.data[i - 1]!) + count;
-    this.epochs.data[i] = epoch;
-    this.byteTotal.data[i] = (i === 0 ? 0 : this.byteTotal.data[i - 1]!) + bytes;
+    this.ids = room(this.ids, this.length);
+    this.ends = room(this.ends, this.length);
+    this.epochs = room(this.epochs, this.length);
+    this.byteTotal = room(this.byteTotal, this.length);
+    this.ids[i] = batchId;
+    this.leo += count;
+    this.ends[i] = this.leo;
+    this.epochs[i] = epoch;
+    this.lastEpoch = epoch;
+    this.byteTotal[i] = (i === 0 ? 0 : this.byteTotal[i - 1]!) + bytes;
   }
 
   batchAt(index: number): number {
-    return this.ids.data[index]!;
+    return this.ids[index]!;
   }
   endOffsetAt(index: number): number {
-    return this.ends.data[index]!;
+    return this.ends[index]!;
   }
   baseOffsetAt(index: number): number {
-    return index === 0 ? 0 : this.ends.data[index - 1]!;
+    return index === 0 ? 0 : this.ends[index - 1]!;
   }
   epochAt(index: number): number {
-    return this.epochs.data[index]!;
+    return this.epochs[index]!;
   }
 
   /** Index of the batch holding `offset` (the first whose end is above it), or length. */
   indexOf(offset: number): number {
     let lo = 0;
     let hi = this.length;
-    const ends = this.ends.data;
+    const ends = this.ends;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (ends[mid]! <= offset) lo = mid + 1;
@@ -139,8 +139,8 @@ export class ReplicaLog {
   /** Bytes between two offsets (batch-aligned), cheap thanks to running totals. */
   bytesBetween(fromIndex: number, toIndex: number): number {
     if (toIndex <= fromIndex) return 0;
-    const before = fromIndex === 0 ? 0 : this.byteTotal.data[fromIndex - 1]!;
-    return this.byteTotal.data[toIndex - 1]! - before;
+    const before = fromIndex === 0 ? 0 : this.byteTotal[fromIndex - 1]!;
+    return this.byteTotal[toIndex - 1]! - before;
   }
 
   /**
@@ -154,7 +154,7 @@ export class ReplicaLog {
     // first batch with epoch > requested
     let lo = 0;
     let hi = this.length;
-    const epochs = this.epochs.data;
+    const epochs = this.epochs;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (epochs[mid]! <= epoch) lo = mid + 1;
@@ -169,9 +169,11 @@ export class ReplicaLog {
     const keep = this.indexOf(offset);
     // keep batches that end at or before offset
     let n = keep;
-    if (n < this.length && this.ends.data[n]! <= offset) n++;
+    if (n < this.length && this.ends[n]! <= offset) n++;
     const removed = this.length - n;
     this.length = n;
+    this.leo = n === 0 ? 0 : this.ends[n - 1]!;
+    this.lastEpoch = n === 0 ? -1 : this.epochs[n - 1]!;
     if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
     return removed;
   }

@@ -9,14 +9,21 @@ import type { Simulator } from "../kernel/simulator";
 import { Rng } from "../kernel/rng";
 import type { NetworkSpec } from "../scenario/schema";
 
-class Link {
+/** One direction between two nodes. */
+export class Link {
   cuts = 0;
   extraLatencyMs = 0;
   lossRates: number[] = [];
+  /** Sum of lossRates (a send reads it every time). */
+  lossRate = 0;
   busyUntil = 0;
   lastArrival = 0;
   bytesSent = 0;
-  constructor(readonly rng: Rng) {}
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly rng: Rng,
+  ) {}
 }
 
 export class Network {
@@ -42,7 +49,7 @@ export class Network {
     }
     let link = row.get(to);
     if (!link) {
-      link = new Link(Rng.for(this.seed, `link:${from}->${to}`));
+      link = new Link(from, to, Rng.for(this.seed, `link:${from}->${to}`));
       row.set(to, link);
     }
     return link;
@@ -77,12 +84,26 @@ export class Network {
    */
   send(from: string, to: string, bytes: number, deliver: () => void, departAt = 0): number | null {
     const link = this.link(from, to);
+    const arrival = this.transmit(link, bytes, departAt);
+    if (arrival !== null) {
+      this.sim.at(arrival, () => {
+        if (this.arrived(link)) deliver();
+      });
+    }
+    return arrival;
+  }
+
+  /**
+   * Put `bytes` on `link` (a caller sending on the same link all the time
+   * keeps it): the arrival time, or null when the link drops the message.
+   * The caller schedules the arrival and asks `arrived(link)` when it comes.
+   */
+  transmit(link: Link, bytes: number, departAt = 0): number | null {
     if (link.cuts > 0) {
       this.dropped++;
       return null;
     }
-    let loss = this.spec.lossRate;
-    for (let i = 0; i < link.lossRates.length; i++) loss += link.lossRates[i]!;
+    const loss = this.spec.lossRate + link.lossRate;
     if (loss > 0 && link.rng.chance(loss)) {
       this.dropped++;
       return null;
@@ -97,16 +118,17 @@ export class Network {
     let arrival = transmitted + this.spec.latencyMs + link.extraLatencyMs + jitter;
     if (arrival < link.lastArrival) arrival = link.lastArrival; // in order, like TCP
     link.lastArrival = arrival;
-    if (this.observer) this.observer(from, to, bytes, start, arrival);
-    this.sim.at(arrival, () => {
-      // a cut made while the message was in flight loses it too
-      if (link.cuts > 0) {
-        this.dropped++;
-        return;
-      }
-      deliver();
-    });
+    if (this.observer) this.observer(link.from, link.to, bytes, start, arrival);
     return arrival;
+  }
+
+  /** A message on `link` reaches its end now, unless a cut made while it was in flight lost it. */
+  arrived(link: Link): boolean {
+    if (link.cuts > 0) {
+      this.dropped++;
+      return false;
+    }
+    return true;
   }
 
   /** One-way latency estimate without side effects (for timeouts and displays). */
@@ -129,11 +151,14 @@ export class Network {
     link.extraLatencyMs = Math.max(0, link.extraLatencyMs - extraMs);
   }
   makeLossy(from: string, to: string, rate: number): void {
-    this.link(from, to).lossRates.push(rate);
+    const link = this.link(from, to);
+    link.lossRates.push(rate);
+    link.lossRate = link.lossRates.reduce((a, b) => a + b, 0);
   }
   unmakeLossy(from: string, to: string, rate: number): void {
-    const rates = this.link(from, to).lossRates;
-    const i = rates.indexOf(rate);
-    if (i >= 0) rates.splice(i, 1);
+    const link = this.link(from, to);
+    const i = link.lossRates.indexOf(rate);
+    if (i >= 0) link.lossRates.splice(i, 1);
+    link.lossRate = link.lossRates.reduce((a, b) => a + b, 0);
   }
 }

@@ -63,7 +63,13 @@ export interface StickyPartitionerOptions {
  * until the switch; the partitioner never switches *to* an unavailable one
  * while any partition is available. Kafka only starts adaptive weighting once
  * every partition has a deque in the accumulator; callers model that by not
- * passing queueSize until then. One `random()` draw per switch.
+ * passing queueSize until then.
+ *
+ * As in Kafka, what the draw uses (which partitions are available, the
+ * cumulative frequency table of inverted queue sizes) is computed when the
+ * accumulator's ready() runs (`updateLoad`), not on every switch: a switch
+ * costs one `random()` draw and a binary search, however many partitions.
+ * Until the first `updateLoad`, every partition counts as available.
  */
 export class StickyPartitioner {
   readonly numPartitions: number;
@@ -72,6 +78,12 @@ export class StickyPartitioner {
   private readonly random: () => number;
   private sticky = -1;
   private produced = 0;
+  /** Partitions the next switch draws from: the available ones (all when none is), ids[0..count). */
+  private readonly ids: Int32Array;
+  private count: number;
+  /** With `weighted`: cumulative inverted queue sizes over ids[0..count). */
+  private readonly cft: Float64Array;
+  private weighted = false;
 
   constructor(random: () => number, numPartitions: number, options: StickyPartitionerOptions = {}) {
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
@@ -84,6 +96,10 @@ export class StickyPartitioner {
     this.numPartitions = numPartitions;
     this.batchSize = Math.max(1, batchSize);
     this.adaptive = options.adaptive ?? true;
+    this.ids = new Int32Array(numPartitions);
+    this.count = numPartitions;
+    for (let p = 0; p < numPartitions; p++) this.ids[p] = p;
+    this.cft = new Float64Array(numPartitions);
   }
 
   /** The current sticky partition, or -1 before the first record. */
@@ -97,22 +113,49 @@ export class StickyPartitioner {
   }
 
   /**
+   * Kafka's updatePartitionLoadStats, run from the accumulator's ready():
+   * which partitions have a leader and, with adaptive partitioning and queue
+   * sizes given, the weights (maxQueue + 1 - queue) the next switch draws by.
+   */
+  updateLoad(available: (p: number) => boolean, queueSize?: (p: number) => number): void {
+    let n = 0;
+    for (let p = 0; p < this.numPartitions; p++) if (available(p)) this.ids[n++] = p;
+    if (n === 0) {
+      for (let p = 0; p < this.numPartitions; p++) this.ids[p] = p;
+      this.count = this.numPartitions;
+      this.weighted = false;
+      return;
+    }
+    this.count = n;
+    // Kafka skips the load stats for a topic with fewer than 2 partitions.
+    this.weighted = this.adaptive && queueSize !== undefined && this.numPartitions >= 2;
+    if (!this.weighted) return;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const size = Math.max(0, queueSize!(this.ids[i]!));
+      this.cft[i] = size;
+      if (size > max) max = size;
+    }
+    // cumulative frequency table of inverted queue sizes: a longer queue, a thinner slice
+    let running = 0;
+    for (let i = 0; i < n; i++) {
+      running += max + 1 - this.cft[i]!;
+      this.cft[i] = running;
+    }
+  }
+
+  /**
    * The partition for the next `bytes` of unkeyed records. Updates the sticky
    * state: after these bytes, if the partition has had at least batch.size
    * bytes (and `switchAllowed`, or 2 x batch.size regardless), the next call
    * goes to a newly drawn partition.
    */
-  partition(
-    bytes: number,
-    available: (p: number) => boolean,
-    queueSize?: (p: number) => number,
-    switchAllowed: boolean = true,
-  ): number {
-    if (this.sticky < 0) this.switchPartition(available, queueSize);
+  partition(bytes: number, switchAllowed: boolean = true): number {
+    if (this.sticky < 0) this.switchPartition();
     const chosen = this.sticky;
     this.produced += bytes;
     if ((this.produced >= this.batchSize && switchAllowed) || this.produced >= 2 * this.batchSize) {
-      this.switchPartition(available, queueSize);
+      this.switchPartition();
     }
     return chosen;
   }
@@ -121,49 +164,34 @@ export class StickyPartitioner {
    * Switch now if a deferred switch is due (Kafka re-checks when the sticky
    * partition's batches become full). Returns true if it switched.
    */
-  completeDeferredSwitch(available: (p: number) => boolean, queueSize?: (p: number) => number): boolean {
+  completeDeferredSwitch(): boolean {
     if (this.sticky >= 0 && this.produced >= this.batchSize) {
-      this.switchPartition(available, queueSize);
+      this.switchPartition();
       return true;
     }
     return false;
   }
 
-  private switchPartition(available: (p: number) => boolean, queueSize?: (p: number) => number): void {
-    this.sticky = this.nextPartition(available, queueSize);
+  private switchPartition(): void {
+    this.sticky = this.nextPartition();
     this.produced = 0;
   }
 
-  private nextPartition(available: (p: number) => boolean, queueSize?: (p: number) => number): number {
+  private nextPartition(): number {
     const r = this.random();
-    const candidates: number[] = [];
-    for (let p = 0; p < this.numPartitions; p++) if (available(p)) candidates.push(p);
-    if (candidates.length === 0) return pick(r, this.numPartitions);
-
-    // Kafka skips the load stats for a topic with fewer than 2 partitions.
-    if (this.adaptive && queueSize !== undefined && this.numPartitions >= 2) {
-      const sizes = candidates.map((p) => Math.max(0, queueSize(p)));
-      let max = 0;
-      for (const s of sizes) if (s > max) max = s;
-      // Cumulative frequency table of inverted queue sizes: a longer queue, a thinner slice.
-      const cft = new Float64Array(sizes.length);
-      let running = 0;
-      for (let i = 0; i < sizes.length; i++) {
-        running += max + 1 - sizes[i]!;
-        cft[i] = running;
-      }
-      const x = r * running;
-      // first entry strictly greater than x
-      let lo = 0;
-      let hi = cft.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cft[mid]! > x) hi = mid;
-        else lo = mid + 1;
-      }
-      return candidates[lo]!;
+    const n = this.count;
+    if (!this.weighted) return this.ids[pick(r, n)]!;
+    const cft = this.cft;
+    const x = r * cft[n - 1]!;
+    // first entry strictly greater than x
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cft[mid]! > x) hi = mid;
+      else lo = mid + 1;
     }
-    return candidates[pick(r, candidates.length)]!;
+    return this.ids[lo]!;
   }
 }
 

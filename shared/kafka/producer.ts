@@ -173,12 +173,17 @@ export class Producer {
     });
   }
 
+  private readonly hasLeader = (p: number): boolean => this.leaders.leader[p]! >= 0;
+  private readonly queueLength = (p: number): number => this.queues[p]!.ready.length;
+
   /** Records that arrived since the last tick enter the accumulator; batches lingering long enough close. */
   private tick(): void {
     const now = this.cluster.sim.now;
     const from = this.lastTick;
     this.lastTick = now;
     const arrived = this.arrivals.count(from, now);
+    // the accumulator's ready(): adaptive partitioning picks partitions whose queue is longer (a slower leader) less often
+    this.sticky?.updateLoad(this.hasLeader, this.sticky.adaptive ? this.queueLength : undefined);
     if (arrived > 0) this.blocked.push([from, arrived]);
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
@@ -234,13 +239,11 @@ export class Producer {
     }
     const sticky = this.sticky!;
     const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / recordBytes));
-    const available = (p: number) => this.leaders.leader[p]! >= 0;
     let left = n;
     while (left > 0) {
       const room = perBatch - Math.floor(sticky.producedBytes / recordBytes);
       const k = Math.max(1, Math.min(left, room));
-      // adaptive partitioning: partitions whose accumulator queue is longer (a slower leader) are picked less
-      const p = sticky.partition(k * recordBytes, available, sticky.adaptive ? (q: number) => this.queues[q]!.ready.length : undefined);
+      const p = sticky.partition(k * recordBytes);
       this.append(p, k, from, to);
       left -= k;
     }

@@ -40,6 +40,7 @@ export class Replica {
   readonly followers = new Map<number, FollowerState>();
   waitingProduces: WaitingProduce[] = [];
   parked: ParkedFetch[] = [];
+  private spareParked: ParkedFetch[] | null = [];
   /** An AlterPartition is in flight: do not propose another. */
   alterPending = false;
   /** While an ISR change is pending: the union of the current and proposed ISR (what the HW must respect). */
@@ -68,8 +69,14 @@ export class Replica {
   wakeParked(): void {
     if (this.parked.length === 0) return;
     const parked = this.parked;
-    this.parked = [];
+    // Lists taking turns, emptied after use: a dropped list that had reached old space
+    // would keep every fetch in it (and all they hold) alive until the next full GC.
+    // A wake can wake this replica again (a follower's fetch moves the HW): that one gets a new list.
+    this.parked = this.spareParked ?? [];
+    this.spareParked = null;
     for (const fetch of parked) if (!fetch.done) fetch.wake(this.pid);
+    parked.length = 0;
+    this.spareParked = parked;
   }
 
   /** Complete produces whose data the HW now covers; fail them all with `error` when given. */

@@ -13,16 +13,72 @@
  */
 import type { Cluster } from "../engine/context";
 import type { Broker } from "./broker";
+import type { Link } from "./network";
 import { KafkaError } from "./errors";
 import type { Timer } from "../kernel/simulator";
 
 export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: number };
 
-interface Pending {
-  readonly id: number;
-  readonly deadline: number;
-  readonly done: (result: RpcResult<never>) => void;
-  readonly onValue: (value: unknown) => void;
+type Serve = (broker: Broker, reply: (bytes: number, value: unknown, readyAt?: number) => void) => void;
+
+const answered: Serve = () => {};
+const forgotten = (): void => {};
+
+/**
+ * One request and its response: what is in flight, and the events that carry
+ * it. Once done it lets go of what it carried: an exchange that outlived a
+ * young-generation GC sits in old space until the next full GC, and anything
+ * it still pointed to would be kept (and promoted) with it.
+ */
+class Exchange {
+  answered = false;
+  value: unknown = undefined;
+  /** The broker's answer, handed to serve(). */
+  readonly reply: (bytes: number, value: unknown, readyAt?: number) => void;
+
+  constructor(
+    readonly client: RpcClient,
+    readonly conn: Connection,
+    readonly generation: number,
+    readonly broker: Broker,
+    readonly deadline: number,
+    public serve: Serve,
+    public done: (result: RpcResult<unknown>) => void,
+  ) {
+    this.reply = (bytes, value, readyAt = 0) => {
+      if (this.answered) return;
+      this.answered = true;
+      this.value = value;
+      const { net, sim } = this.client.cluster;
+      const arrival = net.transmit(this.conn.back!, bytes, this.broker.egress(bytes, readyAt));
+      if (arrival !== null) sim.post(arrival, atClient, this);
+    };
+  }
+}
+
+/** The request reaches the broker. */
+function atBroker(ex: Exchange): void {
+  if (!ex.client.cluster.net.arrived(ex.conn.out!)) return;
+  const broker = ex.broker;
+  if (broker.running) ex.serve(broker, ex.reply);
+  else broker.receive(() => ex.serve(broker, ex.reply));
+}
+
+/** The response reaches the client. */
+function atClient(ex: Exchange): void {
+  if (!ex.client.cluster.net.arrived(ex.conn.back!)) return;
+  const conn = ex.conn;
+  if (conn.generation !== ex.generation || ex.client.isClosed) return;
+  if (!conn.settle(ex)) return;
+  const { value, done } = ex;
+  release(ex);
+  done({ ok: true, value });
+}
+
+function release(ex: Exchange): void {
+  ex.value = undefined;
+  ex.serve = answered;
+  ex.done = forgotten;
 }
 
 interface Waiting {
@@ -33,13 +89,28 @@ interface Waiting {
 class Connection {
   state: "idle" | "connecting" | "ready" = "idle";
   generation = 0;
-  readonly inflight = new Map<number, Pending>();
+  /** Requests sent and not answered, oldest first (a handful: max.in.flight.requests.per.connection). */
+  inflight: Exchange[] = [];
   waiting: Waiting[] = [];
   sweep: Timer | null = null;
   connectTimer: Timer | null = null;
   unregister: (() => void) | null = null;
   retryAt = 0;
+  /** The two links this connection uses, looked up once. */
+  out: Link | null = null;
+  back: Link | null = null;
   constructor(readonly brokerId: number) {}
+
+  /** Take `ex` off the in-flight list; false if it is not there (answered, timed out or reset). */
+  settle(ex: Exchange): boolean {
+    const list = this.inflight;
+    const i = list.indexOf(ex);
+    if (i < 0) return false;
+    // shift down in place: no new array per response
+    for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k]!;
+    list.pop();
+    return true;
+  }
 }
 
 export interface RpcOptions {
@@ -50,19 +121,22 @@ export interface RpcOptions {
 
 export class RpcClient {
   private readonly conns = new Map<number, Connection>();
-  private nextId = 0;
   private closed = false;
 
   constructor(
-    private readonly cluster: Cluster,
+    readonly cluster: Cluster,
     readonly node: string,
     readonly options: RpcOptions,
   ) {}
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Requests sent and not answered, plus those queued while the connection opens. */
   inFlight(brokerId: number): number {
     const conn = this.conns.get(brokerId);
-    return conn ? conn.inflight.size + conn.waiting.length : 0;
+    return conn ? conn.inflight.length + conn.waiting.length : 0;
   }
 
   /** False while a failed connection is backing off before the next attempt. */
@@ -78,12 +152,11 @@ export class RpcClient {
   call<T>(brokerId: number, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: T, readyAt?: number) => void) => void, done: (result: RpcResult<T>) => void): void {
     if (this.closed) return;
     const conn = this.connection(brokerId);
-    const send = () => this.transmit(conn, bytes, serve as (broker: Broker, reply: (bytes: number, value: unknown, readyAt?: number) => void) => void, done as (r: RpcResult<unknown>) => void);
     if (conn.state === "ready") {
-      send();
+      this.transmit(conn, bytes, serve as Serve, done as (r: RpcResult<unknown>) => void);
       return;
     }
-    conn.waiting.push({ send, fail: (error) => done({ ok: false, error }) });
+    conn.waiting.push({ send: () => this.transmit(conn, bytes, serve as Serve, done as (r: RpcResult<unknown>) => void), fail: (error) => done({ ok: false, error }) });
     if (conn.state !== "idle") return;
     const now = this.cluster.sim.now;
     if (conn.retryAt <= now) this.connect(conn);
@@ -119,7 +192,7 @@ export class RpcClient {
       this.cluster.sim.cancel(conn.connectTimer);
       conn.unregister?.();
       conn.generation++;
-      conn.inflight.clear();
+      conn.inflight = [];
       conn.waiting = [];
     }
     this.conns.clear();
@@ -184,54 +257,29 @@ export class RpcClient {
     syn(1000);
   }
 
-  private transmit(conn: Connection, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: unknown, readyAt?: number) => void) => void, done: (r: RpcResult<unknown>) => void): void {
+  private transmit(conn: Connection, bytes: number, serve: Serve, done: (r: RpcResult<unknown>) => void): void {
     const { sim, net, brokers } = this.cluster;
-    const id = this.nextId++;
-    const generation = conn.generation;
     const broker = brokers[conn.brokerId]!;
-    let answered = false;
-    const pending: Pending = {
-      id,
-      deadline: sim.now + this.options.requestTimeoutMs,
-      done: done as (r: RpcResult<never>) => void,
-      onValue: (value) => done({ ok: true, value }),
-    };
-    conn.inflight.set(id, pending);
-    if (!conn.sweep) this.armSweep(conn, pending.deadline);
-    net.send(this.node, broker.name, bytes, () => {
-      broker.receive(() =>
-        serve(broker, (replyBytes, value, readyAt = 0) => {
-          if (answered) return;
-          answered = true;
-          net.send(
-            broker.name,
-            this.node,
-            replyBytes,
-            () => {
-              if (conn.generation !== generation || this.closed) return;
-              const p = conn.inflight.get(id);
-              if (!p) return;
-              conn.inflight.delete(id);
-              p.onValue(value);
-            },
-            broker.egress(replyBytes, readyAt),
-          );
-        }),
-      );
-    });
+    const ex = new Exchange(this, conn, conn.generation, broker, sim.now + this.options.requestTimeoutMs, serve, done);
+    conn.inflight.push(ex);
+    if (!conn.sweep) this.armSweep(conn, ex.deadline);
+    conn.out ??= net.link(this.node, broker.name);
+    conn.back ??= net.link(broker.name, this.node);
+    const arrival = net.transmit(conn.out, bytes);
+    if (arrival !== null) sim.post(arrival, atBroker, ex);
   }
 
   private armSweep(conn: Connection, at: number): void {
     conn.sweep = this.cluster.sim.at(at, () => {
       conn.sweep = null;
       const now = this.cluster.sim.now;
-      for (const p of conn.inflight.values()) {
+      for (const p of conn.inflight) {
         if (p.deadline > now) {
           this.armSweep(conn, p.deadline);
           return;
         }
         // Kafka drops the connection on a request timeout
-        conn.inflight.delete(p.id);
+        conn.settle(p);
         p.done({ ok: false, error: KafkaError.REQUEST_TIMED_OUT });
         this.reset(conn, KafkaError.NETWORK_EXCEPTION);
         return;
@@ -249,8 +297,8 @@ export class RpcClient {
     conn.state = "idle";
     conn.generation++;
     conn.retryAt = sim.now + this.options.reconnectBackoffMs;
-    const inflight = [...conn.inflight.values()];
-    conn.inflight.clear();
+    const inflight = conn.inflight;
+    conn.inflight = [];
     const waiting = conn.waiting;
     conn.waiting = [];
     for (const p of inflight) p.done({ ok: false, error });

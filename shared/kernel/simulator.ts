@@ -17,7 +17,9 @@ export interface Timer {
 interface Entry extends Timer {
   readonly priority: number;
   readonly seq: number;
-  readonly fire: () => void;
+  readonly fire: (arg: never) => void;
+  /** What `fire` is called with (post()); saves a closure per event on hot paths. */
+  readonly arg: unknown;
 }
 
 export class SimulationError extends Error {
@@ -58,7 +60,14 @@ export class Simulator {
 
   /** Fire `fire` at absolute simulated time `atMs` (never in the past). */
   at(atMs: number, fire: () => void, priority = 0): Timer {
-    const entry: Entry = { at: atMs < this.nowMs ? this.nowMs : atMs, priority, seq: this.seq++, fire, cancelled: false };
+    const entry: Entry = { at: atMs < this.nowMs ? this.nowMs : atMs, priority, seq: this.seq++, fire, arg: undefined, cancelled: false };
+    this.push(entry);
+    return entry;
+  }
+
+  /** Call `fire(arg)` at absolute simulated time `atMs`: at() without a closure to allocate. */
+  post<T>(atMs: number, fire: (arg: T) => void, arg: T): Timer {
+    const entry: Entry = { at: atMs < this.nowMs ? this.nowMs : atMs, priority: 0, seq: this.seq++, fire: fire as (arg: never) => void, arg, cancelled: false };
     this.push(entry);
     return entry;
   }
@@ -81,7 +90,7 @@ export class Simulator {
       this.nowMs = entry.at;
       this.eventsFired++;
       try {
-        entry.fire();
+        entry.fire(entry.arg as never);
       } catch (error) {
         if (error instanceof SimulationError) throw error;
         throw new SimulationError(this.nowMs, error);
@@ -105,7 +114,7 @@ export class Simulator {
       this.nowMs = head.at;
       this.eventsFired++;
       try {
-        head.fire();
+        head.fire(head.arg as never);
       } catch (error) {
         if (error instanceof SimulationError) throw error;
         throw new SimulationError(this.nowMs, error);

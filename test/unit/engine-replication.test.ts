@@ -152,3 +152,50 @@ describe("page cache and power loss", () => {
     expect(truncated).toBeLessThan(3000 * 1.5);
   });
 });
+
+describe("follower fetching", () => {
+  it("a parked follower fetch is answered once per produce request, with every partition it appended", () => {
+    // 6 partitions on 3 brokers: each broker leads 2, and each produce request carries both
+    const engine = new Engine(smallScenario({ durationMs: 10_000, partitions: 6, rate: 20_000 }));
+    const leader = engine.cluster.brokers[1]!;
+    let produces = 0;
+    let partitionsProduced = 0;
+    const fetchesFrom = new Map<number, number>();
+    const handleProduce = leader.handleProduce.bind(leader);
+    leader.handleProduce = (request, reply) => {
+      if (engine.now > 5000) {
+        produces++;
+        partitionsProduced += request.entries.length;
+      }
+      handleProduce(request, reply);
+    };
+    const handleReplicaFetch = leader.handleReplicaFetch.bind(leader);
+    leader.handleReplicaFetch = (follower, entries, reply) => {
+      if (engine.now > 5000) fetchesFrom.set(follower, (fetchesFrom.get(follower) ?? 0) + 1);
+      handleReplicaFetch(follower, entries, reply);
+    };
+    engine.runUntil(10_000);
+    expect(partitionsProduced / produces).toBeGreaterThan(1.8);
+    // Kafka completes delayed fetches after the whole request is appended: one fetch round per
+    // produce request. Woken after the first partition, a follower would need a second round.
+    for (const follower of [2, 3]) {
+      const perProduce = fetchesFrom.get(follower)! / produces;
+      expect(perProduce).toBeGreaterThan(0.9);
+      expect(perProduce).toBeLessThan(1.2);
+    }
+  });
+
+  it("places followers as Kafka's rack-unaware assignment does, so a broker follows many leaders", () => {
+    const engine = new Engine(smallScenario({ durationMs: 1000, partitions: 6 }));
+    const placed = [0, 1, 2, 3, 4, 5].map((p) => partitionState(engine, p).replicas);
+    // first replica (the preferred leader) round-robin; the followers' shift grows every 3 partitions
+    expect(placed).toEqual([
+      [1, 2, 3],
+      [2, 3, 1],
+      [3, 1, 2],
+      [1, 3, 2],
+      [2, 1, 3],
+      [3, 2, 1],
+    ]);
+  });
+});

@@ -6,6 +6,12 @@ import { Rng } from "../../shared/kernel/rng";
 
 const all = (): boolean => true;
 
+/** One record's worth of bytes with the load stats as the accumulator's ready() would leave them. */
+function draw(sp: StickyPartitioner, bytes: number, available: (p: number) => boolean, queueSize?: (p: number) => number, switchAllowed?: boolean): number {
+  sp.updateLoad(available, queueSize);
+  return sp.partition(bytes, switchAllowed);
+}
+
 /** A random() that walks 0, 1/n, 2/n, … (centred in each slot), like Kafka's SequentialPartitioner. */
 function sequential(n: number): () => number {
   let i = 0;
@@ -60,12 +66,12 @@ describe("StickyPartitioner", () => {
     const rng = Rng.for(1, "producer");
     const sp = new StickyPartitioner(() => rng.float(), 6, { batchSize: 100 });
     expect(sp.current).toBe(-1);
-    const first = sp.partition(30, all);
-    expect(sp.partition(30, all)).toBe(first);
-    expect(sp.partition(30, all)).toBe(first);
+    const first = draw(sp, 30, all);
+    expect(draw(sp, 30, all)).toBe(first);
+    expect(draw(sp, 30, all)).toBe(first);
     expect(sp.producedBytes).toBe(90);
     // the record that reaches batch.size still goes to the sticky partition; the next one is drawn anew
-    expect(sp.partition(30, all)).toBe(first);
+    expect(draw(sp, 30, all)).toBe(first);
     expect(sp.producedBytes).toBe(0);
   });
 
@@ -77,25 +83,25 @@ describe("StickyPartitioner", () => {
       draws.push(r);
       return r;
     }, 8, { batchSize: 16384 });
-    for (let i = 0; i < 50; i++) sp.partition(16384, all);
+    for (let i = 0; i < 50; i++) draw(sp, 16384, all);
     expect(draws.length).toBe(51); // one draw to start, one per switch
   });
 
   it("defers a switch while not allowed, but never past 2 x batch.size", () => {
     const sp = new StickyPartitioner(sequential(4), 4, { batchSize: 100 });
-    const p = sp.partition(60, all, undefined, false);
-    expect(sp.partition(60, all, undefined, false)).toBe(p); // 120 >= 100 but switch disallowed
+    const p = draw(sp, 60, all, undefined, false);
+    expect(draw(sp, 60, all, undefined, false)).toBe(p); // 120 >= 100 but switch disallowed
     expect(sp.current).toBe(p);
-    expect(sp.partition(60, all, undefined, false)).toBe(p); // 180
-    expect(sp.partition(60, all, undefined, false)).toBe(p); // 240 >= 200: forced switch
+    expect(draw(sp, 60, all, undefined, false)).toBe(p); // 180
+    expect(draw(sp, 60, all, undefined, false)).toBe(p); // 240 >= 200: forced switch
     expect(sp.current).not.toBe(p);
 
     const q = sp.current;
-    sp.partition(150, all, undefined, false);
+    draw(sp, 150, all, undefined, false);
     expect(sp.current).toBe(q);
-    expect(sp.completeDeferredSwitch(all)).toBe(true);
+    expect(sp.completeDeferredSwitch()).toBe(true);
     expect(sp.current).not.toBe(q);
-    expect(sp.completeDeferredSwitch(all)).toBe(false);
+    expect(sp.completeDeferredSwitch()).toBe(false);
   });
 
   it("never switches to an unavailable partition while one is available", () => {
@@ -111,7 +117,7 @@ describe("StickyPartitioner", () => {
           const rng = Rng.for(seed, "p");
           const sp = new StickyPartitioner(() => rng.float(), n, { batchSize: 10, adaptive });
           for (let i = 0; i < 40; i++) {
-            const p = sp.partition(10, up, adaptive ? (q) => (q * 7) % 5 : undefined);
+            const p = draw(sp, 10, up, adaptive ? (q) => (q * 7) % 5 : undefined);
             expect(p).toBeGreaterThanOrEqual(0);
             expect(p).toBeLessThan(n);
             if (anyUp) expect(up(p)).toBe(true);
@@ -123,10 +129,10 @@ describe("StickyPartitioner", () => {
 
   it("keeps its partition if the leader goes away mid-stick, as Kafka does", () => {
     const sp = new StickyPartitioner(sequential(3), 3, { batchSize: 100 });
-    const p = sp.partition(10, all);
+    const p = draw(sp, 10, all);
     const down = (q: number): boolean => q !== p;
-    expect(sp.partition(10, down)).toBe(p);
-    expect(sp.partition(100, down)).toBe(p); // reaches batch.size: switches away
+    expect(draw(sp, 10, down)).toBe(p);
+    expect(draw(sp, 100, down)).toBe(p); // reaches batch.size: switches away
     expect(sp.current).not.toBe(p);
   });
 
@@ -134,7 +140,7 @@ describe("StickyPartitioner", () => {
     const rng = Rng.for(3, "p");
     const sp = new StickyPartitioner(() => rng.float(), 5, { batchSize: 1 });
     const seen = new Set<number>();
-    for (let i = 0; i < 200; i++) seen.add(sp.partition(1, () => false));
+    for (let i = 0; i < 200; i++) seen.add(draw(sp, 1, () => false));
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -144,7 +150,7 @@ describe("StickyPartitioner", () => {
     const sp = new StickyPartitioner(() => rng.float(), n, { batchSize: 1000, adaptive: false });
     const counts = new Array<number>(n).fill(0);
     const switches = 40000;
-    for (let i = 0; i < switches; i++) counts[sp.partition(1000, all)]!++;
+    for (let i = 0; i < switches; i++) counts[draw(sp, 1000, all)]!++;
     // each count ~ Binomial(40000, 1/8): mean 5000, sd ~66; allow 5 sd
     for (const c of counts) expect(Math.abs(c - switches / n)).toBeLessThan(330);
   });
@@ -154,7 +160,7 @@ describe("StickyPartitioner", () => {
     const sp = new StickyPartitioner(() => rng.float(), 6, { batchSize: 1 });
     const up = (p: number): boolean => p % 2 === 0;
     const counts = new Array<number>(6).fill(0);
-    for (let i = 0; i < 30000; i++) counts[sp.partition(1, up)]!++;
+    for (let i = 0; i < 30000; i++) counts[draw(sp, 1, up)]!++;
     expect(counts[1]! + counts[3]! + counts[5]!).toBe(0);
     for (const p of [0, 2, 4]) expect(Math.abs(counts[p]! - 10000)).toBeLessThan(500);
   });
@@ -164,7 +170,7 @@ describe("StickyPartitioner", () => {
       const rng = Rng.for(seed, "det");
       const sp = new StickyPartitioner(() => rng.float(), 12, { batchSize: 500 });
       const out: number[] = [];
-      for (let i = 0; i < 300; i++) out.push(sp.partition(40 + (i % 7) * 30, (p) => p !== 3, (p) => p % 4));
+      for (let i = 0; i < 300; i++) out.push(draw(sp, 40 + (i % 7) * 30, (p) => p !== 3, (p) => p % 4));
       return out;
     };
     expect(run(7)).toEqual(run(7));
@@ -177,7 +183,7 @@ describe("StickyPartitioner", () => {
     const queues = [5, 0, 3, 0, 1];
     const sp = new StickyPartitioner(sequential(21), 5, { batchSize: 1 });
     const freq = new Array<number>(5).fill(0);
-    for (let i = 0; i < 42; i++) freq[sp.partition(1, all, (p) => queues[p]!)]!++;
+    for (let i = 0; i < 42; i++) freq[draw(sp, 1, all, (p) => queues[p]!)]!++;
     expect(freq).toEqual([2, 12, 6, 12, 10]);
   });
 
@@ -185,10 +191,10 @@ describe("StickyPartitioner", () => {
     const queues = [100, 0];
     const sp = new StickyPartitioner(sequential(2), 2, { batchSize: 1, adaptive: false });
     const freq = [0, 0];
-    for (let i = 0; i < 100; i++) freq[sp.partition(1, all, (p) => queues[p]!)]!++;
+    for (let i = 0; i < 100; i++) freq[draw(sp, 1, all, (p) => queues[p]!)]!++;
     expect(freq).toEqual([50, 50]);
     const one = new StickyPartitioner(sequential(2), 1, { batchSize: 1 });
-    expect(one.partition(1, all, () => 5)).toBe(0);
+    expect(draw(one, 1, all, () => 5)).toBe(0);
   });
 
   it("adaptive choice avoids the partition with the longest queue most of the time", () => {
@@ -196,9 +202,28 @@ describe("StickyPartitioner", () => {
     const sp = new StickyPartitioner(() => rng.float(), 4, { batchSize: 1 });
     const queues = [0, 0, 0, 9]; // weights 10,10,10,1
     const freq = new Array<number>(4).fill(0);
-    for (let i = 0; i < 31000; i++) freq[sp.partition(1, all, (p) => queues[p]!)]!++;
+    for (let i = 0; i < 31000; i++) freq[draw(sp, 1, all, (p) => queues[p]!)]!++;
     expect(Math.abs(freq[3]! - 1000)).toBeLessThan(200);
     for (const p of [0, 1, 2]) expect(Math.abs(freq[p]! - 10000)).toBeLessThan(500);
+  });
+
+  it("draws from the load as of the last updateLoad (Kafka's ready()), not as of each switch", () => {
+    const rng = Rng.for(9, "load");
+    const sp = new StickyPartitioner(() => rng.float(), 4, { batchSize: 1 });
+    // before any updateLoad every partition counts as available
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) seen.add(sp.partition(1));
+    expect([...seen].sort()).toEqual([0, 1, 2, 3]);
+    // queues as ready() saw them: partition 2 is far behind, 3 has no leader
+    const queues = [0, 0, 30, 0];
+    sp.updateLoad((p) => p !== 3, (p) => queues[p]!);
+    queues[2] = 0; // drained since: the draws still use the stats of the last ready()
+    const freq = [0, 0, 0, 0];
+    for (let i = 0; i < 6100; i++) freq[sp.partition(1)]!++;
+    expect(freq[3]).toBe(0);
+    // weights 31, 31, 1: partition 2 gets about 1/63 of the switches
+    expect(freq[2]!).toBeLessThan(250);
+    expect(freq[0]!).toBeGreaterThan(2500);
   });
 
   it("treats batch.size 0 as 1, like KafkaProducer", () => {
