@@ -34,6 +34,15 @@ describe("acks=all leader crash, with the mouse", () => {
     const speed = await app.setSpeed(5);
     await app.play();
     await app.waitSimTime(2);
+
+    // batches flow along the edges as dots: they move, and there are never more than the canvas's budget
+    const dots = () => app.page.locator(".dots circle[visibility=visible]").evaluateAll((els) => els.map((el) => `${el.getAttribute("cx")},${el.getAttribute("cy")}`));
+    const before = await pollUntil("dots flowing along the edges", dots, (d) => d.length > 0);
+    await app.page.waitForTimeout(120);
+    const after = await dots();
+    expect(before.length + after.length).toBeLessThanOrEqual(2 * 48);
+    expect(after.some((p) => !before.includes(p)), "the dots moved").toBe(true);
+
     const leader = await pollUntil("a leader for iot_stream-0", () => app.leaderOf("iot_stream", 0), (b) => b !== null);
     expect(leader).not.toBeNull();
     await app.brokerAction(leader!, "crash");
