@@ -18,6 +18,10 @@ const FRAME_MS = 1000 / 60;
 /** Wall time one tick may spend simulating at max speed: leaves room for requests and the frame itself. */
 const TICK_BUDGET_MS = 10;
 const AUTOSAVE_MS = 2000;
+/** Wall time a tick may spend on checkpoints (replays trailing the live engine, for fast scrubbing back). */
+const CHECKPOINT_BUDGET_MS = 4;
+/** Above this much memory in use the checkpoints (each as large as the live engine) are dropped. */
+const CHECKPOINT_MEMORY_LIMIT_MB = 768;
 
 const port = parentPort;
 if (!port) throw new Error("engine-host/worker.ts must run in a worker thread (see host.ts)");
@@ -54,6 +58,7 @@ function autosave(): void {
 
 function frameLoop(): void {
   if (!session.loaded) return;
+  const started = performance.now();
   try {
     session.tick(TICK_BUDGET_MS);
     // a playing session changes every tick; a paused one only when a request said so
@@ -63,6 +68,10 @@ function frameLoop(): void {
       lastFramePlaying = frame.playing;
       post({ type: "frame", frame });
     }
+    // what is left of this tick's share of the frame goes to the checkpoints
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    const usedMB = (heapUsed + arrayBuffers) / 1048576;
+    session.trail(Math.min(CHECKPOINT_BUDGET_MS, FRAME_MS / 2 - (performance.now() - started)), { keep: usedMB < CHECKPOINT_MEMORY_LIMIT_MB, grow: usedMB < CHECKPOINT_MEMORY_LIMIT_MB / 3 });
   } catch (error) {
     // an engine bug must not take the thread down: stop the clock, say why, keep answering requests
     hooks.log("error", `frame loop stopped the clock: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

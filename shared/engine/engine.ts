@@ -165,8 +165,13 @@ export class Engine {
         }
       });
     }
-    for (const action of options.actions ?? []) this.scheduledActions.push({ atMs: action.atMs, timer: this.sim.at(action.atMs, () => this.command(action.command), REPLAYED_ACTION_PRIORITY) });
+    for (const action of options.actions ?? []) this.scheduleAction(action);
     this.scheduleSampling();
+  }
+
+  /** Apply a recorded action when its time comes (a replay, or a checkpoint engine trailing the live one). */
+  scheduleAction(action: RecordedAction): void {
+    this.scheduledActions.push({ atMs: action.atMs, timer: this.sim.at(action.atMs, () => this.command(action.command), REPLAYED_ACTION_PRIORITY) });
   }
 
   get now(): number {

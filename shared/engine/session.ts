@@ -1,10 +1,18 @@
 /**
  * A live session: the engine behind the app. It owns the working scenario,
  * the engine built from it, a pacer against the wall clock, and the action
- * log. Scrubbing backwards replays from t=0 with the recorded actions (the
- * engine is deterministic, so the replay is the same run); a command given
- * after scrubbing back drops the recorded future: a new branch. Pure: the
- * clock is passed in; the worker that hosts it does the timing.
+ * log. Scrubbing backwards restores the nearest checkpoint at or before the
+ * target and replays from there with the recorded actions (the engine is
+ * deterministic, so the replay is the same run); without one it replays from
+ * t=0. A command given after scrubbing back drops the recorded future: a new
+ * branch. Pure: the clock is passed in; the worker that hosts it does the
+ * timing.
+ *
+ * Checkpoints: an engine's state is pending events and closures, so it cannot
+ * be copied. A checkpoint is a second engine replaying this branch, advanced
+ * in the host's spare moments (`trail()`) and kept a little behind the live
+ * one: at CHECKPOINT_TRAIL_MS before it and at half the furthest time reached.
+ * Restoring one consumes it; the next spare moments build it again.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { Engine } from "./engine";
@@ -15,6 +23,13 @@ import type { RecordedAction } from "./commands";
 import type { OpenResult, Result, SessionFile, Snapshot } from "../protocol/contract";
 import type { Frame, MetricsPoint } from "./frame";
 import { buildFrame, FrameBuilder } from "./frame-builder";
+
+/** How far behind the live engine the nearer checkpoint trails (a "go back a few seconds" scrub). */
+export const CHECKPOINT_TRAIL_MS = 10_000;
+/** Checkpoints closer together than this are one. */
+const CHECKPOINT_MIN_GAP_MS = 2_000;
+/** A checkpoint advances in steps of this much simulated time, so trail() keeps to its budget. */
+const CHECKPOINT_STEP_MS = 100;
 
 export class LiveSession {
   private scenarioInput: unknown = null;
@@ -31,6 +46,10 @@ export class LiveSession {
   private furthestMs = 0;
   private builder = new FrameBuilder();
   private stopAtDuration = true;
+  /** Engines replaying this branch behind the live one, earliest first (see trail()). */
+  private checkpoints: Engine[] = [];
+  /** Scrubs back that restored a checkpoint instead of replaying from t=0. */
+  restoredCheckpoints = 0;
 
   constructor(private readonly clock: () => number) {}
 
@@ -63,17 +82,77 @@ export class LiveSession {
     this.forked = false;
     this.furthestMs = 0;
     this.stopAtDuration = true;
+    this.checkpoints = [];
     this.rebuild(0);
     return { scenarioName: scenario.name, description: scenario.description, durationMs: scenario.duration, scenario: this.scenarioInput };
   }
 
-  /** A fresh engine replayed to `atMs` with this branch's actions. */
+  /** The live engine at `atMs`: the latest checkpoint not past it run forward, else a replay from t=0. */
   private rebuild(atMs: number): void {
     const playing = this.pacer?.playing ?? false;
-    const engine = new Engine(this.scenario!, { actions: this.actions });
+    let engine: Engine | undefined;
+    for (let i = this.checkpoints.length - 1; i >= 0; i--) {
+      if (this.checkpoints[i]!.now <= atMs) {
+        engine = this.checkpoints.splice(i, 1)[0]!;
+        this.restoredCheckpoints++;
+        break;
+      }
+    }
+    engine ??= new Engine(this.scenario!, { actions: this.actions });
     engine.runUntil(atMs);
+    // a checkpoint past the new present is of no use any more
+    this.checkpoints = this.checkpoints.filter((c) => c.now <= atMs);
     this.attach(engine);
     if (playing) this.pacer!.play();
+  }
+
+  /** Where the checkpoints should be now, earliest first. */
+  private checkpointTargets(): number[] {
+    const live = this.engine!.now;
+    const targets: number[] = [];
+    for (const t of [this.furthestMs / 2, live - CHECKPOINT_TRAIL_MS]) {
+      const at = Math.min(t, live);
+      if (at >= CHECKPOINT_MIN_GAP_MS && targets.every((x) => Math.abs(x - at) >= CHECKPOINT_MIN_GAP_MS)) targets.push(at);
+    }
+    return targets.sort((a, b) => a - b);
+  }
+
+  /**
+   * Spend up to `budgetMs` of wall time bringing the checkpoints towards
+   * their places. The host calls it when it has time to spare and says what
+   * memory allows: `keep` false drops the checkpoints, `grow` false builds no
+   * new one (each becomes as large as the live engine).
+   */
+  trail(budgetMs: number, memory: { keep: boolean; grow: boolean } = { keep: true, grow: true }): void {
+    if (!memory.keep) {
+      this.checkpoints = [];
+      return;
+    }
+    const live = this.engine;
+    if (!live || budgetMs <= 0) return;
+    this.reached();
+    const until = this.clock() + budgetMs;
+    const targets = this.checkpointTargets();
+    let checkpoints = this.checkpoints.filter((c) => c.now <= live.now);
+    // too many (the targets came closer together): keep the latest ones
+    if (checkpoints.length > targets.length) checkpoints = checkpoints.slice(checkpoints.length - targets.length);
+    this.checkpoints = checkpoints;
+    for (let i = 0; i < targets.length && this.clock() < until; i++) {
+      if (i >= checkpoints.length) {
+        if (!memory.grow) break;
+        // a new one starts from t=0, so it is the earliest
+        checkpoints.unshift(new Engine(this.scenario!, { actions: this.actions }));
+        continue; // building it took time; advance it next time
+      }
+      const checkpoint = checkpoints[i]!;
+      const target = targets[i]!;
+      while (checkpoint.now < target && this.clock() < until) checkpoint.runUntil(Math.min(target, checkpoint.now + CHECKPOINT_STEP_MS));
+    }
+  }
+
+  /** Simulated times of the checkpoints held now (for displays and tests). */
+  checkpointTimes(): number[] {
+    return this.checkpoints.map((c) => c.now);
   }
 
   private attach(engine: Engine): void {
@@ -130,12 +209,18 @@ export class LiveSession {
       // editing after scrubbing back: the recorded future is dropped, a new branch starts here
       this.actions = this.actions.filter((a) => a.atMs <= now);
       engine.dropActionsAfter(now);
+      for (const checkpoint of this.checkpoints) checkpoint.dropActionsAfter(now);
       this.forked = true;
       this.furthestMs = now;
     }
     const before = engine.actionLog.length;
     const result = engine.command(input);
-    if (result.ok) this.actions.push(engine.actionLog[before]!);
+    if (result.ok) {
+      const action = engine.actionLog[before]!;
+      this.actions.push(action);
+      // the checkpoints are behind: they apply it when they get there, as a replay would
+      for (const checkpoint of this.checkpoints) checkpoint.scheduleAction(action);
+    }
     return result;
   }
 
