@@ -16,7 +16,7 @@ import { Producer } from "../kafka/producer";
 import { Consumer } from "../kafka/consumer";
 import { GroupCoordinator } from "../kafka/coordinator";
 import { brokerConfig as brokerTable, consumerConfig, internalConfig, producerConfig, resolveConfig, topicConfig, configProblem, type ConfigValue } from "../kafka/config";
-import type { Scenario } from "../scenario/schema";
+import type { ConsumerGroupSpec, Scenario } from "../scenario/schema";
 import { EventLog } from "./events";
 import { Stats } from "./stats";
 import { Nemesis, FaultError } from "../faults/nemesis";
@@ -28,6 +28,11 @@ import { buildReport, type Report } from "./report";
 export const OFFSETS_TOPIC = "__consumer_offsets";
 /** A live command runs after every event due at its instant; a replayed one must too. */
 const REPLAYED_ACTION_PRIORITY = 100;
+/**
+ * A client with a later `start` starts after the events of its millisecond and before
+ * replayed actions: the same order whether the engine was built with it or it was added live.
+ */
+const CLIENT_START_PRIORITY = 50;
 
 class Connections implements ConnectionRegistry {
   private readonly byBroker = new Map<number, Set<() => void>>();
@@ -89,10 +94,18 @@ export class Engine {
   private readonly maxLag = new Map<string, number>();
   private readonly scheduledActions: { atMs: number; timer: Timer }[] = [];
 
+  private current: Scenario;
+
+  /** The scenario this engine runs (extend() may have appended producers and groups to it). */
+  get scenario(): Scenario {
+    return this.current;
+  }
+
   constructor(
-    readonly scenario: Scenario,
+    scenario: Scenario,
     options: EngineOptions = {},
   ) {
+    this.current = scenario;
     this.seed = options.seed ?? scenario.seed;
     this.durationMs = options.durationMs ?? scenario.duration;
     const brokerConfig = resolveConfig({ ...brokerTable, ...internalConfig }, scenario.cluster.config);
@@ -142,19 +155,14 @@ export class Engine {
     for (const broker of cluster.brokers.slice(1)) broker.coordinator = this.coordinator;
     this.stats.bind(cluster);
     scenario.producers.forEach((spec, index) => this.producers.set(spec.id, new Producer(cluster, index, spec)));
-    for (const group of scenario.consumerGroups) {
-      for (let i = 0; i < group.consumers; i++) {
-        const name = `${group.id}-${i}`;
-        this.consumers.set(name, new Consumer(cluster, name, group, this.coordinator.group(group.id)));
-      }
-    }
+    for (const group of scenario.consumerGroups) this.addMembers(group);
     this.nemesis = new Nemesis(cluster, this.producers, this.consumers);
 
     // t = 0: the cluster is formed, clients start
     cluster.controller.start();
     for (const broker of cluster.brokers.slice(1)) broker.start(cluster.controller.partitions);
-    for (const consumer of this.consumers.values()) consumer.start();
-    for (const producer of this.producers.values()) producer.start();
+    for (const group of scenario.consumerGroups) for (const member of this.membersOf(group.id)) this.startClient(group.start, member);
+    for (const spec of scenario.producers) this.startClient(spec.start, this.producers.get(spec.id)!);
     for (const fault of scenario.faults) {
       this.sim.at(fault.at, () => {
         try {
@@ -167,6 +175,66 @@ export class Engine {
     }
     for (const action of options.actions ?? []) this.scheduleAction(action);
     this.scheduleSampling();
+  }
+
+  private addMembers(group: ConsumerGroupSpec): void {
+    for (let i = 0; i < group.consumers; i++) {
+      const name = `${group.id}-${i}`;
+      this.consumers.set(name, new Consumer(this.cluster, name, group, this.coordinator.group(group.id)));
+    }
+  }
+
+  private membersOf(groupId: string): Consumer[] {
+    return [...this.consumers.values()].filter((c) => c.spec.id === groupId);
+  }
+
+  /** Start a client now (t = 0, with the cluster) or when its `start` comes. */
+  private startClient(start: number, client: Producer | Consumer): void {
+    if (start <= 0 && this.sim.now === 0) client.start();
+    else
+      this.sim.at(
+        start,
+        () => {
+          // a fault may have taken it down before it started: it starts when it is restarted
+          if (client.up) client.start();
+        },
+        CLIENT_START_PRIORITY,
+      );
+  }
+
+  /**
+   * Take on an edited scenario without starting over, when the edit only
+   * appended producers or consumer groups that start after now: they join
+   * the running cluster when their start comes, exactly as an engine built
+   * from the edited scenario would start them. Returns why not otherwise.
+   */
+  extend(next: Scenario): string | null {
+    const now = this.sim.now;
+    const current = this.current;
+    const rest = (s: Scenario) => JSON.stringify({ ...s, producers: undefined, consumerGroups: undefined });
+    if (rest(next) !== rest(current)) return "more than producers or consumer groups changed";
+    const same = <T>(a: readonly T[], b: readonly T[]) => a.length >= b.length && b.every((x, i) => JSON.stringify(x) === JSON.stringify(a[i]));
+    if (!same(next.producers, current.producers)) return "an existing producer changed";
+    if (!same(next.consumerGroups, current.consumerGroups)) return "an existing consumer group changed";
+    const producers = next.producers.slice(current.producers.length);
+    const groups = next.consumerGroups.slice(current.consumerGroups.length);
+    if (producers.length + groups.length === 0) return "nothing was added";
+    if ([...producers, ...groups].some((c) => !(c.start > now))) return "a client added while running must start after now";
+    if (groups.length > 0 && !this.cluster.topics.has(OFFSETS_TOPIC)) return "the cluster has no __consumer_offsets topic yet (it had no consumer group)";
+    this.current = next;
+    (this.cluster as { scenario: Scenario }).scenario = next;
+    for (const spec of producers) {
+      const producer = new Producer(this.cluster, this.cluster.producerNames.length, spec);
+      this.cluster.producerNames.push(spec.id);
+      this.stats.addProducer(spec.id);
+      this.producers.set(spec.id, producer);
+      this.startClient(spec.start, producer);
+    }
+    for (const group of groups) {
+      this.addMembers(group);
+      for (const member of this.membersOf(group.id)) this.startClient(group.start, member);
+    }
+    return null;
   }
 
   /** Apply a recorded action when its time comes (a replay, or a checkpoint engine trailing the live one). */

@@ -65,15 +65,70 @@ export class LiveSession {
     return { ok: true, value: this.start(parsed.scenario, []) };
   }
 
-  editScenario(input: unknown): Result<OpenResult> {
+  editScenario(edited: unknown): Result<OpenResult> {
+    const input = this.startsNotPast(edited);
     const parsed = scenarioSchema.safeParse(input);
     if (!parsed.success) return { ok: false, error: `scenario: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}` };
     // the same cross-checks a file gets (topics exist, targets name nodes, ...)
     const asYaml = stringifyYaml(input);
     const checked = parseScenario(asYaml, this.fileName);
     if (!checked.ok) return { ok: false, error: formatProblems(checked.errors) };
+    const scenario = { ...checked.scenario, seed: this.engine?.seed ?? checked.scenario.seed };
+    if (this.engine && this.engine.now > 0 && this.extendLive(scenario)) {
+      this.scenarioInput = input;
+      return { ok: true, value: { scenarioName: scenario.name, description: scenario.description, durationMs: scenario.duration, scenario: input, live: true } };
+    }
     this.scenarioInput = input;
     return { ok: true, value: this.start(checked.scenario, []) };
+  }
+
+  /**
+   * The app sets `start` on a producer or group added while running from the
+   * time its last frame showed; the engine has moved on since (at 100× by
+   * seconds). Such a start already past becomes the next millisecond.
+   */
+  private startsNotPast(input: unknown): unknown {
+    const engine = this.engine;
+    if (!engine || engine.now === 0 || typeof input !== "object" || input === null) return input;
+    const doc = input as { producers?: unknown; consumerGroups?: unknown };
+    const next = Math.floor(engine.now) + 1;
+    const fix = (list: unknown, known: number): unknown =>
+      Array.isArray(list)
+        ? list.map((client: unknown, i) => {
+            const start = (client as { start?: unknown } | null)?.start;
+            return i >= known && typeof start === "number" && start > 0 && start < next ? { ...(client as object), start: next } : client;
+          })
+        : list;
+    const out: Record<string, unknown> = { ...doc };
+    if (doc.producers !== undefined) out.producers = fix(doc.producers, this.scenario!.producers.length);
+    if (doc.consumerGroups !== undefined) out.consumerGroups = fix(doc.consumerGroups, this.scenario!.consumerGroups.length);
+    return out;
+  }
+
+  /**
+   * Producers or groups added while running, starting after now, join the
+   * running engine (and the checkpoints, which are behind it) instead of a
+   * restart. After scrubbing back, that is a new branch, as a command is.
+   */
+  private extendLive(scenario: Scenario): boolean {
+    const engine = this.engine!;
+    if (engine.extend(scenario) !== null) return false;
+    this.scenario = scenario;
+    this.checkpoints = this.checkpoints.filter((c) => c.extend(scenario) === null);
+    this.branchIfBehind();
+    return true;
+  }
+
+  /** A change made after scrubbing back drops the recorded future: a new branch starts here. */
+  private branchIfBehind(): void {
+    const now = this.engine!.now;
+    this.reached();
+    if (now >= this.furthestMs) return;
+    this.actions = this.actions.filter((a) => a.atMs <= now);
+    this.engine!.dropActionsAfter(now);
+    for (const checkpoint of this.checkpoints) checkpoint.dropActionsAfter(now);
+    this.forked = true;
+    this.furthestMs = now;
   }
 
   private start(scenario: Scenario, actions: RecordedAction[]): OpenResult {
@@ -203,16 +258,7 @@ export class LiveSession {
 
   command(input: unknown): Result<string> {
     const engine = this.need();
-    const now = engine.now;
-    this.reached();
-    if (now < this.furthestMs) {
-      // editing after scrubbing back: the recorded future is dropped, a new branch starts here
-      this.actions = this.actions.filter((a) => a.atMs <= now);
-      engine.dropActionsAfter(now);
-      for (const checkpoint of this.checkpoints) checkpoint.dropActionsAfter(now);
-      this.forked = true;
-      this.furthestMs = now;
-    }
+    this.branchIfBehind();
     const before = engine.actionLog.length;
     const result = engine.command(input);
     if (result.ok) {

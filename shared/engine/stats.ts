@@ -43,6 +43,11 @@ export class Stats implements Instruments {
     this.keys = cluster.producerNames.map((name) => cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
   }
 
+  /** A producer added while running (Engine.extend): its checker streams. */
+  addProducer(name: string): void {
+    this.keys.push(this.cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
+  }
+
   private key(producer: number, pid: number): string {
     return this.keys[producer]![pid]!;
   }

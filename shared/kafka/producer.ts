@@ -60,6 +60,13 @@ export class Producer {
   private readonly pids: number[];
   /** Partitions with batches ready to send: the sender looks only at these. */
   private readonly waiting = new Set<number>();
+  /**
+   * Partitions whose open batch has waited linger.ms: sent as soon as its
+   * leader's connection takes another request. Until then, as in Kafka's
+   * accumulator, it stays open and keeps filling up to batch.size, so a
+   * producer held back by max.in.flight sends fewer, fuller batches.
+   */
+  private readonly lingered = new Set<number>();
   /** Partition of a keyed record, by the keys' weights; null for null keys (sticky partitioner). */
   private readonly keyed: AliasTable | null;
   private readonly counts: Int32Array;
@@ -144,6 +151,7 @@ export class Producer {
     }
     this.bufferedBytes = 0;
     this.blocked = [];
+    this.lingered.clear();
   }
 
   restart(): void {
@@ -187,9 +195,9 @@ export class Producer {
     if (arrived > 0) this.blocked.push([from, arrived]);
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
-    for (const queue of this.queues) {
-      if (queue.open && now - queue.open.firstCreated >= linger - 1e-9) this.close(queue);
-    }
+    this.queues.forEach((queue, p) => {
+      if (queue.open && now - queue.open.firstCreated >= linger - 1e-9) this.lingered.add(p);
+    });
     this.expire(now);
     this.drain();
     this.scheduleTick();
@@ -319,12 +327,30 @@ export class Producer {
     }
   }
 
+  /** Close the lingered batches that can go now: no earlier batch waits, and the leader's connection has room. */
+  private closeLingered(maxInFlight: number): void {
+    for (const p of this.lingered) {
+      const queue = this.queues[p]!;
+      if (!queue.open) {
+        this.lingered.delete(p); // it filled up and closed
+        continue;
+      }
+      if (queue.ready.length > 0) continue;
+      const broker = this.leaders.leader[p]!;
+      if (broker < 0 || this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
+      if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
+      this.lingered.delete(p);
+      this.close(queue);
+    }
+  }
+
   private drain(): void {
     if (!this.up) return;
     const now = this.cluster.sim.now;
     const maxInFlight = num(this.config["max.in.flight.requests.per.connection"]);
     const maxRequest = num(this.config["max.request.size"]);
     for (;;) {
+      this.closeLingered(maxInFlight);
       const requests = new Map<number, Batch[]>();
       const sizes = new Map<number, number>();
       for (const p of this.waiting) {

@@ -60,6 +60,8 @@ export interface OpenResult {
   durationMs: number;
   /** The scenario as parsed (defaults filled in), for the canvas to draw and edit. */
   scenario: unknown;
+  /** An edit taken on by the running engine (clients added to start later) rather than a restart at t=0. */
+  live?: boolean;
 }
 
 export interface Snapshot {

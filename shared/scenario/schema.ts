@@ -119,6 +119,7 @@ export const producerSchema = z.strictObject({
   keys: keysSchema,
   recordBytes: positive.default(200).describe("average serialized record size"),
   compressionRatio: z.number().gt(0).max(1).default(1).describe("compressed / uncompressed size when compression.type is set"),
+  start: duration.default(0).describe("when the application starts (0: with the cluster; the app sets it for a producer added while running)"),
   config: kafkaConfig(producerConfig, "producer"),
 });
 
@@ -127,6 +128,7 @@ export const consumerGroupSchema = z.strictObject({
   topics: z.array(z.string()).min(1),
   consumers: z.number().int().positive().describe("members of the group"),
   processingMsPerRecord: nonNegative.default(0.002).describe("CPU time the application spends on each record"),
+  start: duration.default(0).describe("when the members start (0: with the cluster; the app sets it for a group added while running)"),
   config: kafkaConfig(consumerConfig, "consumer"),
 });
 

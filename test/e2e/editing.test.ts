@@ -77,6 +77,29 @@ describe("editing the pipeline with the mouse", () => {
     app.expectNoPageErrors();
   }, 180_000);
 
+  it("a producer dragged in while the pipeline runs joins it: no restart, and it produces", async () => {
+    const app = e2e.app;
+    await app.openScenario("acks-all-leader-crash");
+    await app.setSpeed(10);
+    await app.play();
+    const before = await app.waitSimTime(2);
+    const drop = await emptyCanvasPoint(app);
+    const canvasBox = (await app.byTestId("canvas").boundingBox())!;
+    await app.byTestId("palette-producer").dragTo(app.byTestId("canvas"), { targetPosition: { x: drop.x - canvasBox.x, y: drop.y - canvasBox.y } });
+    await app.byTestId("producer-node-producer-1").waitFor({ state: "visible" });
+    const toasts = await pollUntil("a toast about the new producer", () => app.toastTexts(), (t) => t.some((x) => x.includes("producer-1 joins the running pipeline")));
+    expect(toasts.some((x) => x.includes("restarted"))).toBe(false);
+    // it starts where the engine was when the edit arrived, not in its past
+    const joinsAt = Number(/joins the running pipeline at t\+(\d+(?:\.\d+)?) s/.exec(toasts.join("\n"))![1]);
+    expect(joinsAt).toBeGreaterThanOrEqual(before - 0.05);
+    // the clock went on from where it was, and the producer runs (its node is not marked down)
+    expect(await app.simTime()).toBeGreaterThanOrEqual(before);
+    expect(await app.byTestId("producer-node-producer-1").getAttribute("class")).not.toContain("is-down");
+    await app.pause();
+    await app.shot("producer-1 added while running");
+    app.expectNoPageErrors();
+  }, 120_000);
+
   it("the inspector refuses an invalid config value with a reason and accepts a valid one", async () => {
     const app = e2e.app;
     await app.openScenario("acks-all-leader-crash");

@@ -3,7 +3,7 @@ import { createAppStore } from "../../renderer/src/store/app-store";
 import { createSessionActions, parseSessionFile, READ_ONLY_MESSAGE } from "../../renderer/src/store/session-actions";
 import { bindTransport } from "../../renderer/src/store/bind-transport";
 import type { Transport } from "../../renderer/src/transport/transport";
-import { addProducer, setConfigOverride } from "../../renderer/src/scenario/edits";
+import { addProducer, addTopic, setConfigOverride } from "../../renderer/src/scenario/edits";
 import { sessionApi, simYaml, type SessionApi } from "../support/renderer-fakes";
 
 function setup(options: { readOnly?: boolean } = {}) {
@@ -46,7 +46,7 @@ describe("session actions", () => {
   it("edits the scenario with undo and redo through the engine", async () => {
     const { api, store, actions } = setup();
     await actions.open(simYaml("acks-all-leader-crash"), "acks-all-leader-crash.yaml");
-    expect(await actions.edit((doc) => addProducer(doc, "iot_stream").doc)).toBe(true);
+    expect(await actions.edit((doc) => addProducer(doc, "iot_stream").doc)).toBe("restarted");
     expect(store.getState().scenario?.producers?.map((p) => p.id)).toEqual(["sensors", "producer-1"]);
     expect(api.session.frame().producers.map((p) => p.id)).toEqual(["sensors", "producer-1"]);
     await actions.undo();
@@ -54,6 +54,22 @@ describe("session actions", () => {
     expect(api.session.frame().producers).toHaveLength(1);
     await actions.redo();
     expect(api.session.frame().producers).toHaveLength(2);
+  });
+
+  it("a producer added while running to start later joins the run instead of restarting it", async () => {
+    const { api, store, actions } = setup();
+    await actions.open(simYaml("acks-all-leader-crash"), "acks-all-leader-crash.yaml");
+    api.session.step(6000);
+    expect(await actions.edit((doc) => addProducer(doc, "iot_stream", 6001).doc)).toBe("live");
+    expect(api.session.frame().nowMs).toBe(6000);
+    expect(store.getState().scenario?.producers?.map((p) => p.id)).toEqual(["sensors", "producer-1"]);
+    // the app's clock lags the engine's: a start the engine has already passed becomes its next millisecond
+    api.session.step(500);
+    expect(await actions.edit((doc) => addProducer(doc, "iot_stream", 6001).doc)).toBe("live");
+    expect(store.getState().scenario?.producers?.[2]).toMatchObject({ id: "producer-2", start: 6501 });
+    // anything else (a topic) restarts at t=0
+    expect(await actions.edit((doc) => addTopic(doc).doc)).toBe("restarted");
+    expect(api.session.frame().nowMs).toBe(0);
   });
 
   it("refuses an edit the engine rejects and keeps the working scenario", async () => {

@@ -9,10 +9,10 @@ import { useAddNode, type PaletteKind } from "./useAddNode";
 export const PALETTE_MIME = "application/x-tributary-node";
 
 const ITEMS: { kind: PaletteKind; label: string; icon: IconName; hint: string }[] = [
-  { kind: "producer", label: "Producer", icon: "producer", hint: "writes records to a topic (acks, linger.ms, batch.size…)" },
-  { kind: "topic", label: "Topic", icon: "topic", hint: "partitions replicated across brokers" },
+  { kind: "producer", label: "Producer", icon: "producer", hint: "writes records to a topic (acks, linger.ms, batch.size…); while running, starts at once" },
+  { kind: "topic", label: "Topic", icon: "topic", hint: "partitions replicated across brokers; while running, the run restarts at t=0" },
   { kind: "broker", label: "Broker", icon: "broker", hint: "a Kafka server; while running, joins the live cluster" },
-  { kind: "group", label: "Consumers", icon: "group", hint: "a consumer group reading a topic" },
+  { kind: "group", label: "Consumers", icon: "group", hint: "a consumer group reading a topic; while running, its members join at once" },
 ];
 
 const selectHasScenario = (s: AppState) => s.scenario !== null;

@@ -1,4 +1,9 @@
-/** Adding a node from the palette: a scenario edit at t=0, `addBroker` for a broker while running. */
+/**
+ * Adding a node from the palette: a scenario edit. While running, a broker is
+ * an `addBroker` command, and a producer or group is added to start on the
+ * next millisecond, which the running engine takes on without starting over;
+ * a topic (or a first group, which needs __consumer_offsets) restarts at t=0.
+ */
 import { useCallback } from "react";
 import type { XYPosition } from "@xyflow/react";
 import { useActions, useAppStore } from "../app-context";
@@ -18,7 +23,12 @@ export function useAddNode() {
         state.pushToast("info", "Open a lesson or a scenario first, then add to it.");
         return;
       }
-      const running = (state.frame?.nowMs ?? 0) > 0;
+      const nowMs = state.frame?.nowMs ?? 0;
+      const running = nowMs > 0;
+      // a client added while running starts on the next whole millisecond (after everything already simulated);
+      // a first group needs __consumer_offsets, which only a restart creates
+      const live = running && (kind === "producer" || (kind === "group" && (state.scenario.consumerGroups ?? []).length > 0));
+      const start = live ? Math.floor(nowMs) + 1 : undefined;
       if (kind === "broker" && running) {
         const nextId = Math.max(0, ...state.brokerIds) + 1;
         if (position) pendingPositions.set(nodeIds.broker(nextId), position);
@@ -27,12 +37,20 @@ export function useAddNode() {
         return;
       }
       let created = "";
-      const ok = await actions.edit((doc) => {
+      const outcome = await actions.edit((doc) => {
         const result = applyAdd(doc);
         if (created && position) pendingPositions.set(created, position);
         return result;
       });
-      if (ok && running) store.getState().pushToast("info", "The pipeline changed: the run restarted at t=0, paused.");
+      if (outcome === "live") {
+        // the engine may have moved the start on (it runs ahead of the frames shown here)
+        const id = created.replace(/^[a-z]+:/, "");
+        const doc = store.getState().scenario;
+        const client = kind === "producer" ? doc?.producers?.find((p) => p.id === id) : doc?.consumerGroups?.find((g) => g.id === id);
+        const startMs = typeof client?.start === "number" ? client.start : start!;
+        store.getState().pushToast("success", `${id} joins the running pipeline at t+${(startMs / 1000).toFixed(1)} s.`);
+      }
+      else if (outcome && running) store.getState().pushToast("info", "The pipeline changed: the run restarted at t=0, paused.");
 
       function applyAdd(doc: Parameters<typeof addBroker>[0]) {
         switch (kind) {
@@ -47,12 +65,12 @@ export function useAddNode() {
             return next;
           }
           case "producer": {
-            const { doc: next, id } = addProducer(doc);
+            const { doc: next, id } = addProducer(doc, undefined, start);
             created = nodeIds.producer(id);
             return next;
           }
           case "group": {
-            const { doc: next, id } = addGroup(doc);
+            const { doc: next, id } = addGroup(doc, undefined, start);
             created = nodeIds.group(id);
             return next;
           }

@@ -29,7 +29,7 @@ export function NodeProperties({ selection, editable }: { selection: NodeRef; ed
 
 function useEditNumber() {
   const actions = useActions();
-  return useCallback((change: (doc: ScenarioInput) => EditResult) => actions.edit(change), [actions]);
+  return useCallback(async (change: (doc: ScenarioInput) => EditResult) => (await actions.edit(change)) !== false, [actions]);
 }
 
 function ProducerProperties({ id, editable }: { id: string; editable: boolean }) {

@@ -36,17 +36,19 @@ export function addTopic(doc: Doc, name = freshId("topic", topicsOf(doc).map((t)
 }
 
 /** A producer writing to `topic` (or the first topic; a new one when there is none). */
-export function addProducer(doc: Doc, topic?: string): { doc: Doc; id: string } {
+/** A producer with a default workload; `startMs` when it is added to a running pipeline. */
+export function addProducer(doc: Doc, topic?: string, startMs?: number): { doc: Doc; id: string } {
   const target = topic ?? topicsOf(doc)[0]?.name ?? addTopic(doc).name;
   const id = freshId("producer", producersOf(doc).map((p) => p.id));
-  producersOf(doc).push({ id, topic: target, workload: { type: "poisson", rate: 1000 }, keys: { type: "uniform", count: 1000 }, recordBytes: 200, config: { acks: "all" } });
+  producersOf(doc).push({ id, topic: target, workload: { type: "poisson", rate: 1000 }, keys: { type: "uniform", count: 1000 }, recordBytes: 200, ...(startMs ? { start: startMs } : {}), config: { acks: "all" } });
   return { doc, id };
 }
 
-export function addGroup(doc: Doc, topic?: string): { doc: Doc; id: string } {
+/** A consumer group of two; `startMs` when it is added to a running pipeline. */
+export function addGroup(doc: Doc, topic?: string, startMs?: number): { doc: Doc; id: string } {
   const target = topic ?? topicsOf(doc)[0]?.name ?? addTopic(doc).name;
   const id = freshId("group", groupsOf(doc).map((g) => g.id));
-  groupsOf(doc).push({ id, topics: [target], consumers: 2, config: { "auto.offset.reset": "earliest" } });
+  groupsOf(doc).push({ id, topics: [target], consumers: 2, ...(startMs ? { start: startMs } : {}), config: { "auto.offset.reset": "earliest" } });
   return { doc, id };
 }
 

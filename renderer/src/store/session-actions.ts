@@ -104,9 +104,10 @@ export function createSessionActions({ api, store, download }: ActionDeps) {
     /**
      * A structural edit: `change` gets a copy of the working scenario and
      * returns the new one, or a sentence saying why it cannot. The engine
-     * restarts at t=0, paused.
+     * restarts at t=0, paused ("restarted"), unless the edit only adds
+     * producers or groups that start later: then the run goes on ("live").
      */
-    async edit(change: (draft: ScenarioInput) => ScenarioInput | string): Promise<boolean> {
+    async edit(change: (draft: ScenarioInput) => ScenarioInput | string): Promise<"live" | "restarted" | false> {
       if (!mayChange()) return false;
       const before = state().scenario;
       if (!before) {
@@ -121,7 +122,7 @@ export function createSessionActions({ api, store, download }: ActionDeps) {
       const result = unwrap(await withBusy("Applying…", () => api.editScenario({ scenario: after })), "Edit refused");
       if (!result) return false;
       state().scenarioEdited(before, asScenario(result.scenario) ?? after, infoOf(result, state().scenarioInfo?.fileName ?? "untitled.yaml"));
-      return true;
+      return result.live === true ? "live" : "restarted";
     },
 
     async undo(): Promise<void> {
