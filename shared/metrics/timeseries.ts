@@ -162,6 +162,14 @@ export class TimeSeries<C extends string, G extends string = never> {
     this.used = Math.ceil(this.used / 2);
   }
 
+  /** The last value set for gauge `name` in a bucket starting at or before `atMs`; 0 if none. */
+  lastGauge(name: G, atMs: number): number {
+    const mx = this.gaugeMax.get(name)!;
+    const last = this.gaugeLast.get(name)!;
+    for (let i = Math.min(this.used - 1, Math.floor(atMs / this.width)); i >= 0; i--) if (!Number.isNaN(mx[i]!)) return last[i]!;
+    return 0;
+  }
+
   /** Buckets from time 0 up to the last one touched. */
   buckets(): Bucket<C, G>[] {
     const out: Bucket<C, G>[] = [];

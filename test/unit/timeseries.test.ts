@@ -152,3 +152,21 @@ describe("TimeSeries", () => {
     expect(() => ts.recordLatency(Number.NaN, 1)).toThrow(RangeError);
   });
 });
+
+describe("lastGauge", () => {
+  it("is the last value set in the latest bucket at or before the time, as the buckets show it (also after coarsening)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 1000 })), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        (sets, atMs) => {
+          const ts = new TimeSeries<"msgs", "lag">({ counters: ["msgs"], gauges: ["lag"], maxBuckets: 16, bucketMs: 100 });
+          for (const [t, v] of sets.sort((a, b) => a[0] - b[0])) ts.set(t, "lag", v);
+          let expected = 0;
+          for (const b of ts.buckets()) if (b.startMs <= atMs && b.gauges.lag) expected = b.gauges.lag.last;
+          expect(ts.lastGauge("lag", atMs)).toBe(expected);
+        },
+      ),
+    );
+  });
+});

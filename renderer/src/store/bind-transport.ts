@@ -1,7 +1,10 @@
 /**
  * Wires a transport to the store: frames go in, at most once per animation
  * frame (a burst of frames from a fast engine is coalesced to the newest, but
- * the events and metrics of every frame are kept); connection changes go in;
+ * the events and metrics of every frame are kept), and less often when
+ * applying them is slow (a large cluster's frame re-renders hundreds of
+ * replica chips): applying then takes at most a third of the time, so the
+ * page keeps animating between frames; connection changes go in;
  * each (re)connection resyncs from a snapshot and, the first time, asks about
  * an autosave to restore. The desktop shell's menu actions arrive here too.
  */
@@ -16,14 +19,24 @@ export function bindTransport(transport: Transport, store: AppStore, actions: Se
   let queued: { frame: Frame; snapshots: number }[] = [];
   let scheduled = false;
   let askedRecovery = false;
+  let lastFlushAt = -Infinity;
+  let lastFlushCostMs = 0;
 
   const flush = () => {
+    const started = performance.now();
+    if (started - lastFlushAt < 3 * lastFlushCostMs) {
+      schedule(flush); // still busy with the last one: gather more frames
+      return;
+    }
     scheduled = false;
     const applied = store.getState().snapshotsApplied;
     // frames that came before a snapshot applied since are older than it: drop them
     const frames = queued.filter((q) => q.snapshots === applied).map((q) => q.frame);
     queued = [];
     store.getState().receiveFrames(frames);
+    lastFlushAt = started;
+    // React renders what the store changed in a microtask queued before this one: count it too
+    queueMicrotask(() => (lastFlushCostMs = performance.now() - started));
   };
   const offFrame = transport.api.onFrame((frame) => {
     queued.push({ frame, snapshots: store.getState().snapshotsApplied });

@@ -66,7 +66,7 @@ function Meter({ value }: { value: number }) {
   const pct = Math.max(0, Math.min(1, value)) * 100;
   return (
     <span className="meter" aria-hidden="true">
-      <span className={`meter-fill${value > 0.85 ? " hot" : ""}`} style={{ width: `${pct}%` }} />
+      <span className={`meter-fill${value > 0.85 ? " hot" : ""}`} style={{ transform: `scaleX(${pct / 100})` }} />
     </span>
   );
 }

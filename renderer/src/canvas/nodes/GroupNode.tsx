@@ -65,7 +65,7 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
       <div className="lag" title="consumer lag against committed offsets, as kafka-consumer-groups reports it">
         <span className="lag-label">lag</span>
         <span className="lag-bar">
-          <span className={`lag-fill tone-bg-${lagTone}`} style={{ width: `${lagShare * 100}%` }} />
+          <span className={`lag-fill tone-bg-${lagTone}`} style={{ transform: `scaleX(${lagShare})` }} />
         </span>
         <span className={`lag-value tone-${lagTone}`}>{formatCount(lag)}</span>
       </div>
