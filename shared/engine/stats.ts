@@ -3,7 +3,7 @@
  * histograms (HDR), and bounded time series for charts and recovery times.
  */
 import type { Cluster, Instruments } from "./context";
-import { Checker, streamKey } from "../metrics/checker";
+import { Checker, streamKey, type StreamState } from "../metrics/checker";
 import { LatencyHistogram } from "../metrics/latency";
 import { TimeSeries } from "../metrics/timeseries";
 
@@ -34,6 +34,7 @@ export class Stats implements Instruments {
   /** Counted only for messages created at or after the warm-up. */
   readonly steady = { acked: 0, consumed: 0, delivered: 0 };
   private keys: string[][] = [];
+  private streams: StreamState[][] = [];
   private cluster!: Cluster;
   private warmupMs = 0;
 
@@ -48,20 +49,22 @@ export class Stats implements Instruments {
     this.keys.push(this.cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
   }
 
-  private key(producer: number, pid: number): string {
-    return this.keys[producer]![pid]!;
+  /** The checker's stream of a producer's messages to a partition, looked up once. */
+  private stream(producer: number, pid: number): StreamState {
+    const row = (this.streams[producer] ??= []);
+    return (row[pid] ??= this.checker.stream(this.keys[producer]![pid]!));
   }
 
   attempted(producer: number, pid: number, baseSeq: number, count: number): void {
     this.totals.attempted += count;
-    this.checker.produced(this.key(producer, pid), baseSeq, count);
+    this.checker.produced(this.stream(producer, pid), baseSeq, count);
     this.series.add(this.cluster.sim.now, "produced", count);
   }
 
   acked(producer: number, pid: number, baseSeq: number, count: number, first: number, last: number): void {
     const now = this.cluster.sim.now;
     this.totals.acked += count;
-    this.checker.acked(this.key(producer, pid), baseSeq, count);
+    this.checker.acked(this.stream(producer, pid), baseSeq, count);
     if (first < this.warmupMs) return;
     this.steady.acked += count;
     recordSpread(this.ackLatency, now, first, last, count);
@@ -70,7 +73,7 @@ export class Stats implements Instruments {
 
   failed(producer: number, pid: number, baseSeq: number, count: number): void {
     this.totals.failed += count;
-    this.checker.failed(this.key(producer, pid), baseSeq, count);
+    this.checker.failed(this.stream(producer, pid), baseSeq, count);
     this.series.add(this.cluster.sim.now, "failed", count);
   }
 
@@ -91,7 +94,7 @@ export class Stats implements Instruments {
     const count = store.countOf(batchId);
     this.totals.delivered += count;
     this.totals.deliveredBatches++;
-    this.checker.delivered(this.key(store.producerOf(batchId), pid), store.baseSeqOf(batchId), count);
+    this.checker.delivered(this.stream(store.producerOf(batchId), pid), store.baseSeqOf(batchId), count);
     this.series.add(now, "sink", count);
     // the series keeps an approximate per-bucket latency for recovery detection
     this.series.recordLatency(now, Math.max(0, now - (first + last) / 2), count);

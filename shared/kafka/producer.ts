@@ -67,6 +67,8 @@ export class Producer {
    * producer held back by max.in.flight sends fewer, fuller batches.
    */
   private readonly lingered = new Set<number>();
+  /** Partitions with an open batch (a sticky producer has one or two of hundreds): the tick looks only at these. */
+  private readonly opened = new Set<number>();
   /** Partition of a keyed record, by the keys' weights; null for null keys (sticky partitioner). */
   private readonly keyed: AliasTable | null;
   private readonly counts: Int32Array;
@@ -152,6 +154,7 @@ export class Producer {
     this.bufferedBytes = 0;
     this.blocked = [];
     this.lingered.clear();
+    this.opened.clear();
   }
 
   restart(): void {
@@ -195,9 +198,11 @@ export class Producer {
     if (arrived > 0) this.blocked.push([from, arrived]);
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
-    this.queues.forEach((queue, p) => {
-      if (queue.open && now - queue.open.firstCreated >= linger - 1e-9) this.lingered.add(p);
-    });
+    for (const p of this.opened) {
+      const open = this.queues[p]!.open;
+      if (!open) this.opened.delete(p);
+      else if (now - open.firstCreated >= linger - 1e-9) this.lingered.add(p);
+    }
     this.expire(now);
     this.drain();
     this.scheduleTick();
@@ -267,6 +272,7 @@ export class Producer {
     const span = to - from;
     while (left > 0) {
       if (!queue.open) {
+        this.opened.add(partition);
         queue.open = {
           partition,
           pid: this.pids[partition]!,
@@ -320,7 +326,8 @@ export class Producer {
   // ---- the sender ----
 
   private expire(now: number): void {
-    for (const queue of this.queues) {
+    for (const p of this.waiting) {
+      const queue = this.queues[p]!;
       while (queue.ready.length > 0 && queue.ready[0]!.deadline <= now) {
         this.fail(queue, queue.ready.shift()!, KafkaError.DELIVERY_TIMEOUT);
       }

@@ -39,7 +39,8 @@ export function streamKey(producerId: string, topic: string, partition: number):
   return `${producerId}/${topic}/${partition}`;
 }
 
-class StreamState {
+/** What the checker knows of one stream (a producer's messages to one partition). */
+export class StreamState {
   readonly attempted = new RangeSet();
   readonly acked = new RangeSet();
   readonly failed = new RangeSet();
@@ -55,32 +56,37 @@ export class Checker {
   // deterministic run, so reports list streams stably.
   private readonly streams = new Map<string, StreamState>();
 
-  private state(stream: string): StreamState {
-    let s = this.streams.get(stream);
+  /** A stream's state, created on first use; a caller recording into it often may keep it and pass it instead of the key. */
+  stream(key: string): StreamState {
+    let s = this.streams.get(key);
     if (!s) {
       s = new StreamState();
-      this.streams.set(stream, s);
+      this.streams.set(key, s);
     }
     return s;
   }
 
+  private state(stream: string | StreamState): StreamState {
+    return typeof stream === "string" ? this.stream(stream) : stream;
+  }
+
   /** The producer attempted [baseSeq, baseSeq + count). */
-  produced(stream: string, baseSeq: number, count: number): void {
+  produced(stream: string | StreamState, baseSeq: number, count: number): void {
     this.state(stream).attempted.add(baseSeq, baseSeq + count);
   }
 
   /** The producer got a success acknowledgement; a repeat for a retried batch counts once. */
-  acked(stream: string, baseSeq: number, count: number): void {
+  acked(stream: string | StreamState, baseSeq: number, count: number): void {
     this.state(stream).acked.add(baseSeq, baseSeq + count);
   }
 
   /** The producer gave up on the batch (delivery timeout, non-retriable error). */
-  failed(stream: string, baseSeq: number, count: number): void {
+  failed(stream: string | StreamState, baseSeq: number, count: number): void {
     this.state(stream).failed.add(baseSeq, baseSeq + count);
   }
 
   /** A sink processed the batch; each call is one delivery, so repeats are duplicates. */
-  delivered(stream: string, baseSeq: number, count: number): void {
+  delivered(stream: string | StreamState, baseSeq: number, count: number): void {
     this.state(stream).delivered.add(baseSeq, baseSeq + count);
   }
 
