@@ -40,7 +40,7 @@ describe("acks=all leader crash, with the mouse", () => {
     const before = await pollUntil("dots flowing along the edges", dots, (d) => d.length > 0);
     await app.page.waitForTimeout(120);
     const after = await dots();
-    expect(before.length + after.length).toBeLessThanOrEqual(2 * 48);
+    expect(before.length + after.length).toBeLessThanOrEqual(2 * 24);
     expect(after.some((p) => !before.includes(p)), "the dots moved").toBe(true);
 
     const leader = await pollUntil("a leader for iot_stream-0", () => app.leaderOf("iot_stream", 0), (b) => b !== null);

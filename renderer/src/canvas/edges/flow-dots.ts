@@ -14,7 +14,7 @@
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Dots alive on the whole canvas at most. */
-export const DOT_BUDGET = 48;
+export const DOT_BUDGET = 24;
 /** Points sampled along a path; dots interpolate between them. */
 const SAMPLES = 48;
 
