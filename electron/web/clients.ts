@@ -10,7 +10,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { RawData, WebSocket } from "ws";
 import { clientEnvelopeSchema, parseRequest, type Result, type ServerEnvelope } from "../../shared/protocol/contract";
-import type { Frame } from "../../shared/engine/frame";
+import { completeFrame, type Frame } from "../../shared/engine/frame";
 import type { EngineHost, HostLog } from "../engine-host/host";
 
 /** A viewer that cannot keep up skips frames rather than growing the server's memory without bound. */
@@ -37,6 +37,10 @@ export function accessFor(token: string | null, controlToken: string, viewToken:
 
 export class ClientHub {
   private readonly clients = new Set<WebSocket>();
+  /** Clients that missed a frame: their next one carries every partition. */
+  private readonly behind = new Set<WebSocket>();
+  /** The latest frame with every partition (partial frames laid over it). */
+  private complete: Frame | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -53,7 +57,10 @@ export class ClientHub {
   add(socket: WebSocket, access: Access, peer: string): void {
     const readOnly = access === "view";
     this.clients.add(socket);
-    socket.on("close", () => this.clients.delete(socket));
+    socket.on("close", () => {
+      this.clients.delete(socket);
+      this.behind.delete(socket);
+    });
     socket.on("error", (error) => this.log("warn", `socket from ${peer}: ${error.message}`));
     socket.on("message", (data, isBinary) => void this.receive(socket, readOnly, peer, data, isBinary));
     this.send(socket, { kind: "hello", readOnly, version: 1 });
@@ -96,12 +103,24 @@ export class ClientHub {
     this.answer(socket, id, await this.engine.request(name, input));
   }
 
-  /** One serialisation per frame, sent to every client that is keeping up. */
+  /**
+   * One serialisation per frame, sent to every client that is keeping up. A
+   * client that missed a frame (it was behind) gets the next one with every
+   * partition, since a partial frame only says what changed since the last.
+   */
   private broadcast(frame: Frame): void {
+    this.complete = completeFrame(this.complete, frame);
     if (this.clients.size === 0) return;
-    const text = JSON.stringify({ kind: "frame", frame } satisfies ServerEnvelope);
+    let text: string | null = null;
+    let completeText: string | null = null;
     for (const socket of this.clients) {
-      if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(text);
+      if (socket.readyState !== socket.OPEN) continue;
+      if (socket.bufferedAmount >= MAX_BUFFERED_BYTES) {
+        this.behind.add(socket);
+        continue;
+      }
+      if (this.behind.delete(socket)) socket.send((completeText ??= JSON.stringify({ kind: "frame", frame: this.complete } satisfies ServerEnvelope)));
+      else socket.send((text ??= JSON.stringify({ kind: "frame", frame } satisfies ServerEnvelope)));
     }
   }
 

@@ -5,7 +5,12 @@
  * (it walks every batch, so not on every frame).
  */
 import type { Engine } from "./engine";
-import type { BrokerView, CheckerView, Frame, FlowView, MetricsPoint } from "./frame";
+import type { BrokerView, CheckerView, Frame, FlowView, MetricsPoint, PartitionView } from "./frame";
+
+/** Clusters with at most this many partitions get every partition in every frame (all the lessons do). */
+const FULL_FRAME_PARTITIONS = 100;
+/** Otherwise every partition, with its replicas' offsets, goes out this often (wall ms). */
+const FULL_FRAME_EVERY_MS = 1000;
 import { scanLogs } from "./report";
 import { describe } from "../faults/nemesis";
 import { num } from "./context";
@@ -24,6 +29,9 @@ export class FrameBuilder {
   private checker: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, scannedAtMs: 0 };
   private lastScanWall = -Infinity;
   private lastScanCostMs = 0;
+  /** What each partition looked like in the frames sent so far (leader, epoch, ISR, roles). */
+  private readonly partitionLooks = new Map<number, string>();
+  private lastFullFrameWall = -Infinity;
 
   watch(engine: Engine): void {
     const producers = new Set(engine.producers.keys());
@@ -104,6 +112,27 @@ export class FrameBuilder {
     return views;
   }
 
+  /**
+   * Every partition in small clusters, in the first frame, in a peek and about
+   * once a wall second; in between only those whose leadership, ISR or replica
+   * roles changed (see Frame.partitionsFull). A peek (a viewer's snapshot)
+   * leaves the stream every viewer follows as it was.
+   */
+  partitionUpdate(views: PartitionView[], wallNow: number, peek: boolean): Pick<Frame, "partitions" | "partitionsFull"> {
+    const full = peek || views.length <= FULL_FRAME_PARTITIONS || this.partitionLooks.size === 0 || wallNow - this.lastFullFrameWall >= FULL_FRAME_EVERY_MS;
+    if (peek) return { partitions: views, partitionsFull: true };
+    const changed: PartitionView[] = [];
+    for (const view of views) {
+      const look = `${view.leader}|${view.leaderEpoch}|${view.isr.join(",")}|${view.underMinIsr}|${view.replicas.map((r) => `${r.broker}${r.role}${r.inIsr}`).join(",")}`;
+      if (this.partitionLooks.get(view.pid) !== look) {
+        this.partitionLooks.set(view.pid, look);
+        changed.push(view);
+      }
+    }
+    if (full) this.lastFullFrameWall = wallNow;
+    return full ? { partitions: views, partitionsFull: true } : { partitions: changed, partitionsFull: false };
+  }
+
   /** A metrics point over the last simulated second (or what there is of it). */
   metricsAt(engine: Engine, atMs: number): MetricsPoint {
     const series = engine.stats.series;
@@ -135,6 +164,31 @@ export class FrameBuilder {
   }
 }
 
+/** Every (non-internal) partition with its replicas, as the canvas draws them. */
+function partitionViews(engine: Engine): PartitionView[] {
+  const { controller, partitions, topics, brokers } = engine.cluster;
+  return controller.partitions
+    .filter((p) => !partitions[p.pid]!.internal)
+    .map((p): PartitionView => {
+      const ref = partitions[p.pid]!;
+      const minIsr = num(topics.get(ref.topic)!.config["min.insync.replicas"]);
+      return {
+        pid: p.pid,
+        topic: ref.topic,
+        partition: ref.partition,
+        leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
+        isr: [...p.isr],
+        underMinIsr: p.isr.length < minIsr,
+        replicas: p.replicas.map((id) => {
+          const broker = brokers[id]!;
+          const replica = broker.replica(p.pid);
+          return { broker: id, logEndOffset: replica.log.logEndOffset, highWatermark: replica.highWatermark, inIsr: p.isr.includes(id), role: replica.role };
+        }),
+      };
+    });
+}
+
 export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playing: boolean; speed: number; maxSpeed: boolean; forked: boolean; clock: () => number; peek?: boolean }): Frame {
   const { cluster, coordinator } = engine;
   const { controller, partitions, topics, brokers } = cluster;
@@ -160,26 +214,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
     topics: [...topics.values()]
       .filter((t) => !t.internal)
       .map((t) => ({ name: t.name, partitions: t.pids.length, replicationFactor: controller.partitions[t.pids[0]!]?.replicas.length ?? 0, config: { ...t.config } })),
-    partitions: controller.partitions
-      .filter((p) => !partitions[p.pid]!.internal)
-      .map((p) => {
-        const ref = partitions[p.pid]!;
-        const minIsr = num(topics.get(ref.topic)!.config["min.insync.replicas"]);
-        return {
-          pid: p.pid,
-          topic: ref.topic,
-          partition: ref.partition,
-          leader: p.leader,
-          leaderEpoch: p.leaderEpoch,
-          isr: [...p.isr],
-          underMinIsr: p.isr.length < minIsr,
-          replicas: p.replicas.map((id) => {
-            const broker = brokers[id]!;
-            const replica = broker.replica(p.pid);
-            return { broker: id, logEndOffset: replica.log.logEndOffset, highWatermark: replica.highWatermark, inIsr: p.isr.includes(id), role: replica.role };
-          }),
-        };
-      }),
+    ...builder.partitionUpdate(partitionViews(engine), opts.clock(), opts.peek === true),
     producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, config: { ...p.config }, loadFactor: p.loadFactor, errors: p.errorSummary() })),
     groups: engine.scenario.consumerGroups.map((g) => {
       const group = coordinator.group(g.id);

@@ -162,6 +162,14 @@ export interface Frame {
   controller: ControllerView;
   topics: TopicView[];
   partitions: PartitionView[];
+  /**
+   * False when `partitions` holds only the partitions whose leadership, ISR
+   * or replica roles changed since the previous frame: a large cluster's
+   * frames would otherwise carry every replica's offsets (250 KB for 600
+   * partitions), which then refresh with the next full frame, about once a
+   * wall second. Absent or true: every partition.
+   */
+  partitionsFull?: boolean;
   producers: ProducerView[];
   groups: GroupView[];
   consumers: ConsumerView[];
@@ -171,4 +179,21 @@ export interface Frame {
   metrics: MetricsPoint;
   events: SimEvent[];
   flows: FlowView[];
+}
+
+/**
+ * A frame with every partition: a partial one (only partitions whose
+ * leadership, ISR or roles changed; see Frame.partitionsFull) laid over the
+ * previous frame's.
+ */
+export function completeFrame(prev: Frame | null, frame: Frame): Frame {
+  if (frame.partitionsFull !== false || !prev) return frame;
+  const changed = new Map(frame.partitions.map((p) => [p.pid, p]));
+  const partitions = prev.partitions.map((p) => {
+    const next = changed.get(p.pid);
+    if (next) changed.delete(p.pid);
+    return next ?? p;
+  });
+  for (const p of changed.values()) partitions.push(p);
+  return { ...frame, partitions, partitionsFull: true };
 }

@@ -5,7 +5,7 @@ import type { SimEvent } from "../../../shared/engine/events";
  * the session indexes, the metrics history and the event log in one set.
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { Frame, MetricsPoint } from "../../../shared/engine/frame";
+import { completeFrame, type Frame, type MetricsPoint } from "../../../shared/engine/frame";
 import { createConnectionSlice, type ConnectionSlice } from "./connection-slice";
 import { appendEvents, createEventSlice, type EventSlice } from "./event-slice";
 import { appendPoint, createHistorySlice, decimate, HISTORY_CAPACITY, truncateHistory, type HistorySlice } from "./history-slice";
@@ -56,8 +56,9 @@ export function createAppStore(): AppStore {
 }
 
 /** One frame folded into the state: indexes, events, metrics history. */
-export function foldFrame(state: AppState, frame: Frame): Partial<AppState> {
+export function foldFrame(state: AppState, partial: Frame): Partial<AppState> {
   const prev = state.frame;
+  const frame = completeFrame(prev, partial);
   // a new engine (open, edit, seek back, import) restarts seq; its first frame re-sends the events so far
   const newEngine = prev !== null && frame.seq <= prev.seq;
   const wentBack = prev !== null && frame.nowMs < prev.nowMs;
