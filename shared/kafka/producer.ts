@@ -199,9 +199,7 @@ export class Producer {
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
     for (const p of this.opened) {
-      const open = this.queues[p]!.open;
-      if (!open) this.opened.delete(p);
-      else if (now - open.firstCreated >= linger - 1e-9) this.lingered.add(p);
+      if (now - this.queues[p]!.open!.firstCreated >= linger - 1e-9) this.lingered.add(p);
     }
     this.expire(now);
     this.drain();
@@ -304,6 +302,9 @@ export class Producer {
   private close(queue: PartitionQueue): void {
     const batch = queue.open!;
     queue.open = null;
+    // the partition's next batch lingers from its own first record
+    this.lingered.delete(batch.partition);
+    this.opened.delete(batch.partition);
     if (queue.bumpEpoch) {
       batch.resetSequence = true;
       queue.bumpEpoch = false;
@@ -338,15 +339,10 @@ export class Producer {
   private closeLingered(maxInFlight: number): void {
     for (const p of this.lingered) {
       const queue = this.queues[p]!;
-      if (!queue.open) {
-        this.lingered.delete(p); // it filled up and closed
-        continue;
-      }
       if (queue.ready.length > 0) continue;
       const broker = this.leaders.leader[p]!;
       if (broker < 0 || this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
       if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
-      this.lingered.delete(p);
       this.close(queue);
     }
   }
