@@ -104,6 +104,35 @@ describe("the window at 1280×720", () => {
     app.expectNoPageErrors();
   }, 180_000);
 
+  it("zoomed out, a broker shows a map of its replicas; zoomed back in, the chips", async () => {
+    const app = e2e.app;
+    await app.openScenario("acks-all-leader-crash");
+    const zoom = async () => Number(/scale\(([\d.]+)\)/.exec((await app.page.locator(".react-flow__viewport").getAttribute("style")) ?? "")?.[1] ?? NaN);
+    const chips = await pollUntil("the replica chips", () => app.replicaChips("iot_stream"), (c) => c.length === 6 * 3);
+    expect(await zoom(), "fitted, a 3-broker cluster is drawn with chips").toBeGreaterThanOrEqual(0.5);
+    const leading = (b: number) => chips.filter((c) => c.broker === b && c.leader).length;
+
+    for (let i = 0; i < 12 && (await zoom()) >= 0.5; i++) {
+      await app.page.locator(".react-flow__controls-zoomout").click();
+      await app.page.waitForTimeout(80);
+    }
+    expect(await zoom()).toBeLessThan(0.5);
+    for (const b of await app.brokerIds()) {
+      const map = app.byTestId(`replica-map-${b}`);
+      await map.waitFor({ state: "visible" });
+      expect(Number(await map.getAttribute("data-leaders")), `broker-${b}'s map counts the partitions it leads`).toBe(leading(b));
+      expect(await map.getAttribute("data-out")).toBe("0");
+      expect(await map.locator("canvas").count(), "one map per topic").toBe(1);
+    }
+    expect((await app.replicaChips("iot_stream")).length, "no chips while zoomed out").toBe(0);
+    await app.shot("zoomed out: replica maps");
+
+    await app.page.locator(".react-flow__controls-fitview").click();
+    await pollUntil("the chips back after fitting the view", () => app.replicaChips("iot_stream"), (c) => c.length === 6 * 3);
+    expect(await app.page.locator('[data-testid^="replica-map-"]').count()).toBe(0);
+    app.expectNoPageErrors();
+  }, 90_000);
+
   it("theme and presentation mode switch and still fit", async () => {
     const app = e2e.app;
     await app.openScenario("acks-all-leader-crash");

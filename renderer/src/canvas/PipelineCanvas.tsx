@@ -4,7 +4,7 @@
  * palette to add, draw an edge from a producer or group to a topic to
  * connect them, right-click a broker or an edge for faults.
  */
-import { useCallback, useMemo, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
+import { useCallback, useMemo, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -30,6 +30,7 @@ import { ProducerNode } from "./nodes/ProducerNode";
 import { TopicNode } from "./nodes/TopicNode";
 import { GroupNode } from "./nodes/GroupNode";
 import { FlowEdge } from "./edges/FlowEdge";
+import { DotLayer, DotLayerProvider } from "./edges/dot-layer";
 import { Palette, PALETTE_MIME } from "./Palette";
 import { FaultToolbar } from "./FaultToolbar";
 import { ContextMenu } from "./ContextMenu";
@@ -60,6 +61,7 @@ export function PipelineCanvas() {
   const busy = useApp(selectBusy);
   const presentation = useApp(selectPresentation);
 
+  const [dotLayer, setDotLayer] = useState<HTMLDivElement | null>(null);
   const { nodes, onNodesChange } = useCanvasNodes(scenarioName);
   const edges = useMemo(() => buildEdges(signature), [signature]);
   const fit = useAutoFit(scenarioName, nodes.length, canControl && !presentation);
@@ -125,37 +127,40 @@ export function PipelineCanvas() {
   return (
     <div className="canvas" data-testid="canvas" ref={fit.containerRef} onDragOver={onDragOver} onDrop={onDrop}>
       {hasScenario ? (
-        <ReactFlow<PipelineNode>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onConnect={onConnect}
-          isValidConnection={isValidConnection}
-          connectionMode={ConnectionMode.Loose}
-          onPaneClick={onPaneClick}
-          onNodeContextMenu={onNodeContextMenu}
-          onEdgeContextMenu={onEdgeContextMenu}
-          onPaneContextMenu={(e) => e.preventDefault()}
-          onMoveStart={fit.onMoveStart}
-          onMoveEnd={fit.onMoveEnd}
-          nodesDraggable
-          nodesConnectable={canControl}
-          elementsSelectable
-          deleteKeyCode={null}
-          multiSelectionKeyCode={null}
-          selectionKeyCode={null}
-          minZoom={0.15}
-          maxZoom={2.5}
-          colorMode={theme}
-          proOptions={{ hideAttribution: true }}
-          onlyRenderVisibleElements={brokerIds.length > 12}
-        >
-          <Background variant={BackgroundVariant.Dots} gap={22} size={1.4} className="canvas-bg" />
-          {!presentation && <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => `mini-${n.type ?? "node"}`} maskColor="var(--minimap-mask)" />}
-          <Controls showInteractive={false} className="canvas-controls" />
-        </ReactFlow>
+        <DotLayerProvider layer={dotLayer}>
+          <ReactFlow<PipelineNode>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onConnect={onConnect}
+            isValidConnection={isValidConnection}
+            connectionMode={ConnectionMode.Loose}
+            onPaneClick={onPaneClick}
+            onNodeContextMenu={onNodeContextMenu}
+            onEdgeContextMenu={onEdgeContextMenu}
+            onPaneContextMenu={(e) => e.preventDefault()}
+            onMoveStart={fit.onMoveStart}
+            onMoveEnd={fit.onMoveEnd}
+            nodesDraggable
+            nodesConnectable={canControl}
+            elementsSelectable
+            deleteKeyCode={null}
+            multiSelectionKeyCode={null}
+            selectionKeyCode={null}
+            minZoom={0.15}
+            maxZoom={2.5}
+            colorMode={theme}
+            proOptions={{ hideAttribution: true }}
+            onlyRenderVisibleElements={brokerIds.length > 12}
+          >
+            <Background variant={BackgroundVariant.Dots} gap={22} size={1.4} className="canvas-bg" />
+            {!presentation && <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => `mini-${n.type ?? "node"}`} maskColor="var(--minimap-mask)" />}
+            <Controls showInteractive={false} className="canvas-controls" />
+            <DotLayer onLayer={setDotLayer} />
+          </ReactFlow>
+        </DotLayerProvider>
       ) : (
         <EmptyState />
       )}

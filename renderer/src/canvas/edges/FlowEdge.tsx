@@ -10,6 +10,7 @@ import type { AppState } from "../../store/app-store";
 import { edgeHealth, selectPulse } from "../selectors";
 import type { FlowEdgeType } from "../graph";
 import { createFlowDots, type FlowDots } from "./flow-dots";
+import { useDotLayer } from "./dot-layer";
 
 const LEG: Record<string, { durationMs: number; delayMs: number; className: string }> = {
   produce: { durationMs: 520, delayMs: 0, className: "dot dot-produce" },
@@ -29,16 +30,22 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   const pulses = useApp(useCallback(selectPulse(id), [id]));
   const kind = data?.kind ?? "produce";
 
-  const layerRef = useRef<SVGGElement>(null);
+  const layer = useDotLayer();
   const pathRef = useRef<SVGPathElement>(null);
   const dots = useRef<FlowDots | null>(null);
   const seen = useRef(pulses);
 
   useEffect(() => {
+    if (!layer) return;
     const leg = LEG[kind]!;
-    dots.current = createFlowDots(layerRef.current!, { ...leg, radius: 3.5, maxAlive: 6 });
-    return () => dots.current?.destroy();
-  }, [kind]);
+    const created = createFlowDots(layer, { ...leg, radius: 3.5, maxAlive: 6 });
+    created.setPath(pathRef.current);
+    dots.current = created;
+    return () => {
+      created.destroy();
+      dots.current = null;
+    };
+  }, [kind, layer]);
   useEffect(() => {
     dots.current?.setPath(pathRef.current);
   }, [path]);
@@ -52,7 +59,6 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
     <>
       <BaseEdge id={id} path={path} className={`flow-edge flow-${kind} health-${health}${selected ? " is-selected" : ""}`} interactionWidth={18} />
       <path ref={pathRef} d={path} fill="none" stroke="none" />
-      <g ref={layerRef} className="dots" />
       {(health === "cut" || health === "slow" || health === "lossy") && (
         <EdgeLabelRenderer>
           <div className={`edge-label edge-label-${health}`} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>

@@ -4,11 +4,12 @@
  * chips grouped by topic. The node is a drop target for replica chips.
  */
 import { memo, useCallback, useEffect, useRef } from "react";
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { useApp } from "../../app-context";
 import type { AppState } from "../../store/app-store";
 import { selectReplicationPulse } from "../selectors";
 import { ReplicaChip } from "./ReplicaChip";
+import { COMPACT_ZOOM, ReplicaMap } from "./ReplicaMap";
 import type { BrokerNodeType } from "../graph";
 
 const STATE_WORDS: Record<string, string> = {
@@ -19,11 +20,15 @@ const STATE_WORDS: Record<string, string> = {
   "powered-off": "powered-off",
 };
 
+/** Zoomed out too far to read a replica chip: draw the compact map instead. */
+const selectCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_ZOOM;
+
 export const BrokerNode = memo(function BrokerNode({ data, selected }: NodeProps<BrokerNodeType>) {
   const id = data.brokerId;
   const broker = useApp(useCallback((s: AppState) => s.brokersById[id], [id]));
   const keys = useApp(useCallback((s: AppState) => s.replicaKeysByBroker[id], [id]));
   const activeFault = useApp(useCallback((s: AppState) => hasActiveFault(s, `broker-${id}`), [id]));
+  const compact = useStore(selectCompact);
   if (!broker) return null;
   const state = broker.state;
   const cpu = Math.round(broker.cpuUtilisation * 100);
@@ -51,12 +56,14 @@ export const BrokerNode = memo(function BrokerNode({ data, selected }: NodeProps
         )}
         {activeFault && <span className="tone-bad">faulted</span>}
       </div>
-      <ReplicaChips brokerId={id} keys={keys ?? []} />
+      {compact ? <ReplicaMap brokerId={id} keys={keys ?? NO_KEYS} /> : <ReplicaChips brokerId={id} keys={keys ?? NO_KEYS} />}
       <ReplicationPulse brokerId={id} />
       <Handle type="source" position={Position.Right} className="handle" isConnectable={false} />
     </div>
   );
 });
+
+const NO_KEYS: string[] = [];
 
 function hasActiveFault(s: AppState, name: string): boolean {
   return s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t === name || t.split(/[{},|↔→]/).includes(name))) ?? false;
