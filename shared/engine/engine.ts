@@ -15,8 +15,9 @@ import { Controller } from "../kafka/controller";
 import { Producer } from "../kafka/producer";
 import { Consumer } from "../kafka/consumer";
 import { GroupCoordinator } from "../kafka/coordinator";
+import { Sink, SINK_KINDS } from "../pipeline/sink";
 import { brokerConfig as brokerTable, consumerConfig, internalConfig, producerConfig, resolveConfig, topicConfig, configProblem, type ConfigValue } from "../kafka/config";
-import type { ConsumerGroupSpec, Scenario } from "../scenario/schema";
+import type { ConsumerGroupSpec, Scenario, SinkSpec } from "../scenario/schema";
 import { EventLog } from "./events";
 import { Stats } from "./stats";
 import { Nemesis, FaultError } from "../faults/nemesis";
@@ -87,6 +88,8 @@ export class Engine {
   readonly nemesis: Nemesis;
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
+  /** Sinks by id (each written by one consumer group). */
+  readonly sinks = new Map<string, Sink>();
   readonly coordinator: GroupCoordinator;
   readonly seed: number;
   readonly durationMs: number;
@@ -155,6 +158,7 @@ export class Engine {
     for (const broker of cluster.brokers.slice(1)) broker.coordinator = this.coordinator;
     this.stats.bind(cluster);
     scenario.producers.forEach((spec, index) => this.producers.set(spec.id, new Producer(cluster, index, spec)));
+    for (const spec of scenario.sinks) this.sinks.set(spec.id, new Sink(sinkSettings(spec), this.sim));
     for (const group of scenario.consumerGroups) this.addMembers(group);
     this.nemesis = new Nemesis(cluster, this.producers, this.consumers);
 
@@ -178,9 +182,11 @@ export class Engine {
   }
 
   private addMembers(group: ConsumerGroupSpec): void {
+    const sinkSpec = this.current.sinks.find((s) => s.from === group.id);
+    const sink = sinkSpec ? this.sinks.get(sinkSpec.id)! : null;
     for (let i = 0; i < group.consumers; i++) {
       const name = `${group.id}-${i}`;
-      this.consumers.set(name, new Consumer(this.cluster, name, group, this.coordinator.group(group.id)));
+      this.consumers.set(name, new Consumer(this.cluster, name, group, this.coordinator.group(group.id), sink));
     }
   }
 
@@ -422,4 +428,10 @@ export class Engine {
     engine.runUntil(atMs);
     return engine;
   }
+}
+
+/** A sink's figures: the scenario's, or its kind's defaults. */
+export function sinkSettings(spec: SinkSpec): ConstructorParameters<typeof Sink>[0] {
+  const defaults = SINK_KINDS[spec.kind];
+  return { id: spec.id, kind: spec.kind, from: spec.from, writeLatencyMs: spec.writeLatencyMs ?? defaults.writeLatencyMs, recordsPerSec: spec.recordsPerSec ?? defaults.recordsPerSec };
 }

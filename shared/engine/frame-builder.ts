@@ -5,7 +5,7 @@
  * (it walks every batch, so not on every frame).
  */
 import type { Engine } from "./engine";
-import type { BrokerView, CheckerView, Frame, FlowView, MetricsPoint, PartitionView } from "./frame";
+import type { BrokerView, CheckerView, Frame, FlowView, MetricsPoint, PartitionView, SinkView } from "./frame";
 
 /** Clusters with at most this many partitions get every partition in every frame (all the lessons do). */
 const FULL_FRAME_PARTITIONS = 100;
@@ -32,6 +32,9 @@ export class FrameBuilder {
   /** What each partition looked like in the frames sent so far (leader, epoch, ISR, roles). */
   private readonly partitionLooks = new Map<number, string>();
   private lastFullFrameWall = -Infinity;
+  /** Each sink's records and busy time at the previous frame, and when that was. */
+  private lastSinks = new Map<string, { records: number; busyMs: number }>();
+  private lastSinkSimMs = 0;
 
   watch(engine: Engine): void {
     const producers = new Set(engine.producers.keys());
@@ -77,6 +80,21 @@ export class FrameBuilder {
       this.lastScanCostMs = clock() - wallNow;
     }
     return this.checker;
+  }
+
+  sinkViews(engine: Engine, peek = false): SinkView[] {
+    const elapsed = engine.now - this.lastSinkSimMs;
+    const views = [...engine.sinks.values()].map((sink): SinkView => {
+      const { id, kind, from, writeLatencyMs, recordsPerSec } = sink.settings;
+      const busyMs = sink.busyMsSoFar();
+      const last = this.lastSinks.get(id) ?? { records: 0, busyMs: 0 };
+      if (!peek) this.lastSinks.set(id, { records: sink.records, busyMs });
+      const rate = elapsed > 0 ? ((sink.records - last.records) / elapsed) * 1000 : 0;
+      const utilisation = elapsed > 0 ? Math.min(1, Math.max(0, (busyMs - last.busyMs) / elapsed)) : 0;
+      return { id, kind, from, writeLatencyMs, recordsPerSec, writes: sink.writes, records: sink.records, inRate: Math.round(rate), utilisation, backlogMs: sink.backlogMs };
+    });
+    if (!peek) this.lastSinkSimMs = engine.now;
+    return views;
   }
 
   brokerViews(engine: Engine, peek = false): BrokerView[] {
@@ -222,6 +240,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
       return { id: g.id, topics: g.topics, state: group.state, generation: group.generation, protocol: group.protocol, lag: engine.groupLag(g.id), members: [...group.members.values()].map((m) => m.client), config: first ? { ...first.config } : {} };
     }),
     consumers: [...engine.consumers.values()].map((c) => ({ id: c.name, group: c.spec.id, up: c.up, partitions: c.ownedPartitions })),
+    sinks: builder.sinkViews(engine, opts.peek === true),
     links: cluster.net.alteredLinks(),
     faults: engine.nemesis.history.map((f) => ({ id: f.id, kind: f.spec.kind, targets: f.targets, description: describe(f.spec, f.targets), atMs: f.atMs, healedAtMs: f.healedAtMs })),
     checker: builder.checkerView(engine, opts.clock, !opts.playing && !opts.peek),

@@ -83,6 +83,25 @@ export interface GroupView {
   config: Record<string, number | boolean | string>;
 }
 
+export interface SinkView {
+  id: string;
+  kind: string;
+  /** The consumer group that writes here. */
+  from: string;
+  writeLatencyMs: number;
+  /** Capacity: records per second the sink absorbs. */
+  recordsPerSec: number;
+  /** Totals so far. */
+  writes: number;
+  records: number;
+  /** Records written per simulated second since the last frame. */
+  inRate: number;
+  /** Share of the time the sink was busy since the last frame, 0..1. */
+  utilisation: number;
+  /** Milliseconds of writes queued ahead of a new write. */
+  backlogMs: number;
+}
+
 export interface LinkView {
   from: string;
   to: string;
@@ -173,6 +192,7 @@ export interface Frame {
   producers: ProducerView[];
   groups: GroupView[];
   consumers: ConsumerView[];
+  sinks: SinkView[];
   links: LinkView[];
   faults: FaultView[];
   checker: CheckerView;

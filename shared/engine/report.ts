@@ -31,6 +31,8 @@ export interface ProcessorReport {
   maxLagMessages: number;
   finalLagMessages: number;
   errors: Record<string, number>;
+  /** Where the group writes what it processed (null: processing is its last step). */
+  sink: { id: string; kind: string; recordsPerSec: number; writeLatencyMs: number; writes: number; records: number } | null;
 }
 
 export interface Report {
@@ -109,6 +111,7 @@ export function buildReport(engine: Engine, wallMs: number): Report {
       maxLagMessages: engine.maxLagOf(spec.id),
       finalLagMessages: engine.groupLag(spec.id),
       errors,
+      sink: sinkReport(engine, spec.id),
     };
   });
 
@@ -239,4 +242,11 @@ function explainLoss(engine: Engine, ackedLost: number, duplicatesDelivered: num
     if (resets > 0) why.push(`${resets} offset reset(s): a consumer's position was beyond the log end after the log was truncated under it (OFFSET_OUT_OF_RANGE), so auto.offset.reset moved it and records were read again`);
   }
   return why;
+}
+
+function sinkReport(engine: Engine, groupId: string): ProcessorReport["sink"] {
+  const sink = [...engine.sinks.values()].find((s) => s.settings.from === groupId);
+  if (!sink) return null;
+  const { id, kind, recordsPerSec, writeLatencyMs } = sink.settings;
+  return { id, kind, recordsPerSec, writeLatencyMs, writes: sink.writes, records: sink.records };
 }

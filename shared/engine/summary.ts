@@ -45,7 +45,10 @@ export function formatSummary(report: Report, maxEvents = 25): string {
   if (report.processors.length > 0) {
     out.push("");
     out.push("Consumer groups");
-    for (const p of report.processors) out.push(`  ${p.id}: ${fmt(p.numInputRows)} records in ${fmt(p.batches)} polls, ${p.rebalances} rebalance(s), max lag ${fmt(p.maxLagMessages)}, final lag ${fmt(p.finalLagMessages)}`);
+    for (const p of report.processors) {
+      out.push(`  ${p.id}: ${fmt(p.numInputRows)} records in ${fmt(p.batches)} polls, ${p.rebalances} rebalance(s), max lag ${fmt(p.maxLagMessages)}, final lag ${fmt(p.finalLagMessages)}`);
+      if (p.sink) out.push(`    → sink ${p.sink.id} (${p.sink.kind}, ${fmt(p.sink.recordsPerSec)} records/s, ${p.sink.writeLatencyMs} ms a write): ${fmt(p.sink.records)} records in ${fmt(p.sink.writes)} writes`);
+    }
   }
   if (report.faults.length > 0) {
     out.push("");

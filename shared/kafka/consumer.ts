@@ -20,6 +20,7 @@ import type { Group, JoinResponse, SyncResponse } from "./coordinator";
 import type { ConsumerFetchResult } from "./broker";
 import { LeaderView } from "./metadata";
 import type { Timer } from "../kernel/simulator";
+import type { Sink } from "../pipeline/sink";
 
 interface Buffered {
   readonly pid: number;
@@ -83,6 +84,8 @@ export class Consumer {
     readonly name: string,
     readonly spec: ConsumerGroupSpec,
     private readonly group: Group,
+    /** Where the application writes what it processed (null: processing is the last step). */
+    private readonly sink: Sink | null = null,
   ) {
     this.config = resolveConfig(consumerConfig, spec.config);
     const pids: number[] = [];
@@ -461,11 +464,16 @@ export class Consumer {
     const duration = records * this.spec.processingMsPerRecord;
     this.processingUntil = sim.now + duration;
     const maxPollInterval = num(this.config["max.poll.interval.ms"]);
-    if (duration > maxPollInterval) {
+    const startedAt = sim.now;
+    let leaving = false;
+    const overrun = () => {
       // the application is too slow: the heartbeat thread leaves the group at the deadline
-      sim.schedule(maxPollInterval, () => {
+      if (leaving) return;
+      leaving = true;
+      sim.at(startedAt + maxPollInterval, () => {
         if (incarnation !== this.incarnation || !this.memberId) return;
-        this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s processing one poll and leaves the group`);
+        const cause = this.sink ? `processing and writing one poll to ${this.sink.settings.id}` : "processing one poll";
+        this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s ${cause} and leaves the group`);
         const memberId = this.memberId;
         this.toCoordinator<number>(40, (reply) => {
           this.group.leave(memberId, "max.poll.interval.ms exceeded");
@@ -473,8 +481,9 @@ export class Consumer {
         }, () => {});
         this.memberId = null;
       });
-    }
-    this.pollTimer = sim.schedule(duration, () => {
+    };
+    if (duration > maxPollInterval) overrun();
+    const finish = () => {
       if (incarnation !== this.incarnation) return;
       this.processingUntil = -1;
       this.polls++;
@@ -492,7 +501,21 @@ export class Consumer {
       }
       this.poll();
       this.fetchAll();
-    });
+    };
+    const sink = this.sink;
+    this.pollTimer = sim.schedule(
+      duration,
+      sink
+        ? () => {
+            // processed: now the write to the sink, which the poll loop waits for
+            if (incarnation !== this.incarnation) return;
+            const writtenAt = sink.write(records);
+            this.processingUntil = writtenAt;
+            if (writtenAt - startedAt > maxPollInterval) overrun();
+            this.pollTimer = sim.at(writtenAt, finish);
+          }
+        : finish,
+    );
   }
 
   /** Committed lag of this member's partitions is computed by the engine from the group. */

@@ -450,6 +450,26 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     }
   });
 
+  // sinks: each written by one existing group; ids unique among the pipeline's nodes
+  const sinkIds = new Map<string, number>();
+  const sinkOfGroup = new Map<string, number>();
+  scenario.sinks.forEach((sink, i) => {
+    const earlier = sinkIds.get(sink.id);
+    const holder = owners.get(sink.id);
+    if (earlier !== undefined) findings.push({ path: ["sinks", i, "id"], message: `duplicate sink id ${JSON.stringify(sink.id)} (also sinks[${earlier}])` });
+    else if (holder) findings.push({ path: ["sinks", i, "id"], message: `duplicate id ${JSON.stringify(sink.id)}: already the name of ${holder}` });
+    sinkIds.set(sink.id, i);
+    if (!groupIds.has(sink.from)) {
+      const groups = [...groupIds.keys()];
+      const hint = groups.length === 0 ? "; no consumer groups are defined" : didYouMean(sink.from, groups) || `; groups are ${groups.join(", ")}`;
+      findings.push({ path: ["sinks", i, "from"], message: `unknown consumer group ${JSON.stringify(sink.from)}${hint}` });
+      return;
+    }
+    const other = sinkOfGroup.get(sink.from);
+    if (other !== undefined) findings.push({ path: ["sinks", i, "from"], message: `group ${JSON.stringify(sink.from)} already writes to sink ${JSON.stringify(scenario.sinks[other]!.id)} (sinks[${other}]); a group writes to one sink` });
+    else sinkOfGroup.set(sink.from, i);
+  });
+
   // the node ids in brief, for messages: broker-1..broker-3, sensors, readers-0..readers-1
   const nodeSummary = [brokerRange, ...scenario.producers.map((p) => p.id), ...scenario.consumerGroups.map((g) => (g.consumers === 1 ? `${g.id}-0` : `${g.id}-0..${g.id}-${g.consumers - 1}`))];
   const checkTarget = (spec: string, path: PathKey[]) => {

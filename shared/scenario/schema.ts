@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { brokerConfig, consumerConfig, configProblem, producerConfig, topicConfig, type ConfigTable } from "../kafka/config";
 import { parseDuration } from "./duration";
+import { SINK_KIND_NAMES, SINK_KINDS } from "../pipeline/sink";
 
 // The union's own message covers values of the wrong type (true, a list); the
 // transform's covers strings and numbers that are not durations.
@@ -132,6 +133,17 @@ export const consumerGroupSchema = z.strictObject({
   config: kafkaConfig(consumerConfig, "consumer"),
 });
 
+export const sinkSchema = z.strictObject({
+  id: nodeId,
+  kind: z
+    .enum(SINK_KIND_NAMES)
+    .default("dashboard")
+    .describe(`what the sink is: ${SINK_KIND_NAMES.map((k) => `${k} (${SINK_KINDS[k].meaning})`).join("; ")}`),
+  from: z.string().describe("the consumer group whose application writes here (its id)"),
+  writeLatencyMs: nonNegative.optional().describe("time a write takes to be acknowledged once the sink takes it; omitted: the kind's default"),
+  recordsPerSec: positive.optional().describe("records per second the sink absorbs; writes beyond it queue, and the group's consumers wait; omitted: the kind's default"),
+});
+
 const target = z.string().describe("a node id (broker-2, a producer id, group-0), 'leader:TOPIC/PARTITION', 'controller', 'one', 'minority', 'majority' or 'all'");
 const oneWay = z.boolean().default(false).describe("cut/slow only the direction from -> to");
 const faultBase = { at: duration.describe("when the fault starts"), duration: duration.optional().describe("heal after this long; omitted: stays until healed") };
@@ -163,6 +175,7 @@ export const scenarioSchema = z.strictObject({
   topics: z.array(topicSchema).default([]),
   producers: z.array(producerSchema).default([]),
   consumerGroups: z.array(consumerGroupSchema).default([]),
+  sinks: z.array(sinkSchema).default([]).describe("where consumer groups write what they processed: the pipeline's last stage"),
   faults: z.array(faultSchema).default([]),
   report: z
     .strictObject({
@@ -184,6 +197,7 @@ export type TopicSpec = Scenario["topics"][number];
 export type ProducerSpec = Scenario["producers"][number];
 export type ConsumerGroupSpec = Scenario["consumerGroups"][number];
 export type FaultSpec = Scenario["faults"][number];
+export type SinkSpec = Scenario["sinks"][number];
 export type FaultKind = FaultSpec["kind"];
 export type WorkloadSpec = ProducerSpec["workload"];
 export type KeysSpec = ProducerSpec["keys"];

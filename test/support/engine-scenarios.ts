@@ -29,6 +29,7 @@ export interface SmallScenario {
   producerConfig?: Record<string, number | boolean | string>;
   producers?: ProducerInput[];
   consumerGroups?: ScenarioInput["consumerGroups"];
+  sinks?: ScenarioInput["sinks"];
   faults?: ScenarioInput["faults"];
 }
 
@@ -60,6 +61,7 @@ export function smallScenario(options: SmallScenario = {}): Scenario {
       },
     ],
     consumerGroups: options.consumerGroups ?? [],
+    sinks: options.sinks ?? [],
     faults: options.faults ?? [],
   };
   return scenarioSchema.parse(input);

@@ -116,7 +116,7 @@ describe("parseScenario: schema problems in plain words", () => {
       `${FILE}:8:5: topics[0].replicationFactr: unknown key "replicationFactr" (did you mean "replicationFactor"?)`,
     ]);
     expect(problems(`${HEAD}flavour: vanilla\n`)).toEqual([
-      `${FILE}:5:1: flavour: unknown key "flavour"; known keys: name, description, seed, duration, cluster, network, topics, producers, consumerGroups, faults, report`,
+      `${FILE}:5:1: flavour: unknown key "flavour"; known keys: name, description, seed, duration, cluster, network, topics, producers, consumerGroups, sinks, faults, report`,
     ]);
   });
 
@@ -175,6 +175,24 @@ describe("parseScenario: cross-references", () => {
       `${FILE}:21:46: faults[3].groups[1][0]: unknown topic "nope" in "leader:nope/0"`,
       `${FILE}:22:42: faults[4].at: expected a time before the run ends (duration 60 s), got 90 s`,
     ]);
+  });
+
+  it("rejects a sink written by no known group, a group with two sinks, and a sink id already taken", () => {
+    const text = `${PIPELINE}sinks:
+  - { id: board, from: reader }
+  - { id: warehouse, kind: database, from: readers }
+  - { id: files, kind: file, from: readers }
+  - { id: sensors, from: readers }
+`;
+    expect(problems(text)).toEqual([
+      `${FILE}:18:24: sinks[0].from: unknown consumer group "reader" (did you mean "readers"?)`,
+      `${FILE}:20:36: sinks[2].from: group "readers" already writes to sink "warehouse" (sinks[1]); a group writes to one sink`,
+      `${FILE}:21:11: sinks[3].id: duplicate id "sensors": already the name of producers[0]`,
+      `${FILE}:21:26: sinks[3].from: group "readers" already writes to sink "warehouse" (sinks[1]); a group writes to one sink`,
+    ]);
+    expect(problems(`${PIPELINE}sinks:\n  - { id: board, kind: printer, from: readers }\n`)).toEqual([`${FILE}:18:24: sinks[0].kind: expected one of dashboard, file, database, got "printer"`]);
+    const ok = load(`${PIPELINE}sinks:\n  - { id: warehouse, kind: database, from: readers, recordsPerSec: 5000 }\n`);
+    expect(ok.sinks).toEqual([{ id: "warehouse", kind: "database", from: "readers", recordsPerSec: 5000 }]);
   });
 
   it("rejects a replication factor above the broker count and a malformed assignment", () => {

@@ -1,0 +1,67 @@
+/**
+ * A sink: where a consumer group's application writes what it processed
+ * (the pipeline's last stage: a dashboard, files on HDFS-like storage, a
+ * database table). Modelled as one service-time queue: a write of n records
+ * occupies the sink for n / recordsPerSec seconds after the writes queued
+ * before it, then takes writeLatencyMs more to be acknowledged. The writer
+ * waits for the acknowledgement (a consumer's poll loop writes
+ * synchronously), so a sink slower than the stream stalls its consumers and
+ * the difference piles up as consumer lag.
+ */
+import type { Simulator } from "../kernel/simulator";
+
+export type SinkKind = "dashboard" | "file" | "database";
+
+/** What each kind of sink defaults to; a scenario may override either figure. */
+export const SINK_KINDS: Record<SinkKind, { writeLatencyMs: number; recordsPerSec: number; meaning: string }> = {
+  dashboard: { writeLatencyMs: 2, recordsPerSec: 1_000_000, meaning: "a live dashboard: small in-memory writes, fast" },
+  file: { writeLatencyMs: 25, recordsPerSec: 400_000, meaning: "files on HDFS-like storage: high bandwidth, each write waits for the block's replicas" },
+  database: { writeLatencyMs: 5, recordsPerSec: 100_000, meaning: "a database table: each write is a committed insert" },
+};
+
+export const SINK_KIND_NAMES = Object.keys(SINK_KINDS) as SinkKind[];
+
+export interface SinkSettings {
+  id: string;
+  kind: SinkKind;
+  /** The consumer group whose application writes here. */
+  from: string;
+  writeLatencyMs: number;
+  recordsPerSec: number;
+}
+
+export class Sink {
+  /** When the queue drains: writes booked so far have been absorbed by then. */
+  private busyUntil = 0;
+  /** Busy time (ms) booked in total, for utilisation over an interval. */
+  private busyTotal = 0;
+  writes = 0;
+  records = 0;
+
+  constructor(
+    readonly settings: SinkSettings,
+    private readonly sim: Simulator,
+  ) {}
+
+  /** Book a write of `records` records now; returns when it is acknowledged. */
+  write(records: number): number {
+    const now = this.sim.now;
+    const start = this.busyUntil > now ? this.busyUntil : now;
+    const service = (records / this.settings.recordsPerSec) * 1000;
+    this.busyUntil = start + service;
+    this.busyTotal += service;
+    this.writes++;
+    this.records += records;
+    return this.busyUntil + this.settings.writeLatencyMs;
+  }
+
+  /** Milliseconds of writes queued ahead of a write made now. */
+  get backlogMs(): number {
+    return Math.max(0, this.busyUntil - this.sim.now);
+  }
+
+  /** Busy milliseconds booked up to now (the part of the backlog still ahead is left out). */
+  busyMsSoFar(): number {
+    return this.busyTotal - this.backlogMs;
+  }
+}
