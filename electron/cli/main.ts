@@ -100,7 +100,7 @@ export function main(argv: string[]): number | Promise<number> {
       case "validate": {
         const { file } = parseFlags(rest);
         const scenario = load(file);
-        process.stdout.write(`${file}: ok — ${scenario.name}: ${scenario.cluster.brokers} brokers, ${scenario.topics.length} topic(s), ${scenario.producers.length} producer(s), ${scenario.consumerGroups.length} consumer group(s), ${scenario.faults.length} fault(s)\n`);
+        process.stdout.write(`${file}: ok — ${scenario.name}: ${scenario.cluster.brokers} brokers, ${scenario.topics.length} topic(s), ${scenario.producers.length} producer(s), ${scenario.consumerGroups.length} consumer group(s), ${scenario.sinks.length} sink(s), ${scenario.faults.length} fault(s)\n`);
         return 0;
       }
       case "serve":

@@ -160,7 +160,7 @@ export class Engine {
     scenario.producers.forEach((spec, index) => this.producers.set(spec.id, new Producer(cluster, index, spec)));
     for (const spec of scenario.sinks) this.sinks.set(spec.id, new Sink(sinkSettings(spec), this.sim));
     for (const group of scenario.consumerGroups) this.addMembers(group);
-    this.nemesis = new Nemesis(cluster, this.producers, this.consumers);
+    this.nemesis = new Nemesis(cluster, this.producers, this.consumers, this.sinks);
 
     // t = 0: the cluster is formed, clients start
     cluster.controller.start();

@@ -10,6 +10,7 @@ import { brokerName, entityRng } from "../engine/context";
 import type { FaultSpec } from "../scenario/schema";
 import type { Producer } from "../kafka/producer";
 import type { Consumer } from "../kafka/consumer";
+import type { Sink } from "../pipeline/sink";
 import type { Rng } from "../kernel/rng";
 import { formatDuration } from "../scenario/duration";
 
@@ -34,6 +35,8 @@ export class Nemesis {
     private readonly cluster: Cluster,
     private readonly producers: Map<string, Producer>,
     private readonly consumers: Map<string, Consumer>,
+    /** Sinks are fault targets too (an outage), though not network nodes. */
+    private readonly sinks: ReadonlyMap<string, Sink> = new Map(),
   ) {
     this.rng = entityRng(cluster, "nemesis");
   }
@@ -98,7 +101,7 @@ export class Nemesis {
       if (leader < 0) throw new FaultError(`target "${target}": ${partitions[pid]!.name} has no leader right now`);
       return [brokerName(leader)];
     }
-    if (!this.nodeNames().includes(target)) throw new FaultError(`target "${target}" names no node (nodes: ${this.nodeNames().join(", ")})`);
+    if (!this.nodeNames().includes(target) && !this.sinks.has(target)) throw new FaultError(`target "${target}" names no node (nodes: ${[...this.nodeNames(), ...this.sinks.keys()].join(", ")})`);
     return [target];
   }
 
@@ -131,12 +134,12 @@ export class Nemesis {
         return { targets, run: () => this.lifecycle(spec.kind, targets) };
       }
       case "isolate": {
-        const targets = this.resolve(spec.target);
+        const targets = this.networked(this.resolve(spec.target));
         const others = everyone.filter((n) => !targets.includes(n));
         return { targets, ...links(between(targets, others, false), (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
       }
       case "partition": {
-        const groups = spec.groups.map((g) => [...new Set(g.flatMap((t) => this.resolve(t)))]);
+        const groups = spec.groups.map((g) => [...new Set(g.flatMap((t) => this.networked(this.resolve(t))))]);
         const pairs: [string, string][] = [];
         for (let i = 0; i < groups.length; i++) for (let j = i + 1; j < groups.length; j++) pairs.push(...between(groups[i]!, groups[j]!, false));
         return { targets: groups.map((g) => `{${g.join(",")}}`), ...links(pairs, (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
@@ -144,8 +147,8 @@ export class Nemesis {
       case "cut":
       case "slow-link":
       case "lossy-link": {
-        const from = this.resolve(spec.from);
-        const to = this.resolve(spec.to);
+        const from = this.networked(this.resolve(spec.from));
+        const to = this.networked(this.resolve(spec.to));
         const pairs = between(from, to, spec.oneWay);
         const targets = [`${from.join(",")}${spec.oneWay ? "→" : "↔"}${to.join(",")}`];
         if (spec.kind === "cut") return { targets, ...links(pairs, (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
@@ -153,6 +156,13 @@ export class Nemesis {
         return { targets, ...links(pairs, (a, b) => net.makeLossy(a, b, spec.lossRate), (a, b) => net.unmakeLossy(a, b, spec.lossRate)) };
       }
     }
+  }
+
+  /** Network faults need nodes with links: a sink has none (its outage is a crash or pause of it). */
+  private networked(targets: string[]): string[] {
+    const sink = targets.find((t) => this.sinks.has(t));
+    if (sink) throw new FaultError(`${sink} is a sink, not a node on the network: crash or pause it for an outage`);
+    return targets;
   }
 
   private lifecycle(kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss", targets: string[]): () => void {
@@ -176,6 +186,21 @@ export class Nemesis {
           controller.crash();
           undo.push(() => controller.restart());
         }
+        continue;
+      }
+      const sink = this.sinks.get(name);
+      if (sink) {
+        // an outage: whatever the kind, the sink takes no writes until it is back
+        const { events, sim } = this.cluster;
+        sink.takeDown();
+        events.emit(sim.now, "fault", `${name} is down: writes from ${sink.settings.from} wait until it is back, and its members' poll loops wait with them (max.poll.interval.ms applies)`);
+        const back = () => {
+          const blocked = sink.blocked;
+          sink.bringBack();
+          events.emit(sim.now, "heal", `${name} is back: ${blocked} blocked write(s) go through, then the backlog of records in Kafka drains at the sink's pace`);
+        };
+        if (kind === "restart") back();
+        else undo.push(back);
         continue;
       }
       const client = this.producers.get(name) ?? this.consumers.get(name);

@@ -66,6 +66,8 @@ export class Consumer {
   private bufferedRecords = 0;
   private readonly fetching = new Set<number>();
   private processingUntil = -1;
+  /** Polls started: a max.poll.interval.ms deadline concerns only the poll it was set for. */
+  private pollNo = 0;
   private pollTimer: Timer | null = null;
   private incarnation = 0;
   private readonly leaders: LeaderView;
@@ -465,13 +467,14 @@ export class Consumer {
     this.processingUntil = sim.now + duration;
     const maxPollInterval = num(this.config["max.poll.interval.ms"]);
     const startedAt = sim.now;
+    const pollNo = ++this.pollNo;
     let leaving = false;
     const overrun = () => {
-      // the application is too slow: the heartbeat thread leaves the group at the deadline
+      // the application is too slow: the heartbeat thread leaves the group at the deadline, if this poll is still going on
       if (leaving) return;
       leaving = true;
       sim.at(startedAt + maxPollInterval, () => {
-        if (incarnation !== this.incarnation || !this.memberId) return;
+        if (incarnation !== this.incarnation || !this.memberId || this.pollNo !== pollNo || this.processingUntil < 0) return;
         const cause = this.sink ? `processing and writing one poll to ${this.sink.settings.id}` : "processing one poll";
         this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s ${cause} and leaves the group`);
         const memberId = this.memberId;
@@ -503,16 +506,27 @@ export class Consumer {
       this.fetchAll();
     };
     const sink = this.sink;
+    const write = (): void => {
+      if (incarnation !== this.incarnation || !sink) return;
+      const writtenAt = sink.write(records);
+      this.processingUntil = writtenAt;
+      if (writtenAt - startedAt > maxPollInterval) overrun();
+      this.pollTimer = sim.at(writtenAt, finish);
+    };
     this.pollTimer = sim.schedule(
       duration,
       sink
         ? () => {
             // processed: now the write to the sink, which the poll loop waits for
             if (incarnation !== this.incarnation) return;
-            const writtenAt = sink.write(records);
-            this.processingUntil = writtenAt;
-            if (writtenAt - startedAt > maxPollInterval) overrun();
-            this.pollTimer = sim.at(writtenAt, finish);
+            if (!sink.up) {
+              // the sink is down: the application retries until it is back
+              this.processingUntil = Infinity;
+              overrun();
+              sink.whenUp(write);
+              return;
+            }
+            write();
           }
         : finish,
     );

@@ -7,6 +7,11 @@
  * waits for the acknowledgement (a consumer's poll loop writes
  * synchronously), so a sink slower than the stream stalls its consumers and
  * the difference piles up as consumer lag.
+ *
+ * A sink can go down (a fault on its id): writes booked before keep their
+ * place (the sink had taken them), new ones wait until it is back, in the
+ * order they came (the application retries until the write goes through),
+ * and the consumers waiting on them stay blocked in their poll loops.
  */
 import type { Simulator } from "../kernel/simulator";
 
@@ -37,6 +42,10 @@ export class Sink {
   private busyTotal = 0;
   writes = 0;
   records = 0;
+  /** False while the sink is down. */
+  up = true;
+  /** Writers waiting for the sink to come back, oldest first. */
+  private waiting: (() => void)[] = [];
 
   constructor(
     readonly settings: SinkSettings,
@@ -53,6 +62,29 @@ export class Sink {
     this.writes++;
     this.records += records;
     return this.busyUntil + this.settings.writeLatencyMs;
+  }
+
+  /** Call `retry` when the sink is back up (it is down now). */
+  whenUp(retry: () => void): void {
+    this.waiting.push(retry);
+  }
+
+  /** Writers blocked until the sink is back. */
+  get blocked(): number {
+    return this.waiting.length;
+  }
+
+  takeDown(): void {
+    this.up = false;
+  }
+
+  /** Back up: the waiting writers retry, oldest first. */
+  bringBack(): void {
+    if (this.up) return;
+    this.up = true;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const retry of waiting) retry();
   }
 
   /** Milliseconds of writes queued ahead of a write made now. */

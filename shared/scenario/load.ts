@@ -476,8 +476,16 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     const problem = targetProblem(spec, owners, topics, nodeSummary);
     if (problem) findings.push({ path, message: problem });
   };
+  const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
   scenario.faults.forEach((fault, f) => {
-    for (const [field, spec] of faultTargets(fault)) checkTarget(spec, ["faults", f, ...field]);
+    for (const [field, spec] of faultTargets(fault)) {
+      if (sinkIds.has(spec)) {
+        // a sink's outage is a crash (or pause) of it; it has no network links to cut
+        if (!lifecycleKinds.has(fault.kind)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a sink, not a node on the network: use kind crash or pause for an outage` });
+        continue;
+      }
+      checkTarget(spec, ["faults", f, ...field]);
+    }
     if (fault.at >= scenario.duration) {
       findings.push({ path: ["faults", f, "at"], message: `expected a time before the run ends (duration ${formatDuration(scenario.duration)}), got ${formatDuration(fault.at)}` });
     }

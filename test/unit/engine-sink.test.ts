@@ -14,8 +14,8 @@ import type { ScenarioInput } from "../../shared/scenario/schema";
 
 const RATE = 4000;
 const group = (config: Record<string, number | boolean | string> = {}) => ({ id: "g", topics: [TOPIC], consumers: 2, config: { "auto.offset.reset": "earliest", ...config } });
-const withSink = (sink: Partial<NonNullable<ScenarioInput["sinks"]>[number]> | null, config: Record<string, number | boolean | string> = {}, durationMs = 30_000) =>
-  smallScenario({ durationMs, rate: RATE, partitions: 4, consumerGroups: [group(config)], sinks: sink ? [{ id: "warehouse", from: "g", ...sink }] : [] });
+const withSink = (sink: Partial<NonNullable<ScenarioInput["sinks"]>[number]> | null, config: Record<string, number | boolean | string> = {}, durationMs = 30_000, faults: ScenarioInput["faults"] = []) =>
+  smallScenario({ durationMs, rate: RATE, partitions: 4, consumerGroups: [group(config)], sinks: sink ? [{ id: "warehouse", from: "g", ...sink }] : [], faults });
 
 describe("sinks", () => {
   it("a sink slower than the stream caps delivery at its capacity, and the rest piles up as lag", () => {
@@ -68,5 +68,46 @@ describe("sinks", () => {
     engine.run();
     const left = eventsOf(engine, "consumer").filter((e) => e.text.includes("spent more than max.poll.interval.ms = 3 s processing and writing one poll to warehouse"));
     expect(left.length).toBeGreaterThan(0);
+  });
+
+  it("an outage blocks the group's poll loops: nothing reaches the sink, lag builds up, then drains once it is back, with nothing lost or duplicated", () => {
+    const engine = new Engine(withSink({ kind: "database", recordsPerSec: 20_000 }, {}, 45_000, [{ kind: "crash", target: "warehouse", at: 10_000, duration: 10_000 }]));
+    const sink = engine.sinks.get("warehouse")!;
+    engine.runUntil(9_000);
+    const rebalances = engine.coordinator.group("g").rebalances;
+    engine.runUntil(10_500);
+    const [writesAtFault, lagAtFault] = [sink.writes, engine.groupLag("g")];
+    engine.runUntil(19_900);
+    expect(sink.up).toBe(false);
+    expect(sink.writes, "no write goes through while the sink is down").toBe(writesAtFault);
+    expect(sink.blocked, "both members wait on their write").toBe(2);
+    expect(engine.groupLag("g") - lagAtFault).toBeGreaterThan(RATE * 9 * 0.8);
+    engine.runUntil(45_000);
+    expect(sink.up).toBe(true);
+    // 4,000 msg/s into a sink that takes 20,000: the backlog drains
+    expect(engine.groupLag("g")).toBeLessThan(RATE * 6);
+    const report = engine.report();
+    expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesDelivered: 0 });
+    expect(eventsOf(engine, "fault").some((e) => e.text.startsWith("warehouse is down: writes from g wait until it is back"))).toBe(true);
+    expect(eventsOf(engine, "heal").some((e) => e.text.startsWith("warehouse is back: 2 blocked write(s) go through"))).toBe(true);
+    // the group never left: the outage (10 s) is shorter than max.poll.interval.ms (300 s)
+    expect(engine.coordinator.group("g").rebalances).toBe(rebalances);
+  });
+
+  it("an outage longer than max.poll.interval.ms costs the members their places: the group rebalances", () => {
+    const engine = new Engine(withSink({ kind: "database" }, { "max.poll.interval.ms": 5000 }, 30_000, [{ kind: "crash", target: "warehouse", at: 10_000, duration: 12_000 }]));
+    engine.run();
+    const left = eventsOf(engine, "consumer").filter((e) => e.text.includes("spent more than max.poll.interval.ms = 5 s processing and writing one poll to warehouse"));
+    expect(left.length).toBe(2);
+    // each member's stuck poll began within a poll's time of the outage (at 10 s): it leaves ≈5 s later
+    for (const e of left) expect(Math.abs(e.atMs - 15_000)).toBeLessThan(100);
+    expect(engine.coordinator.group("g").rebalances).toBeGreaterThan(1);
+  });
+
+  it("a sink is no network node: cutting or isolating it is refused with the reason", () => {
+    const engine = new Engine(withSink({ kind: "dashboard" }));
+    engine.runUntil(1000);
+    const result = engine.command({ type: "inject", fault: { kind: "isolate", target: "warehouse", at: 0 } });
+    expect(result).toEqual({ ok: false, error: expect.stringContaining("warehouse is a sink, not a node on the network") });
   });
 });
