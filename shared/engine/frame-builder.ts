@@ -33,7 +33,7 @@ export class FrameBuilder {
   private readonly partitionLooks = new Map<number, string>();
   private lastFullFrameWall = -Infinity;
   /** Each sink's records and busy time at the previous frame, and when that was. */
-  private lastSinks = new Map<string, { records: number; busyMs: number }>();
+  private lastSinks = new Map<string, { absorbed: number; busyMs: number; inRate: number; utilisation: number }>();
   private lastSinkSimMs = 0;
 
   watch(engine: Engine): void {
@@ -87,11 +87,13 @@ export class FrameBuilder {
     const views = [...engine.sinks.values()].map((sink): SinkView => {
       const { id, kind, from, writeLatencyMs, recordsPerSec } = sink.settings;
       const busyMs = sink.busyMsSoFar();
-      const last = this.lastSinks.get(id) ?? { records: 0, busyMs: 0 };
-      if (!peek) this.lastSinks.set(id, { records: sink.records, busyMs });
-      const rate = elapsed > 0 ? ((sink.records - last.records) / elapsed) * 1000 : 0;
-      const utilisation = elapsed > 0 ? Math.min(1, Math.max(0, (busyMs - last.busyMs) / elapsed)) : 0;
-      return { id, kind, from, writeLatencyMs, recordsPerSec, writes: sink.writes, records: sink.records, inRate: Math.round(rate), utilisation, backlogMs: sink.backlogMs };
+      const absorbed = sink.absorbed();
+      const last = this.lastSinks.get(id) ?? { absorbed: 0, busyMs: 0, inRate: 0, utilisation: 0 };
+      // rates over the simulated time since the last frame; with none (paused) the last ones stand
+      const inRate = elapsed > 0 ? Math.round(((absorbed - last.absorbed) / elapsed) * 1000) : last.inRate;
+      const utilisation = elapsed > 0 ? Math.min(1, Math.max(0, (busyMs - last.busyMs) / elapsed)) : last.utilisation;
+      if (!peek) this.lastSinks.set(id, { absorbed, busyMs, inRate, utilisation });
+      return { id, kind, from, writeLatencyMs, recordsPerSec, writes: sink.writes, records: sink.records, inRate, utilisation, backlogMs: sink.backlogMs, up: sink.up, blocked: sink.blocked };
     });
     if (!peek) this.lastSinkSimMs = engine.now;
     return views;

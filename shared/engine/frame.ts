@@ -94,12 +94,16 @@ export interface SinkView {
   /** Totals so far. */
   writes: number;
   records: number;
-  /** Records written per simulated second since the last frame. */
+  /** Records the sink absorbed per simulated second since the last frame (the last rate while paused). */
   inRate: number;
   /** Share of the time the sink was busy since the last frame, 0..1. */
   utilisation: number;
   /** Milliseconds of writes queued ahead of a new write. */
   backlogMs: number;
+  /** False during an outage (a crash or pause of the sink). */
+  up: boolean;
+  /** Writers waiting for the sink to come back. */
+  blocked: number;
 }
 
 export interface LinkView {

@@ -41,7 +41,13 @@ export class Sink {
   /** Busy time (ms) booked in total, for utilisation over an interval. */
   private busyTotal = 0;
   writes = 0;
+  /** Records written (booked), including those still queued. */
   records = 0;
+  /** Writes booked and not yet absorbed: when each one's service ends, and its records (FIFO). */
+  private pendingEnds: number[] = [];
+  private pendingRecords: number[] = [];
+  private pendingHead = 0;
+  private absorbedSoFar = 0;
   /** False while the sink is down. */
   up = true;
   /** Writers waiting for the sink to come back, oldest first. */
@@ -61,7 +67,29 @@ export class Sink {
     this.busyTotal += service;
     this.writes++;
     this.records += records;
+    this.settle(now);
+    this.pendingEnds.push(this.busyUntil);
+    this.pendingRecords.push(records);
     return this.busyUntil + this.settings.writeLatencyMs;
+  }
+
+  /** Records the sink has absorbed by now (their writes' service is over). */
+  absorbed(): number {
+    this.settle(this.sim.now);
+    return this.absorbedSoFar;
+  }
+
+  private settle(now: number): void {
+    const ends = this.pendingEnds;
+    let head = this.pendingHead;
+    while (head < ends.length && ends[head]! <= now) this.absorbedSoFar += this.pendingRecords[head++]!;
+    if (head > 1024 && head * 2 > ends.length) {
+      // drop the settled prefix now and then, so the lists stay as short as the queue
+      this.pendingEnds = ends.slice(head);
+      this.pendingRecords = this.pendingRecords.slice(head);
+      head = 0;
+    }
+    this.pendingHead = head;
   }
 
   /** Call `retry` when the sink is back up (it is down now). */

@@ -5,26 +5,9 @@
  * invalid, accepted when valid.
  */
 import { describe, expect, it } from "vitest";
-import { pollUntil, useE2E, VIEWPORT, type AppDriver } from "./harness";
+import { pollUntil, useE2E, VIEWPORT } from "./harness";
 
 const e2e = useE2E("editing");
-
-/** A point on the canvas's empty pane (no node under it), searched on a grid from the lower right. */
-async function emptyCanvasPoint(app: AppDriver): Promise<{ x: number; y: number }> {
-  const box = await app.byTestId("canvas").boundingBox();
-  if (!box) throw new Error("the canvas has no box");
-  const points: { x: number; y: number }[] = [];
-  for (const fy of [0.8, 0.7, 0.6, 0.5, 0.3, 0.2]) for (const fx of [0.6, 0.45, 0.75, 0.3, 0.2]) points.push({ x: box.x + box.width * fx, y: box.y + box.height * fy });
-  const free = await app.page.evaluate((candidates) => {
-    const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document;
-    return candidates.find((p) => {
-      const el = doc.elementFromPoint(p.x, p.y);
-      return el !== null && el.closest(".react-flow__node, .react-flow__minimap, .react-flow__controls, .react-flow__panel, [data-testid^='palette-']") === null && el.closest("[data-testid='canvas']") !== null;
-    });
-  }, points);
-  if (!free) throw new Error("no empty spot on the canvas to drop onto");
-  return free;
-}
 
 function inViewport(box: { x: number; y: number; width: number; height: number } | null): boolean {
   return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= VIEWPORT.width && box.y + box.height <= VIEWPORT.height;
@@ -36,7 +19,7 @@ describe("editing the pipeline with the mouse", () => {
     await app.openScenario("acks-all-leader-crash");
     expect(await app.brokerIds()).toEqual([1, 2, 3]);
 
-    const drop = await emptyCanvasPoint(app);
+    const drop = await app.emptyCanvasPoint();
     await app.byTestId("palette-broker").dragTo(app.byTestId("canvas"), {
       targetPosition: await (async () => {
         const box = (await app.byTestId("canvas").boundingBox())!;
@@ -83,7 +66,7 @@ describe("editing the pipeline with the mouse", () => {
     await app.setSpeed(10);
     await app.play();
     const before = await app.waitSimTime(2);
-    const drop = await emptyCanvasPoint(app);
+    const drop = await app.emptyCanvasPoint();
     const canvasBox = (await app.byTestId("canvas").boundingBox())!;
     await app.byTestId("palette-producer").dragTo(app.byTestId("canvas"), { targetPosition: { x: drop.x - canvasBox.x, y: drop.y - canvasBox.y } });
     await app.byTestId("producer-node-producer-1").waitFor({ state: "visible" });

@@ -335,6 +335,31 @@ export class AppDriver {
     await mouse.up();
   }
 
+  /** A point on the canvas's empty pane (no node, minimap, control or palette under it), searched on a grid from the lower right. */
+  async emptyCanvasPoint(): Promise<{ x: number; y: number }> {
+    const box = await this.byTestId("canvas").boundingBox();
+    if (!box) throw new Error("the canvas has no box");
+    const points: { x: number; y: number }[] = [];
+    for (const fy of [0.8, 0.7, 0.6, 0.5, 0.3, 0.2]) for (const fx of [0.6, 0.45, 0.75, 0.3, 0.2]) points.push({ x: box.x + box.width * fx, y: box.y + box.height * fy });
+    const free = await this.page.evaluate((candidates) => {
+      const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null } }).document;
+      return candidates.find((p) => {
+        const el = doc.elementFromPoint(p.x, p.y);
+        return el !== null && el.closest(".react-flow__node, .react-flow__minimap, .react-flow__controls, .react-flow__panel, [data-testid^='palette-']") === null && el.closest("[data-testid='canvas']") !== null;
+      });
+    }, points);
+    if (!free) throw new Error("no empty spot on the canvas to drop onto");
+    return free;
+  }
+
+  /** Drag a palette item onto the canvas at `drop` (page coordinates), as a hand would. */
+  async dragFromPalette(kind: string, drop: { x: number; y: number }): Promise<void> {
+    const canvas = this.byTestId("canvas");
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error("the canvas has no box");
+    await this.byTestId(`palette-${kind}`).dragTo(canvas, { targetPosition: { x: drop.x - box.x, y: drop.y - box.y } });
+  }
+
   /** Save the next download started by `trigger`. */
   async download(trigger: () => Promise<void>, saveTo: string): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent("download", { timeout: WAIT_MS }), trigger()]);

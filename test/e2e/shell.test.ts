@@ -47,7 +47,7 @@ async function expectNodesInsideCanvas(app: AppDriver, when: string) {
   expect(outside, `nodes cut off at the canvas edge ${when}`).toEqual([]);
 }
 
-const CONTROLS = ["play-toggle", "step-button", "speed-select", "timeline", "sim-time", "palette-broker", "palette-producer", "palette-topic", "palette-group", "theme-toggle", "presentation-toggle", "heal-all", "canvas"];
+const CONTROLS = ["play-toggle", "step-button", "speed-select", "timeline", "sim-time", "palette-broker", "palette-producer", "palette-topic", "palette-group", "palette-sink", "theme-toggle", "presentation-toggle", "heal-all", "canvas"];
 
 describe("the window at 1280×720", () => {
   it("fits, draws live charts, exports CSV and heals all", async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { scenarioSchema, type ScenarioInput } from "../../shared/scenario/schema";
-import { parse } from "yaml";
-import { addBroker, addGroup, addProducer, addTopic, connectGroup, connectProducer, deleteBroker, deleteGroup, deleteProducer, deleteTopic, freshId, setConfigOverride, setTopicShape } from "../../renderer/src/scenario/edits";
+import { parse, stringify } from "yaml";
+import { addBroker, addGroup, addProducer, addSink, addTopic, connectGroup, connectProducer, deleteBroker, deleteGroup, deleteProducer, deleteSink, deleteTopic, freshId, setConfigOverride, setTopicShape, sinkFigure, updateSink } from "../../renderer/src/scenario/edits";
+import { parseSinkFigure, sinkDefault } from "../../renderer/src/inspector/sink-rows";
+import { parseScenario } from "../../shared/scenario/load";
+import { SINK_KINDS } from "../../shared/pipeline/sink";
 import { brokerFault, linkFaults, parseFaultDuration, partitionPreset } from "../../renderer/src/canvas/fault-commands";
 import { replaceReplica } from "../../renderer/src/canvas/reassign";
 import { checkConfigText, gloss, orderedKeys, TABLES } from "../../renderer/src/inspector/config-rows";
@@ -11,6 +14,11 @@ import { simYaml } from "../support/renderer-fakes";
 
 const lesson = (): ScenarioInput => parse(simYaml("acks-all-leader-crash")) as ScenarioInput;
 const valid = (doc: unknown) => expect(scenarioSchema.safeParse(doc).success).toBe(true);
+/** Valid as the engine checks an edit: the schema, then the cross-references (a sink's group exists, ids are unique). */
+const loads = (doc: ScenarioInput) => {
+  const result = parseScenario(stringify(doc), "edited.yaml");
+  expect(result.ok ? [] : result.errors.map((e) => e.message)).toEqual([]);
+};
 
 describe("scenario edits from the canvas", () => {
   it("adds nodes with fresh ids and valid defaults", () => {
@@ -67,6 +75,118 @@ describe("scenario edits from the canvas", () => {
     expect(setTopicShape(doc, "iot_stream", { replicationFactor: 4 })).toMatch(/needs at least 4 brokers/);
     expect(setTopicShape(doc, "iot_stream", { partitions: 0 })).toMatch(/at least 1/);
     valid(doc);
+  });
+});
+
+describe("sinks from the canvas", () => {
+  const twoGroups = (): ScenarioInput => {
+    const doc = lesson();
+    addGroup(doc, "iot_stream");
+    return doc;
+  };
+
+  it("adds a sink written by the selected group, else by the first group without one, with a fresh id", () => {
+    const doc = twoGroups();
+    const first = addSink(doc, "group-1");
+    expect(first).toEqual({ doc, id: "sink" });
+    expect(doc.sinks).toEqual([{ id: "sink", kind: "dashboard", from: "group-1" }]);
+    // group-1 has its sink: the next goes to the first group without one, whatever is selected
+    const second = addSink(doc, "group-1", "database");
+    expect(typeof second === "string" ? second : second.id).toBe("sink-2");
+    expect(doc.sinks![1]).toEqual({ id: "sink-2", kind: "database", from: "analytics" });
+    // no figures written: the kind's defaults apply
+    expect(sinkFigure(doc.sinks![1]!, "recordsPerSec")).toBe(SINK_KINDS.database.recordsPerSec);
+    expect(sinkFigure(doc.sinks![1]!, "writeLatencyMs")).toBe(SINK_KINDS.database.writeLatencyMs);
+    valid(doc);
+    loads(doc);
+  });
+
+  it("picks an id no node of the pipeline goes by", () => {
+    const doc = lesson();
+    doc.producers!.push({ ...doc.producers![0]!, id: "sink" });
+    doc.consumerGroups!.push({ id: "sink-2", topics: ["iot_stream"], consumers: 2 });
+    // group sink-2's members are sink-2-0 and sink-2-1; sink-3 is free
+    const added = addSink(doc, "analytics");
+    expect(typeof added === "string" ? added : added.id).toBe("sink-3");
+  });
+
+  it("refuses without a group, or when every group already writes to a sink, and changes nothing", () => {
+    const bare: ScenarioInput = { name: "bare", description: "b", cluster: { brokers: 1 }, topics: [{ name: "t", partitions: 1, replicationFactor: 1 }] };
+    const copy = structuredClone(bare);
+    expect(addSink(bare)).toMatch(/written by a consumer group: add a group first/);
+    expect(bare).toEqual(copy);
+
+    const doc = lesson();
+    expect(typeof addSink(doc)).toBe("object");
+    const before = structuredClone(doc);
+    expect(addSink(doc, "analytics")).toMatch(/Every consumer group already writes to a sink/);
+    expect(doc).toEqual(before);
+  });
+
+  it("changes a sink's kind, group and figures, and refuses what the schema would", () => {
+    const doc = twoGroups();
+    addSink(doc, "analytics");
+    expect(updateSink(doc, "sink", { kind: "file", recordsPerSec: 20_000, writeLatencyMs: 0 })).toBe(doc);
+    expect(doc.sinks![0]).toEqual({ id: "sink", kind: "file", from: "analytics", recordsPerSec: 20_000, writeLatencyMs: 0 });
+    expect(updateSink(doc, "sink", { from: "group-1" })).toBe(doc);
+    expect(doc.sinks![0]!.from).toBe("group-1");
+    // null: back to the kind's default
+    expect(updateSink(doc, "sink", { recordsPerSec: null })).toBe(doc);
+    expect(doc.sinks![0]).not.toHaveProperty("recordsPerSec");
+    valid(doc);
+    loads(doc);
+
+    const before = structuredClone(doc);
+    expect(updateSink(doc, "sink", { writeLatencyMs: -1 })).toMatch(/Write latency: expected at least 0 ms, got -1/);
+    expect(updateSink(doc, "sink", { recordsPerSec: 0 })).toMatch(/Capacity: expected more than 0 records per second, got 0/);
+    expect(updateSink(doc, "sink", { recordsPerSec: Number.NaN })).toMatch(/expected a number/);
+    expect(updateSink(doc, "sink", { from: "nobody" })).toMatch(/no consumer group "nobody"/);
+    expect(updateSink(doc, "nothing", { kind: "file" })).toMatch(/no sink "nothing"/);
+    // checked whole: the valid part of a refused change is not applied either
+    expect(updateSink(doc, "sink", { kind: "database", recordsPerSec: -1 })).toMatch(/Capacity/);
+    expect(doc).toEqual(before);
+    addSink(doc, "analytics");
+    const withSecond = structuredClone(doc);
+    expect(updateSink(doc, "sink", { from: "analytics" })).toMatch(/analytics already writes to sink-2/);
+    expect(doc).toEqual(withSecond);
+    expect(withSecond.sinks![0]).toEqual(before.sinks![0]);
+  });
+
+  it("deletes a sink with its scheduled outages, and a group with the sink it writes to", () => {
+    const outage = parse(simYaml("sink-outage")) as ScenarioInput;
+    expect(outage.faults!.some((f) => "target" in f && f.target === "warehouse")).toBe(true);
+    const viaGroup = structuredClone(outage);
+    expect(deleteSink(outage, "warehouse")).toBe(outage);
+    expect(outage.faults).toEqual([]);
+    loads(outage);
+    expect(deleteGroup(viaGroup, "analytics")).toBe(viaGroup);
+    expect(viaGroup.sinks).toEqual([]);
+    expect(viaGroup.faults).toEqual([]);
+    loads(viaGroup);
+  });
+
+  it("deletes a sink, and a group together with the sink it writes to", () => {
+    const doc = twoGroups();
+    addSink(doc, "analytics");
+    addSink(doc, "group-1");
+    expect(deleteSink(doc, "sink")).toBe(doc);
+    expect(doc.sinks!.map((s) => s.id)).toEqual(["sink-2"]);
+    expect(deleteSink(doc, "sink")).toMatch(/no sink "sink"/);
+    expect(deleteGroup(doc, "group-1")).toBe(doc);
+    expect(doc.sinks).toEqual([]);
+    valid(doc);
+    loads(doc);
+  });
+
+  it("reads a typed figure: empty is the kind's default, anything the schema refuses is refused with the reason", () => {
+    expect(parseSinkFigure("recordsPerSec", " 250000 ")).toEqual({ value: 250_000, problem: null });
+    expect(parseSinkFigure("writeLatencyMs", "0")).toEqual({ value: 0, problem: null });
+    expect(parseSinkFigure("writeLatencyMs", "")).toEqual({ value: null, problem: null });
+    expect(parseSinkFigure("writeLatencyMs", "-5").problem).toBe("expected at least 0 ms, got -5");
+    expect(parseSinkFigure("recordsPerSec", "0").problem).toBe("expected more than 0 records per second, got 0");
+    expect(parseSinkFigure("recordsPerSec", "-10").problem).toMatch(/more than 0/);
+    expect(parseSinkFigure("recordsPerSec", "fast").problem).toBe('expected a number, got "fast"');
+    expect(sinkDefault("file", "writeLatencyMs")).toBe(SINK_KINDS.file.writeLatencyMs);
   });
 });
 

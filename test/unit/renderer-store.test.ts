@@ -6,6 +6,11 @@ import { edgeHealth, edgeSignature, replicaLook } from "../../renderer/src/canva
 import { edgeIds } from "../../renderer/src/canvas/graph-ids";
 import type { MetricsPoint } from "../../shared/engine/frame";
 import { sessionApi, simYaml } from "../support/renderer-fakes";
+import { parse } from "yaml";
+import type { ScenarioInput } from "../../shared/scenario/schema";
+import { addSink } from "../../renderer/src/scenario/edits";
+import { buildEdges, defaultPositions } from "../../renderer/src/canvas/graph";
+import { nodeIds } from "../../renderer/src/canvas/graph-ids";
 
 function point(tMs: number, lag = 0): MetricsPoint {
   return { tMs, produceMsgsPerSec: 1, consumeMsgsPerSec: 1, sinkMsgsPerSec: 1, p50: 1, p95: 2, p99: 3, lag, underReplicated: 0, underMinIsr: 0, offline: 0, isrTotal: 18 };
@@ -109,6 +114,91 @@ describe("renderer store: frames", () => {
     store.getState().receiveSnapshot(snap.frame, snap.history);
     expect(store.getState().frame!.nowMs).toBe(6000);
     expect(store.getState().history.length).toBeGreaterThanOrEqual(snap.history.length);
+  });
+});
+
+describe("renderer store: sinks", () => {
+  /** iot-baseline (≈53,000 msg/s) with a sink written by its group. */
+  function withSink(kind: "dashboard" | "database" = "dashboard", recordsPerSec?: number) {
+    const api = openLesson("iot-baseline");
+    const doc = parse(simYaml("iot-baseline")) as ScenarioInput;
+    const added = addSink(doc, "analytics", kind);
+    if (typeof added === "string") throw new Error(added);
+    if (recordsPerSec) added.doc.sinks![0]!.recordsPerSec = recordsPerSec;
+    const edited = api.session.editScenario(added.doc);
+    if (!edited.ok) throw new Error(edited.error);
+    return api;
+  }
+
+  it("indexes sinks, draws a group → sink edge, and pulses it while the sink takes writes", () => {
+    const api = withSink();
+    const store = createAppStore();
+    store.getState().receiveFrame(api.session.frame());
+    expect(store.getState().sinkIds).toEqual(["sink"]);
+    expect(edgeSignature(store.getState())).toContain("sink analytics sink");
+    const edge = edgeIds.sink("analytics", "sink");
+    expect(buildEdges(edgeSignature(store.getState())).find((e) => e.id === edge)).toMatchObject({ source: nodeIds.group("analytics"), target: nodeIds.sink("sink"), data: { kind: "sink" } });
+    let pulses = 0;
+    for (let i = 0; i < 30; i++) {
+      api.session.step(200);
+      store.getState().receiveFrame(api.session.frame());
+      const now = store.getState().pulses[edge] ?? 0;
+      expect(now).toBeGreaterThanOrEqual(pulses);
+      pulses = now;
+    }
+    const sink = store.getState().sinksById["sink"]!;
+    expect(sink.records).toBeGreaterThan(0);
+    expect(pulses).toBeGreaterThan(0);
+    expect(edgeHealth(store.getState(), edge)).toBe("ok");
+  });
+
+  it("colours the edge of a sink that cannot keep up", () => {
+    const api = withSink("database", 20_000);
+    const store = createAppStore();
+    api.session.step(10_000);
+    store.getState().receiveFrame(api.session.frame());
+    api.session.step(1000);
+    store.getState().receiveFrame(api.session.frame());
+    const sink = store.getState().sinksById["sink"]!;
+    expect(sink.utilisation).toBeGreaterThan(0.95);
+    expect(sink.backlogMs).toBeGreaterThan(0);
+    expect(edgeHealth(store.getState(), edgeIds.sink("analytics", "sink"))).toBe("saturated");
+  });
+
+  it("keeps a sink's view while its figures are unchanged, and takes frames without sinks", () => {
+    const api = withSink();
+    const store = createAppStore();
+    api.session.step(5000);
+    const frame = api.session.frame();
+    store.getState().receiveFrame(frame);
+    const before = store.getState();
+    expect(before.sinksById["sink"]!.inRate).toBeGreaterThan(0);
+    // the same figures again (paused): the node's selector sees the same object
+    store.getState().receiveFrame({ ...frame, seq: frame.seq + 1, sinks: frame.sinks.map((s) => ({ ...s })) });
+    expect(store.getState().sinksById).toBe(before.sinksById);
+    // a frame at the same simulated time measures no rate: the last rates still hold
+    store.getState().receiveFrame({ ...frame, seq: frame.seq + 2, sinks: frame.sinks.map((s) => ({ ...s, inRate: 0, utilisation: 0 })) });
+    expect(store.getState().sinksById).toBe(before.sinksById);
+    expect(store.getState().sinkIds).toBe(before.sinkIds);
+    expect(store.getState().pulses).toBe(before.pulses);
+    // an engine without sinks sends frames without the field
+    const older = { ...frame, seq: frame.seq + 3 } as Partial<typeof frame>;
+    delete older.sinks;
+    store.getState().receiveFrame(older as typeof frame);
+    expect(store.getState().sinkIds).toEqual([]);
+    expect(edgeSignature(store.getState())).not.toContain("sink ");
+  });
+
+  it("lays a sink out beside the group that writes to it", () => {
+    const positions = defaultPositions({ producerIds: ["p"], topicNames: ["t"], brokerIds: [1, 2, 3], groupIds: ["a", "b"], sinkIds: ["s-b", "orphan"], replicaCounts: {}, sinkGroups: { "s-b": "b", orphan: "gone" } });
+    const group = positions.get(nodeIds.group("b"))!;
+    const sink = positions.get(nodeIds.sink("s-b"))!;
+    expect(sink.y).toBe(group.y);
+    expect(sink.x).toBeGreaterThan(group.x + 230);
+    // a sink whose group is not drawn goes below the groups, in the same column
+    const orphan = positions.get(nodeIds.sink("orphan"))!;
+    expect(orphan.x).toBe(sink.x);
+    expect(orphan.y).toBeGreaterThan(group.y);
   });
 });
 

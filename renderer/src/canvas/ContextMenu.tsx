@@ -1,4 +1,4 @@
-/** Right-click menus: a broker's lifecycle faults, a link's network faults. */
+/** Right-click menus: a broker's lifecycle faults, a sink's outage, a link's network faults. */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useApp, useAppStore } from "../app-context";
 import type { AppState } from "../store/app-store";
@@ -60,7 +60,13 @@ function MenuBody({ menu }: { menu: ContextMenuState }) {
 
   return (
     <div ref={ref} className="context-menu" data-testid="context-menu" role="menu" style={place} onKeyDown={onKeyDown} onContextMenu={(e) => e.preventDefault()}>
-      {menu.target.kind === "broker" ? <BrokerItems brokerId={menu.target.id} close={close} /> : <LinkItems edgeId={menu.target.edgeId} close={close} />}
+      {menu.target.kind === "broker" ? (
+        <BrokerItems brokerId={menu.target.id} close={close} />
+      ) : menu.target.kind === "sink" ? (
+        <SinkItems sinkId={menu.target.id} close={close} />
+      ) : (
+        <LinkItems edgeId={menu.target.edgeId} close={close} />
+      )}
     </div>
   );
 }
@@ -101,6 +107,29 @@ function BrokerItems({ brokerId, close }: { brokerId: number; close: () => void 
       <div className="menu-separator" />
       <Item testId="menu-isolate" label="Isolate from network" hint={`cut every link${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("isolate", brokerId))} />
       {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this broker" disabled={!canControl} onClick={go(() => healNode(broker.name))} />}
+    </>
+  );
+}
+
+function SinkItems({ sinkId, close }: { sinkId: string; close: () => void }) {
+  const sink = useApp(useCallback((s: AppState) => s.frame?.sinks?.find((k) => k.id === sinkId), [sinkId]));
+  const faulted = useApp(useCallback((s: AppState) => s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.includes(sinkId)) ?? false, [sinkId]));
+  const canControl = useApp(selectCanControl);
+  const duration = useApp(selectDurationLabel);
+  const { sinkOutage, healNode } = useFaultActions();
+  const go = (fn: () => Promise<void>) => () => {
+    close();
+    void fn();
+  };
+  const forLabel = duration ? ` for ${duration}` : "";
+  const state = sink ? (sink.up ? "up" : "down") : "not started";
+  return (
+    <>
+      <div className="menu-title">
+        {sinkId} <span className="muted">· {sink ? `${sink.kind} · ${state}` : state}</span>
+      </div>
+      <Item testId="menu-outage" label="Outage" hint={`takes no writes${forLabel}; ${sink?.from ?? "its group"} waits on them`} danger disabled={!canControl || !sink?.up} onClick={go(() => sinkOutage(sinkId))} />
+      {faulted && <Item testId="menu-heal" label="Heal" hint="bring it back: blocked writes go through" disabled={!canControl} onClick={go(() => healNode(sinkId))} />}
     </>
   );
 }

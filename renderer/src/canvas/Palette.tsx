@@ -1,4 +1,4 @@
-/** The palette: drag a broker, producer, topic or consumer group onto the canvas (or click to add one). */
+/** The palette: drag a broker, producer, topic, consumer group or sink onto the canvas (or click to add one). */
 import type { DragEvent } from "react";
 import { useApp } from "../app-context";
 import { selectCanControl } from "../store/connection-slice";
@@ -13,6 +13,7 @@ const ITEMS: { kind: PaletteKind; label: string; icon: IconName; hint: string }[
   { kind: "topic", label: "Topic", icon: "topic", hint: "partitions replicated across brokers; while running, the run restarts at t=0" },
   { kind: "broker", label: "Broker", icon: "broker", hint: "a Kafka server; while running, joins the live cluster" },
   { kind: "group", label: "Consumers", icon: "group", hint: "a consumer group reading a topic; while running, its members join at once" },
+  { kind: "sink", label: "Sink", icon: "sink", hint: "where a consumer group writes what it processed: a dashboard, files or a database (the selected group's, else the first group without one); while running, the run restarts at t=0" },
 ];
 
 const selectHasScenario = (s: AppState) => s.scenario !== null;

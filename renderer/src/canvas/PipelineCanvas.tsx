@@ -2,7 +2,7 @@
  * The pipeline canvas (@xyflow/react): nodes from the store's id lists,
  * edges from its edge signature, drag / zoom / pan / minimap. Drop from the
  * palette to add, draw an edge from a producer or group to a topic to
- * connect them, right-click a broker or an edge for faults.
+ * connect them, right-click a broker or a network link for faults.
  */
 import { useCallback, useMemo, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
 import {
@@ -24,11 +24,12 @@ import { selectCanControl } from "../store/connection-slice";
 import { connectGroup, connectProducer } from "../scenario/edits";
 import { parseNodeId, type NodeRef } from "./graph-ids";
 import { buildEdges, type PipelineNode } from "./graph";
-import { edgeSignature, selectBrokerIds, selectScenarioName } from "./selectors";
+import { edgeEndpoints, edgeSignature, selectBrokerIds, selectScenarioName } from "./selectors";
 import { BrokerNode } from "./nodes/BrokerNode";
 import { ProducerNode } from "./nodes/ProducerNode";
 import { TopicNode } from "./nodes/TopicNode";
 import { GroupNode } from "./nodes/GroupNode";
+import { SinkNode } from "./nodes/SinkNode";
 import { FlowEdge } from "./edges/FlowEdge";
 import { DotLayer, DotLayerProvider } from "./edges/dot-layer";
 import { Palette, PALETTE_MIME } from "./Palette";
@@ -41,7 +42,7 @@ import { useCanvasNodes } from "./useCanvasNodes";
 import { useAutoFit } from "./useAutoFit";
 
 // not "group": xyflow reserves that type for parent nodes
-const nodeTypes = { broker: BrokerNode, producer: ProducerNode, topic: TopicNode, consumerGroup: GroupNode };
+const nodeTypes = { broker: BrokerNode, producer: ProducerNode, topic: TopicNode, consumerGroup: GroupNode, sink: SinkNode };
 const edgeTypes = { flow: FlowEdge };
 
 const selectTheme = (s: AppState) => s.theme;
@@ -75,11 +76,12 @@ export function PipelineCanvas() {
     (event: ReactMouseEvent, node: Node) => {
       event.preventDefault();
       const ref = parseNodeId(node.id);
-      if (ref?.kind !== "broker" || !selectCanControl(store.getState())) {
+      if (!selectCanControl(store.getState()) || (ref?.kind !== "broker" && ref?.kind !== "sink")) {
         store.getState().openContextMenu(null);
         return;
       }
-      store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target: { kind: "broker", id: ref.id } });
+      const target = ref.kind === "broker" ? ({ kind: "broker", id: ref.id } as const) : ({ kind: "sink", id: ref.id } as const);
+      store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target });
     },
     [store],
   );
@@ -87,7 +89,8 @@ export function PipelineCanvas() {
   const onEdgeContextMenu = useCallback(
     (event: ReactMouseEvent, edge: Edge) => {
       event.preventDefault();
-      if (!selectCanControl(store.getState())) return;
+      // a group writes to its sink in-process: no network link there to break
+      if (!selectCanControl(store.getState()) || !edgeEndpoints(store.getState(), edge.id)) return;
       store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target: { kind: "edge", edgeId: edge.id } });
     },
     [store],

@@ -3,19 +3,23 @@ export type NodeRef =
   | { kind: "producer"; id: string }
   | { kind: "topic"; id: string }
   | { kind: "broker"; id: number }
-  | { kind: "group"; id: string };
+  | { kind: "group"; id: string }
+  | { kind: "sink"; id: string };
 
 export const nodeIds = {
   producer: (id: string) => `producer:${id}`,
   topic: (name: string) => `topic:${name}`,
   broker: (id: number) => `broker:${id}`,
   group: (id: string) => `group:${id}`,
+  sink: (id: string) => `sink:${id}`,
 };
 
 export const edgeIds = {
   produce: (producer: string, topic: string) => `produce:${producer}->${topic}`,
   lead: (topic: string, broker: number) => `lead:${topic}->${broker}`,
   consume: (broker: number, group: string) => `consume:${broker}->${group}`,
+  /** A consumer group's application writing to its sink (not a network link). */
+  sink: (group: string, sink: string) => `sink:${group}->${sink}`,
   /** Not an edge: the follower broker node flashes while it replicates. */
   replicateInto: (broker: number) => `replicate:${broker}`,
 };
@@ -29,6 +33,7 @@ export function parseNodeId(nodeId: string): NodeRef | null {
     case "producer":
     case "topic":
     case "group":
+    case "sink":
       return { kind, id };
     case "broker":
       return Number.isInteger(Number(id)) ? { kind, id: Number(id) } : null;
@@ -37,5 +42,17 @@ export function parseNodeId(nodeId: string): NodeRef | null {
   }
 }
 
-export const nodeIdOf = (ref: NodeRef): string =>
-  ref.kind === "broker" ? nodeIds.broker(ref.id) : ref.kind === "producer" ? nodeIds.producer(ref.id) : ref.kind === "topic" ? nodeIds.topic(ref.id) : nodeIds.group(ref.id);
+export function nodeIdOf(ref: NodeRef): string {
+  switch (ref.kind) {
+    case "broker":
+      return nodeIds.broker(ref.id);
+    case "producer":
+      return nodeIds.producer(ref.id);
+    case "topic":
+      return nodeIds.topic(ref.id);
+    case "group":
+      return nodeIds.group(ref.id);
+    case "sink":
+      return nodeIds.sink(ref.id);
+  }
+}

@@ -11,6 +11,7 @@ export const selectBrokerIds = (s: AppState) => s.brokerIds;
 export const selectProducerIds = (s: AppState) => s.producerIds;
 export const selectTopicNames = (s: AppState) => s.topicNames;
 export const selectGroupIds = (s: AppState) => s.groupIds;
+export const selectSinkIds = (s: AppState) => s.sinkIds;
 export const selectScenarioName = (s: AppState) => s.frame?.scenarioName ?? null;
 export const selectHasFrame = (s: AppState) => s.frame !== null;
 
@@ -37,15 +38,21 @@ export function edgeSignature(s: AppState): string {
     for (const topic of g.topics) for (const b of s.leadersByTopic[topic] ?? []) brokers.add(b);
     for (const b of [...brokers].sort((x, y) => x - y)) lines.push(`consume ${b} ${g.id}`);
   }
+  for (const sink of frame.sinks ?? []) if (s.groupsById[sink.from]) lines.push(`sink ${sink.from} ${sink.id}`);
   return lines.join("\n");
 }
 
-export type EdgeHealth = "ok" | "down" | "cut" | "slow" | "lossy" | "idle";
+/** A sink busy this share of the time or more is the pipeline's bottleneck: writes queue up in front of it. */
+export const SINK_SATURATED = 0.95;
+
+/** "saturated": a group → sink edge whose sink cannot keep up. */
+export type EdgeHealth = "ok" | "down" | "cut" | "slow" | "lossy" | "saturated" | "idle";
 
 /** What the network and the nodes at both ends say about an edge. */
 export function edgeHealth(s: AppState, edgeId: string): EdgeHealth {
   const frame = s.frame;
   if (!frame) return "idle";
+  if (edgeId.startsWith("sink:")) return sinkEdgeHealth(s, edgeId);
   const ends = edgeEndpoints(s, edgeId);
   if (!ends) return "idle";
   if (ends.down) return "down";
@@ -61,7 +68,21 @@ export function edgeHealth(s: AppState, edgeId: string): EdgeHealth {
   return health;
 }
 
-/** The network nodes at each end of a canvas edge (for link faults and health). */
+/** A sink is down during an outage (a crash or pause of it). */
+export function sinkDown(s: AppState, sinkId: string): boolean {
+  return s.sinksById[sinkId]?.up === false;
+}
+
+/** A group writes to its sink in-process, not over the network: down with the sink or the group's last member, saturated with the sink. */
+function sinkEdgeHealth(s: AppState, edgeId: string): EdgeHealth {
+  const sinkId = edgeId.slice(edgeId.indexOf("->") + 2);
+  const sink = s.sinksById[sinkId];
+  if (!sink) return "idle";
+  if (sinkDown(s, sinkId) || !s.frame?.consumers.some((c) => c.group === sink.from && c.up)) return "down";
+  return sink.utilisation >= SINK_SATURATED ? "saturated" : "ok";
+}
+
+/** The network nodes at each end of a canvas edge (for link faults and health); null for an edge that is no network link (group → sink). */
 export function edgeEndpoints(s: AppState, edgeId: string): { from: string[]; to: string[]; down: boolean; label: string } | null {
   const frame = s.frame;
   if (!frame) return null;

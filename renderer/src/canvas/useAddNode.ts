@@ -2,16 +2,19 @@
  * Adding a node from the palette: a scenario edit. While running, a broker is
  * an `addBroker` command, and a producer or group is added to start on the
  * next millisecond, which the running engine takes on without starting over;
- * a topic (or a first group, which needs __consumer_offsets) restarts at t=0.
+ * a topic (or a first group, which needs __consumer_offsets) restarts at t=0,
+ * and so does a sink, which changes how an existing group runs. A sink is
+ * written by the selected group when it has none, else by the first group
+ * without one.
  */
 import { useCallback } from "react";
 import type { XYPosition } from "@xyflow/react";
 import { useActions, useAppStore } from "../app-context";
-import { addBroker, addGroup, addProducer, addTopic } from "../scenario/edits";
+import { addBroker, addGroup, addProducer, addSink, addTopic } from "../scenario/edits";
 import { nodeIds } from "./graph-ids";
 import { pendingPositions } from "./layout-memory";
 
-export type PaletteKind = "broker" | "producer" | "topic" | "group";
+export type PaletteKind = "broker" | "producer" | "topic" | "group" | "sink";
 
 export function useAddNode() {
   const actions = useActions();
@@ -36,6 +39,7 @@ export function useAddNode() {
         if (message) store.getState().pushToast("success", `${message}. Drag replica chips onto it to move partitions there.`);
         return;
       }
+      const selectedGroup = state.selection?.kind === "group" ? state.selection.id : undefined;
       let created = "";
       const outcome = await actions.edit((doc) => {
         const result = applyAdd(doc);
@@ -73,6 +77,12 @@ export function useAddNode() {
             const { doc: next, id } = addGroup(doc, undefined, start);
             created = nodeIds.group(id);
             return next;
+          }
+          case "sink": {
+            const result = addSink(doc, selectedGroup);
+            if (typeof result === "string") return result;
+            created = nodeIds.sink(result.id);
+            return result.doc;
           }
         }
       }

@@ -11,7 +11,7 @@ import type { AppState } from "../store/app-store";
 import { buildNodes, type GraphIds, type PipelineNode } from "./graph";
 import { nodeIdOf, parseNodeId } from "./graph-ids";
 import { loadLayout, pendingPositions, saveLayout } from "./layout-memory";
-import { selectBrokerIds, selectGroupIds, selectProducerIds, selectTopicNames } from "./selectors";
+import { selectBrokerIds, selectGroupIds, selectProducerIds, selectSinkIds, selectTopicNames } from "./selectors";
 
 const selectSelection = (s: AppState) => s.selection;
 
@@ -21,6 +21,7 @@ export function useCanvasNodes(scenarioName: string | null) {
   const topicNames = useApp(selectTopicNames);
   const brokerIds = useApp(selectBrokerIds);
   const groupIds = useApp(selectGroupIds);
+  const sinkIds = useApp(selectSinkIds);
   const selection = useApp(selectSelection);
   const [nodes, setNodes] = useState<PipelineNode[]>([]);
   const layout = useRef<Map<string, XYPosition>>(new Map());
@@ -33,13 +34,16 @@ export function useCanvasNodes(scenarioName: string | null) {
       layoutFor.current = scenarioName;
       layout.current = scenarioName ? loadLayout(scenarioName) : new Map();
     }
+    const state = store.getState();
     const replicaCounts: Record<number, number> = {};
-    for (const id of brokerIds) replicaCounts[id] = store.getState().replicaKeysByBroker[id]?.length ?? 0;
-    const ids: GraphIds = { producerIds, topicNames, brokerIds, groupIds, replicaCounts };
+    for (const id of brokerIds) replicaCounts[id] = state.replicaKeysByBroker[id]?.length ?? 0;
+    const sinkGroups: Record<string, string> = {};
+    for (const id of sinkIds) sinkGroups[id] = state.sinksById[id]?.from ?? "";
+    const ids: GraphIds = { producerIds, topicNames, brokerIds, groupIds, sinkIds, replicaCounts, sinkGroups };
     for (const [id, position] of pendingPositions) layout.current.set(id, position);
     pendingPositions.clear();
     setNodes((previous) => buildNodes(ids, layout.current, fresh ? [] : previous));
-  }, [scenarioName, producerIds, topicNames, brokerIds, groupIds, store]);
+  }, [scenarioName, producerIds, topicNames, brokerIds, groupIds, sinkIds, store]);
 
   // the store's selection drives xyflow's (e.g. cleared after a delete)
   useEffect(() => {

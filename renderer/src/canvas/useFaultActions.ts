@@ -41,6 +41,16 @@ export function useFaultActions() {
     [duration, run, store],
   );
 
+  /** A sink's outage: down (a crash of it) for the toolbar's duration, or until healed. */
+  const sinkOutage = useCallback(
+    async (sinkId: string) => {
+      const ms = duration();
+      if (ms === null) return;
+      await run([brokerFault("crash", sinkId, ms)]);
+    },
+    [duration, run],
+  );
+
   /** Heal every active fault that names this node. */
   const healNode = useCallback(
     async (name: string) => {
@@ -106,5 +116,5 @@ export function useFaultActions() {
     await run([{ type: "healAll" }]);
   }, [run]);
 
-  return { brokerAction, healNode, linkAction, healLink, preset, healAll };
+  return { brokerAction, sinkOutage, healNode, linkAction, healLink, preset, healAll };
 }

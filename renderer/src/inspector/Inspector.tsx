@@ -11,11 +11,12 @@ import type { AppState } from "../store/app-store";
 import { selectCanControl } from "../store/connection-slice";
 import type { NodeRef } from "../canvas/graph-ids";
 import { configOverride, setConfigOverride } from "../scenario/edits";
-import { useDeleteSelection } from "../canvas/useDeleteSelection";
 import { Icon } from "../shell/Icon";
 import { ConfigRow } from "./ConfigRow";
 import { orderedKeys, TABLES, type ConfigScope } from "./config-rows";
 import { NodeProperties } from "./NodeProperties";
+import { InspectorHeader } from "./InspectorHeader";
+import { SinkInspector } from "./SinkInspector";
 
 const selectSelection = (s: AppState) => s.selection;
 const selectScenario = (s: AppState) => s.scenario;
@@ -30,16 +31,20 @@ export function Inspector() {
       <section className="inspector empty" data-testid="inspector" aria-label="Inspector">
         <div className="inspector-placeholder">
           <Icon name="broker" size={22} />
-          <p>Select a broker, topic, producer or consumer group to see and edit its configuration.</p>
-          {readOnly ? <p className="muted">You are following a shared session: the teacher drives it.</p> : <p className="muted">Right-click a broker or a link to break it.</p>}
+          <p>Select a broker, topic, producer, consumer group or sink to see and edit its configuration.</p>
+          {readOnly ? <p className="muted">You are following a shared session: the teacher drives it.</p> : <p className="muted">Right-click a broker, a sink or a link to break it.</p>}
         </div>
       </section>
     );
   }
+  if (selection.kind === "sink") return <SinkInspector id={selection.id} key={`sink:${selection.id}`} />;
   return <InspectorFor selection={selection} key={`${selection.kind}:${selection.id}`} />;
 }
 
-function scopeOf(ref: NodeRef): { scope: ConfigScope; id: string; kindLabel: string; title: string } {
+/** The nodes with a Kafka config table (a sink has its own inspector). */
+type ConfigNodeRef = Exclude<NodeRef, { kind: "sink" }>;
+
+function scopeOf(ref: ConfigNodeRef): { scope: ConfigScope; id: string; kindLabel: string; title: string } {
   switch (ref.kind) {
     case "broker":
       return { scope: "broker", id: "", kindLabel: "Broker", title: `broker-${ref.id}` };
@@ -52,12 +57,11 @@ function scopeOf(ref: NodeRef): { scope: ConfigScope; id: string; kindLabel: str
   }
 }
 
-function InspectorFor({ selection }: { selection: NodeRef }) {
+function InspectorFor({ selection }: { selection: ConfigNodeRef }) {
   const actions = useActions();
   const store = useAppStore();
   const canControl = useApp(selectCanControl);
   const atStart = useApp(selectAtStart);
-  const deleteSelection = useDeleteSelection();
   const [filter, setFilter] = useState("");
   const { scope, id, kindLabel, title } = scopeOf(selection);
   const table = TABLES[scope];
@@ -91,17 +95,7 @@ function InspectorFor({ selection }: { selection: NodeRef }) {
 
   return (
     <section className="inspector" data-testid="inspector" aria-label={`Inspector: ${title}`}>
-      <header className="inspector-header">
-        <div>
-          <div className="inspector-kind">{kindLabel}</div>
-          <h2 className="inspector-title">{title}</h2>
-        </div>
-        {canControl && (
-          <button type="button" className="icon-button danger" data-testid="delete-node" title="Delete from the scenario (Delete)" onClick={() => void deleteSelection()}>
-            <Icon name="trash" />
-          </button>
-        )}
-      </header>
+      <InspectorHeader kindLabel={kindLabel} title={title} canDelete={canControl} />
       <div className={`inspector-mode mode-${mode}`} data-testid="inspector-mode">
         {mode === "scenario" && "At t=0: edits change the scenario."}
         {mode === "live" && "Running: changes apply now and are recorded in the session."}

@@ -14,7 +14,7 @@ import { formatCount } from "../shell/format";
 const selectAtStart = (s: AppState) => (s.frame?.nowMs ?? 0) === 0;
 const selectScenario = (s: AppState) => s.scenario;
 
-export function NodeProperties({ selection, editable }: { selection: NodeRef; editable: boolean }) {
+export function NodeProperties({ selection, editable }: { selection: Exclude<NodeRef, { kind: "sink" }>; editable: boolean }) {
   switch (selection.kind) {
     case "producer":
       return <ProducerProperties id={selection.id} editable={editable} />;

@@ -5,11 +5,13 @@
  * common mistakes early with a friendlier sentence.
  */
 import type { ConsumerGroupSpec, ProducerSpec, ScenarioInput, TopicSpec } from "../../../shared/scenario/schema";
+import { SINK_KIND_NAMES, SINK_KINDS, type SinkKind } from "../../../shared/pipeline/sink";
 
 type Doc = ScenarioInput;
 type TopicInput = Doc["topics"] extends (infer T)[] | undefined ? T : never;
 type ProducerInput = Doc["producers"] extends (infer T)[] | undefined ? T : never;
 type GroupInput = Doc["consumerGroups"] extends (infer T)[] | undefined ? T : never;
+export type SinkInput = Doc["sinks"] extends (infer T)[] | undefined ? T : never;
 export type { TopicSpec, ProducerSpec, ConsumerGroupSpec };
 
 export type EditResult = Doc | string;
@@ -23,6 +25,7 @@ export function freshId(stem: string, taken: Iterable<string>): string {
 const topicsOf = (doc: Doc): TopicInput[] => (doc.topics ??= []);
 const producersOf = (doc: Doc): ProducerInput[] => (doc.producers ??= []);
 const groupsOf = (doc: Doc): GroupInput[] => (doc.consumerGroups ??= []);
+const sinksOf = (doc: Doc): SinkInput[] => (doc.sinks ??= []);
 
 export function addBroker(doc: Doc): EditResult {
   if (doc.cluster.brokers >= 1000) return "A cluster has at most 1000 brokers.";
@@ -99,12 +102,14 @@ export function deleteProducer(doc: Doc, id: string): EditResult {
   return doc;
 }
 
+/** A group goes with the sink it writes to (a sink is written by an existing group). */
 export function deleteGroup(doc: Doc, id: string): EditResult {
   const group = groupsOf(doc).find((g) => g.id === id);
   if (!group) return `There is no consumer group "${id}".`;
   doc.consumerGroups = groupsOf(doc).filter((g) => g !== group);
   for (let i = 0; i < group.consumers; i++) dropFaultsNaming(doc, `${id}-${i}`);
-  return doc;
+  const sink = sinkOfGroup(doc, id);
+  return sink ? deleteSink(doc, sink.id) : doc;
 }
 
 export function deleteTopic(doc: Doc, name: string): EditResult {
@@ -210,4 +215,102 @@ export function setGroupSize(doc: Doc, id: string, consumers: number): EditResul
   if (!Number.isInteger(consumers) || consumers < 1) return "Consumers: expected a whole number of at least 1.";
   group.consumers = consumers;
   return doc;
+}
+
+/** Every name a node of the pipeline goes by: brokers, topics, producers, groups and their members, sinks. */
+function nodeNames(doc: Doc): Set<string> {
+  const names = new Set<string>();
+  for (let b = 1; b <= doc.cluster.brokers; b++) names.add(`broker-${b}`);
+  for (const t of doc.topics ?? []) names.add(t.name);
+  for (const p of doc.producers ?? []) names.add(p.id);
+  for (const g of doc.consumerGroups ?? []) {
+    names.add(g.id);
+    for (let m = 0; m < g.consumers; m++) names.add(`${g.id}-${m}`);
+  }
+  for (const s of doc.sinks ?? []) names.add(s.id);
+  return names;
+}
+
+/** `sink`, then `sink-2`, `sink-3`, … : the first no node of the pipeline is called. */
+function freshSinkId(doc: Doc): string {
+  const taken = nodeNames(doc);
+  if (!taken.has("sink")) return "sink";
+  for (let i = 2; ; i++) if (!taken.has(`sink-${i}`)) return `sink-${i}`;
+}
+
+/** The sink a group writes to, if any. */
+export function sinkOfGroup(doc: Doc | null, groupId: string): SinkInput | undefined {
+  return doc?.sinks?.find((s) => s.from === groupId);
+}
+
+/**
+ * A sink written by `from` when that group has none yet, else by the first
+ * group without one. Its figures are left to the kind's defaults.
+ */
+export function addSink(doc: Doc, from?: string, kind: SinkKind = "dashboard"): { doc: Doc; id: string } | string {
+  const groups = doc.consumerGroups ?? [];
+  if (groups.length === 0) return "A sink is written by a consumer group: add a group first.";
+  const free = (g: GroupInput) => !sinkOfGroup(doc, g.id);
+  const writer = groups.find((g) => g.id === from && free(g)) ?? groups.find(free);
+  if (!writer) return "Every consumer group already writes to a sink (a group writes to one): add a group first.";
+  const id = freshSinkId(doc);
+  sinksOf(doc).push({ id, kind, from: writer.id });
+  return { doc, id };
+}
+
+/** A sink goes with the outages scheduled for it. */
+export function deleteSink(doc: Doc, id: string): EditResult {
+  const before = sinksOf(doc).length;
+  doc.sinks = sinksOf(doc).filter((s) => s.id !== id);
+  if (doc.sinks.length === before) return `There is no sink "${id}".`;
+  dropFaultsNaming(doc, id);
+  return doc;
+}
+
+/** What the inspector changes on a sink; a figure set to null goes back to the kind's default. */
+export interface SinkChange {
+  kind?: SinkKind;
+  from?: string;
+  writeLatencyMs?: number | null;
+  recordsPerSec?: number | null;
+}
+
+/** Checked whole before anything changes: a refused change leaves the document as it was. */
+export function updateSink(doc: Doc, id: string, change: SinkChange): EditResult {
+  const sink = sinksOf(doc).find((s) => s.id === id);
+  if (!sink) return `There is no sink "${id}".`;
+  if (change.kind !== undefined && !SINK_KIND_NAMES.includes(change.kind)) return `Kind: expected one of ${SINK_KIND_NAMES.join(", ")}, got "${String(change.kind)}".`;
+  if (change.from !== undefined && change.from !== sink.from) {
+    if (!groupsOf(doc).some((g) => g.id === change.from)) return `There is no consumer group "${change.from}".`;
+    const other = sinkOfGroup(doc, change.from);
+    if (other) return `${change.from} already writes to ${other.id}; a group writes to one sink.`;
+  }
+  const latencyProblem = change.writeLatencyMs === undefined ? null : sinkFigureProblem("writeLatencyMs", change.writeLatencyMs);
+  if (latencyProblem) return `Write latency: ${latencyProblem}.`;
+  const capacityProblem = change.recordsPerSec === undefined ? null : sinkFigureProblem("recordsPerSec", change.recordsPerSec);
+  if (capacityProblem) return `Capacity: ${capacityProblem}.`;
+
+  if (change.kind !== undefined) sink.kind = change.kind;
+  if (change.from !== undefined) sink.from = change.from;
+  for (const figure of ["writeLatencyMs", "recordsPerSec"] as const) {
+    const value = change[figure];
+    if (value === null) delete sink[figure];
+    else if (value !== undefined) sink[figure] = value;
+  }
+  return doc;
+}
+
+export type SinkFigure = "writeLatencyMs" | "recordsPerSec";
+
+/** Null when the value is acceptable (null: the kind's default), else why not, as the schema has it. */
+export function sinkFigureProblem(figure: SinkFigure, value: number | null): string | null {
+  if (value === null) return null;
+  if (!Number.isFinite(value)) return `expected a number, got ${String(value)}`;
+  if (figure === "writeLatencyMs") return value < 0 ? `expected at least 0 ms, got ${value}` : null;
+  return value <= 0 ? `expected more than 0 records per second, got ${value}` : null;
+}
+
+/** A sink's figure as the engine runs it: the scenario's, or its kind's default. */
+export function sinkFigure(sink: SinkInput, figure: SinkFigure): number {
+  return sink[figure] ?? SINK_KINDS[sink.kind ?? "dashboard"][figure];
 }

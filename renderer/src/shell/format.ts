@@ -23,3 +23,11 @@ export function formatSpeed(speed: number, max: boolean): string {
   if (speed >= 1) return `${+speed.toFixed(2)}×`;
   return `1/${Math.round(1 / speed)}×`;
 }
+
+/** A short span of simulated time: `850 ms`, `2 ms`, `1.2 s`. */
+export function formatDurationMs(ms: number): string {
+  if (!Number.isFinite(ms)) return "–";
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms > 0 && ms < 1) return `${+ms.toFixed(2)} ms`;
+  return `${Math.round(ms)} ms`;
+}

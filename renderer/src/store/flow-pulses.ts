@@ -1,14 +1,17 @@
 /**
  * Batches on the wire → pulses on canvas edges. A frame carries a sample of
  * the messages in flight; each one not seen in the previous frame adds one
- * to the counter of the edge(s) it travels along. Edges animate the increase
- * (a dot per pulse, capped), so a busy wire stays a sample, never a flood.
+ * to the counter of the edge(s) it travels along. A sink that took writes
+ * since the previous frame adds one to its group → sink edge. Edges animate
+ * the increase (a dot per pulse, capped), so a busy wire stays a sample,
+ * never a flood.
  */
 import type { Frame } from "../../../shared/engine/frame";
 import { edgeIds } from "../canvas/graph-ids";
 
 export function countPulses(prev: Record<string, number>, prevFrame: Frame | null, frame: Frame): Record<string, number> {
-  if (frame.flows.length === 0) return prev;
+  const sinks = frame.sinks ?? [];
+  if (frame.flows.length === 0 && sinks.length === 0) return prev;
   const sameEngine = prevFrame !== null && frame.seq > prevFrame.seq;
   const seen = new Set(sameEngine ? prevFrame.flows.map(flowKey) : []);
   const brokerByName = new Map(frame.brokers.map((b) => [b.name, b.id]));
@@ -36,6 +39,8 @@ export function countPulses(prev: Record<string, number>, prevFrame: Frame | nul
       if (follower !== undefined) bump(edgeIds.replicateInto(follower));
     }
   }
+  const writesBefore = new Map(sameEngine ? (prevFrame.sinks ?? []).map((s) => [s.id, s.writes]) : []);
+  for (const sink of sinks) if (sink.writes > (writesBefore.get(sink.id) ?? 0)) bump(edgeIds.sink(sink.from, sink.id));
   return next ?? prev;
 }
 

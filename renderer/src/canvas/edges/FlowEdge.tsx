@@ -16,6 +16,7 @@ const LEG: Record<string, { durationMs: number; delayMs: number; className: stri
   produce: { durationMs: 520, delayMs: 0, className: "dot dot-produce" },
   lead: { durationMs: 520, delayMs: 480, className: "dot dot-produce" },
   consume: { durationMs: 650, delayMs: 0, className: "dot dot-consume" },
+  sink: { durationMs: 600, delayMs: 0, className: "dot dot-sink" },
 };
 
 const selectLinkLabel = (edgeId: string) => (s: AppState) => {

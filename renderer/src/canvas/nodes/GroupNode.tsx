@@ -69,6 +69,8 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
         </span>
         <span className={`lag-value tone-${lagTone}`}>{formatCount(lag)}</span>
       </div>
+      {/* where the edge to the group's sink starts */}
+      <Handle type="source" position={Position.Right} className="handle" isConnectable={false} />
     </div>
   );
 });
