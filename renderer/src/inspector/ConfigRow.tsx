@@ -1,8 +1,9 @@
 /** One config key: Kafka name, value (editable), default and one-line meaning; a refused value shows why. */
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo } from "react";
 import type { ConfigSpec, ConfigTable, ConfigValue } from "../../../shared/kafka/config";
 import { formatClock } from "../shell/format";
 import { checkConfigText, formatConfigValue, gloss } from "./config-rows";
+import { useDraftCommit } from "./useDraftCommit";
 
 export interface ConfigRowProps {
   table: ConfigTable;
@@ -16,50 +17,12 @@ export interface ConfigRowProps {
 }
 
 export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, current, editable, onCommit, recordedAt }: ConfigRowProps) {
-  const [draft, setDraft] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const errorRef = useRef<HTMLDivElement>(null);
-  // a refusal is read where it happened: keep it in view in a scrolled list
-  useEffect(() => {
-    if (problem) errorRef.current?.scrollIntoView({ block: "nearest" });
-  }, [problem]);
   const isDefault = current === spec.default || String(current) === String(spec.default);
-
-  // Enter commits, and so does the blur that may follow: one commit per value
-  const committing = useRef<string | null>(null);
-  const commit = async (text: string) => {
-    if (committing.current === text) return;
-    const checked = checkConfigText(table, configKey, text);
-    if (checked.problem !== null) {
-      setProblem(checked.problem);
-      return;
-    }
-    if (String(checked.value) === String(current)) {
-      setDraft(null);
-      setProblem(null);
-      return;
-    }
-    setPending(true);
-    committing.current = text;
-    const refused = await onCommit(configKey, checked.value);
-    committing.current = null;
-    setPending(false);
-    if (refused) setProblem(refused);
-    else {
-      setDraft(null);
-      setProblem(null);
-    }
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === "Enter") void commit(event.currentTarget.value);
-    if (event.key === "Escape") {
-      setDraft(null);
-      setProblem(null);
-      event.currentTarget.blur();
-    }
-  };
+  const { draft, problem, pending, errorRef, choose, onChange, onKeyDown, onBlur } = useDraftCommit<ConfigValue>({
+    check: (text) => checkConfigText(table, configKey, text),
+    unchanged: (value) => String(value) === String(current),
+    commit: (value) => onCommit(configKey, value),
+  });
 
   const shown = draft ?? formatConfigValue(current);
   const choices = spec.type === "boolean" ? ["true", "false"] : spec.values ? [...new Set(spec.values.concat(String(current)))] : null;
@@ -79,10 +42,7 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
               data-testid={`config-input-${configKey}`}
               value={shown}
               disabled={!editable || pending}
-              onChange={(e) => {
-                setDraft(e.target.value);
-                void commit(e.target.value);
-              }}
+              onChange={(e) => choose(e.target.value)}
             >
               {choices.map((c) => (
                 <option key={c} value={c}>
@@ -100,15 +60,9 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
               readOnly={!editable || pending}
               aria-invalid={problem !== null}
               aria-describedby={problem ? `config-error-${configKey}` : undefined}
-              onChange={(e) => {
-                setDraft(e.target.value);
-                const checked = checkConfigText(table, configKey, e.target.value);
-                setProblem(checked.problem);
-              }}
+              onChange={(e) => onChange(e.target.value)}
               onKeyDown={onKeyDown}
-              onBlur={(e) => {
-                if (draft !== null) void commit(e.currentTarget.value);
-              }}
+              onBlur={(e) => onBlur(e.currentTarget.value)}
             />
           )}
           {hint && draft === null && <span className="config-gloss">{hint}</span>}

@@ -3,9 +3,10 @@
  * a number field), the default and a one-line meaning; a refused value shows
  * why and changes nothing.
  */
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useState } from "react";
 import type { SinkFigure } from "../scenario/edits";
 import { formatSinkFigure, parseSinkFigure, SINK_FIGURES, sinkDefault } from "./sink-rows";
+import { useDraftCommit } from "./useDraftCommit";
 
 /** Resolves to an error sentence when refused, null when applied. */
 type Commit<T> = (value: T) => Promise<string | null>;
@@ -64,50 +65,15 @@ export const SinkChoiceRow = memo(function SinkChoiceRow({
 });
 
 export const SinkFigureRow = memo(function SinkFigureRow({ figure, kind, override, editable, onCommit }: { figure: SinkFigure; kind: string; override: number | undefined; editable: boolean; onCommit: Commit<number | null> }) {
-  const [draft, setDraft] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const errorRef = useRef<HTMLDivElement>(null);
-  // a refusal is read where it happened: keep it in view in a scrolled inspector
-  useEffect(() => {
-    if (problem) errorRef.current?.scrollIntoView({ block: "nearest" });
-  }, [problem]);
   const fallback = sinkDefault(kind, figure);
   const current = override ?? fallback;
   const { unit, doc } = SINK_FIGURES[figure];
-
-  // Enter commits, and so does the blur that may follow: one commit per value
-  const committing = useRef<string | null>(null);
-  const commit = async (text: string) => {
-    if (committing.current === text) return;
-    const parsed = parseSinkFigure(figure, text);
-    if (parsed.problem !== null) {
-      setProblem(parsed.problem);
-      return;
-    }
+  const { draft, problem, pending, errorRef, onChange, onKeyDown, onBlur } = useDraftCommit<number | null>({
+    check: (text) => parseSinkFigure(figure, text),
     // empty text is the kind's default; the value in force again changes nothing
-    const unchanged = parsed.value === null ? override === undefined : parsed.value === current;
-    if (unchanged) {
-      setDraft(null);
-      setProblem(null);
-      return;
-    }
-    setPending(true);
-    committing.current = text;
-    const refused = await onCommit(parsed.value);
-    committing.current = null;
-    setPending(false);
-    setProblem(refused);
-    if (!refused) setDraft(null);
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === "Enter") void commit(event.currentTarget.value);
-    if (event.key === "Escape") {
-      setDraft(null);
-      setProblem(null);
-      event.currentTarget.blur();
-    }
-  };
+    unchanged: (value) => (value === null ? override === undefined : value === current),
+    commit: onCommit,
+  });
 
   return (
     <div className={`config-row sink-row${override === undefined ? "" : " overridden"}${problem ? " invalid" : ""}`} data-key={figure}>
@@ -127,14 +93,9 @@ export const SinkFigureRow = memo(function SinkFigureRow({ figure, kind, overrid
             readOnly={!editable || pending}
             aria-invalid={problem !== null}
             aria-describedby={problem ? `sink-error-${figure}` : undefined}
-            onChange={(e) => {
-              setDraft(e.target.value);
-              setProblem(parseSinkFigure(figure, e.target.value).problem);
-            }}
+            onChange={(e) => onChange(e.target.value)}
             onKeyDown={onKeyDown}
-            onBlur={(e) => {
-              if (draft !== null) void commit(e.currentTarget.value);
-            }}
+            onBlur={(e) => onBlur(e.currentTarget.value)}
           />
           <span className="config-unit">{unit}</span>
         </div>
