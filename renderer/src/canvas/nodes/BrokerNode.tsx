@@ -11,6 +11,7 @@ import { selectReplicationPulse } from "../selectors";
 import { ReplicaChip } from "./ReplicaChip";
 import { COMPACT_ZOOM, ReplicaMap } from "./ReplicaMap";
 import type { BrokerNodeType } from "../graph";
+import type { BrokerView } from "../../../../shared/engine/frame";
 
 const STATE_WORDS: Record<string, string> = {
   up: "up",
@@ -25,10 +26,24 @@ const selectCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_ZOOM;
 
 export const BrokerNode = memo(function BrokerNode({ data, selected }: NodeProps<BrokerNodeType>) {
   const id = data.brokerId;
-  const broker = useApp(useCallback((s: AppState) => s.brokersById[id], [id]));
+  const compact = useStore(selectCompact);
+  // zoomed out, the card's figures are too small to read: it redraws only when what can be seen changes
+  // (state, leaders, under-replicated, CPU in steps of 10%), not on every frame
+  const shown = useRef<{ key: string; view: BrokerView } | null>(null);
+  const broker = useApp(
+    useCallback(
+      (s: AppState) => {
+        const view = s.brokersById[id];
+        if (!view || !compact) return view;
+        const key = `${view.state}|${view.leaderCount}|${view.jmx.UnderReplicatedPartitions}|${Math.round(view.cpuUtilisation * 10)}`;
+        if (shown.current?.key !== key) shown.current = { key, view };
+        return shown.current.view;
+      },
+      [id, compact],
+    ),
+  );
   const keys = useApp(useCallback((s: AppState) => s.replicaKeysByBroker[id], [id]));
   const activeFault = useApp(useCallback((s: AppState) => hasActiveFault(s, `broker-${id}`), [id]));
-  const compact = useStore(selectCompact);
   if (!broker) return null;
   const state = broker.state;
   const cpu = Math.round(broker.cpuUtilisation * 100);
@@ -105,6 +120,8 @@ const ReplicaChips = memo(function ReplicaChips({ brokerId, keys }: { brokerId: 
   );
 });
 
+const FLASH: Keyframe[] = [{ opacity: 0.9 }, { opacity: 0 }];
+
 /** A thin bar that flashes when a follower fetch brings data into this broker. */
 function ReplicationPulse({ brokerId }: { brokerId: number }) {
   const count = useApp(useCallback(selectReplicationPulse(brokerId), [brokerId]));
@@ -112,9 +129,9 @@ function ReplicationPulse({ brokerId }: { brokerId: number }) {
   useEffect(() => {
     const el = ref.current;
     if (!el || count === 0) return;
-    el.classList.remove("flash");
-    void el.offsetWidth; // restart the CSS animation
-    el.classList.add("flash");
+    // a Web Animation of opacity: restarted without forcing a layout, and run by the compositor
+    el.getAnimations().forEach((a) => a.cancel());
+    el.animate(FLASH, { duration: 700, easing: "ease-out" });
   }, [count]);
   return <div ref={ref} className="replication-pulse" title="replicating from the leader" />;
 }
