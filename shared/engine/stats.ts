@@ -31,7 +31,12 @@ export class Stats implements Instruments {
   readonly series = new TimeSeries<SeriesCounter, SeriesGauge>({ counters: [...SERIES_COUNTERS], gauges: [...SERIES_GAUGES], bucketMs: 100, maxBuckets: 2048 });
   readonly totals = { attempted: 0, acked: 0, failed: 0, consumed: 0, delivered: 0, deliveredBatches: 0, replicatedBytes: 0 };
   readonly produceErrors = new Map<number, number>();
-  /** Counted only for messages created at or after the warm-up. */
+  /**
+   * Counted after the warm-up: acknowledgements of messages created since,
+   * and what was consumed or delivered since (a stage's throughput is what
+   * arrives there, whenever it was created: behind a slow sink, records
+   * created long ago are still arriving at its full rate).
+   */
   readonly steady = { acked: 0, consumed: 0, delivered: 0 };
   private keys: string[][] = [];
   private streams: StreamState[][] = [];
@@ -98,9 +103,9 @@ export class Stats implements Instruments {
     this.series.add(now, "sink", count);
     // the series keeps an approximate per-bucket latency for recovery detection
     this.series.recordLatency(now, Math.max(0, now - (first + last) / 2), count);
-    if (first < this.warmupMs) return;
-    this.steady.delivered += count;
-    recordSpread(this.endToEnd, now, first, last, count);
+    if (now >= this.warmupMs) this.steady.delivered += count;
+    // latency percentiles leave out messages created during the warm-up
+    if (first >= this.warmupMs) recordSpread(this.endToEnd, now, first, last, count);
   }
 
   replicated(bytes: number): void {

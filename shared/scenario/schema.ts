@@ -186,7 +186,7 @@ export const scenarioSchema = z.strictObject({
           windowMs: positive.default(2000).describe("for this long"),
         })
         .default({ throughputPct: 10, p99Pct: 50, windowMs: 2000 }),
-      warmup: duration.default(0).describe("messages created before this are left out of latency percentiles and throughput (start-up: group formation, connections)"),
+      warmup: duration.default(0).describe("start-up to leave out (group formation, connections): latency percentiles and produce throughput count messages created after it, consume and sink throughput what arrived after it"),
     })
     .default({ recoveryBand: { throughputPct: 10, p99Pct: 50, windowMs: 2000 }, warmup: 0 }),
 });
