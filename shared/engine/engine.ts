@@ -210,22 +210,24 @@ export class Engine {
 
   /**
    * Take on an edited scenario without starting over, when the edit only
-   * appended producers or consumer groups that start after now: they join
+   * appended producers, consumer groups or sinks that start after now: they join
    * the running cluster when their start comes, exactly as an engine built
    * from the edited scenario would start them. Returns why not otherwise.
    */
   extend(next: Scenario): string | null {
     const now = this.sim.now;
     const current = this.current;
-    const rest = (s: Scenario) => JSON.stringify({ ...s, producers: undefined, consumerGroups: undefined });
-    if (rest(next) !== rest(current)) return "more than producers or consumer groups changed";
+    const rest = (s: Scenario) => JSON.stringify({ ...s, producers: undefined, consumerGroups: undefined, sinks: undefined });
+    if (rest(next) !== rest(current)) return "more than producers, consumer groups or sinks changed";
     const same = <T>(a: readonly T[], b: readonly T[]) => a.length >= b.length && b.every((x, i) => JSON.stringify(x) === JSON.stringify(a[i]));
     if (!same(next.producers, current.producers)) return "an existing producer changed";
     if (!same(next.consumerGroups, current.consumerGroups)) return "an existing consumer group changed";
+    if (!same(next.sinks, current.sinks)) return "an existing sink changed";
     const producers = next.producers.slice(current.producers.length);
     const groups = next.consumerGroups.slice(current.consumerGroups.length);
-    if (producers.length + groups.length === 0) return "nothing was added";
-    if ([...producers, ...groups].some((c) => !(c.start > now))) return "a client added while running must start after now";
+    const sinks = next.sinks.slice(current.sinks.length);
+    if (producers.length + groups.length + sinks.length === 0) return "nothing was added";
+    if ([...producers, ...groups, ...sinks].some((c) => !(c.start > now))) return "a client or sink added while running must start after now";
     if (groups.length > 0 && !this.cluster.topics.has(OFFSETS_TOPIC)) return "the cluster has no __consumer_offsets topic yet (it had no consumer group)";
     this.current = next;
     (this.cluster as { scenario: Scenario }).scenario = next;
@@ -235,6 +237,12 @@ export class Engine {
       this.stats.addProducer(spec.id);
       this.producers.set(spec.id, producer);
       this.startClient(spec.start, producer);
+    }
+    // a sink for an existing group: its members write there from the sink's start (a new group's members get it when made)
+    for (const spec of sinks) {
+      const sink = new Sink(sinkSettings(spec), this.sim);
+      this.sinks.set(spec.id, sink);
+      for (const member of this.membersOf(spec.from)) member.attachSink(sink);
     }
     for (const group of groups) {
       this.addMembers(group);
@@ -433,5 +441,5 @@ export class Engine {
 /** A sink's figures: the scenario's, or its kind's defaults. */
 export function sinkSettings(spec: SinkSpec): ConstructorParameters<typeof Sink>[0] {
   const defaults = SINK_KINDS[spec.kind];
-  return { id: spec.id, kind: spec.kind, from: spec.from, writeLatencyMs: spec.writeLatencyMs ?? defaults.writeLatencyMs, recordsPerSec: spec.recordsPerSec ?? defaults.recordsPerSec };
+  return { id: spec.id, kind: spec.kind, from: spec.from, writeLatencyMs: spec.writeLatencyMs ?? defaults.writeLatencyMs, recordsPerSec: spec.recordsPerSec ?? defaults.recordsPerSec, start: spec.start };
 }

@@ -83,14 +83,14 @@ export class LiveSession {
   }
 
   /**
-   * The app sets `start` on a producer or group added while running from the
+   * The app sets `start` on a producer, group or sink added while running from the
    * time its last frame showed; the engine has moved on since (at 100× by
    * seconds). Such a start already past becomes the next millisecond.
    */
   private startsNotPast(input: unknown): unknown {
     const engine = this.engine;
     if (!engine || engine.now === 0 || typeof input !== "object" || input === null) return input;
-    const doc = input as { producers?: unknown; consumerGroups?: unknown };
+    const doc = input as { producers?: unknown; consumerGroups?: unknown; sinks?: unknown };
     const next = Math.floor(engine.now) + 1;
     const fix = (list: unknown, known: number): unknown =>
       Array.isArray(list)
@@ -102,11 +102,12 @@ export class LiveSession {
     const out: Record<string, unknown> = { ...doc };
     if (doc.producers !== undefined) out.producers = fix(doc.producers, this.scenario!.producers.length);
     if (doc.consumerGroups !== undefined) out.consumerGroups = fix(doc.consumerGroups, this.scenario!.consumerGroups.length);
+    if (doc.sinks !== undefined) out.sinks = fix(doc.sinks, this.scenario!.sinks.length);
     return out;
   }
 
   /**
-   * Producers or groups added while running, starting after now, join the
+   * Producers, groups or sinks added while running, starting after now, join the
    * running engine (and the checkpoints, which are behind it) instead of a
    * restart. After scrubbing back, that is a new branch, as a command is.
    */
@@ -139,6 +140,8 @@ export class LiveSession {
     this.stopAtDuration = true;
     this.checkpoints = [];
     this.rebuild(0);
+    // a new run starts paused (an open, or an edit that restarts at t=0), whatever the last one was doing
+    this.pacer!.pause();
     return { scenarioName: scenario.name, description: scenario.description, durationMs: scenario.duration, scenario: this.scenarioInput };
   }
 

@@ -86,8 +86,8 @@ export class Consumer {
     readonly name: string,
     readonly spec: ConsumerGroupSpec,
     private readonly group: Group,
-    /** Where the application writes what it processed (null: processing is the last step). */
-    private readonly sink: Sink | null = null,
+    /** Where the application writes what it processed, from the sink's start (null: processing is the last step). */
+    private sink: Sink | null = null,
   ) {
     this.config = resolveConfig(consumerConfig, spec.config);
     const pids: number[] = [];
@@ -102,6 +102,11 @@ export class Consumer {
     }
     this.leaders = new LeaderView(cluster, () => this.rpc, pids, () => num(this.config["retry.backoff.ms"]), () => this.fetchAll());
     this.rpc = this.newRpc();
+  }
+
+  /** A sink added while running: this member writes there from its start. */
+  attachSink(sink: Sink): void {
+    this.sink = sink;
   }
 
   private newRpc(): RpcClient {
@@ -475,7 +480,7 @@ export class Consumer {
       leaving = true;
       sim.at(startedAt + maxPollInterval, () => {
         if (incarnation !== this.incarnation || !this.memberId || this.pollNo !== pollNo || this.processingUntil < 0) return;
-        const cause = this.sink ? `processing and writing one poll to ${this.sink.settings.id}` : "processing one poll";
+        const cause = sink ? `processing and writing one poll to ${sink.settings.id}` : "processing one poll";
         this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s ${cause} and leaves the group`);
         const memberId = this.memberId;
         this.toCoordinator<number>(40, (reply) => {
@@ -505,7 +510,8 @@ export class Consumer {
       this.poll();
       this.fetchAll();
     };
-    const sink = this.sink;
+    // a sink written from its start: the polls before it end with processing
+    const sink = this.sink && sim.now >= this.sink.settings.start ? this.sink : null;
     const write = (): void => {
       if (incarnation !== this.incarnation || !sink) return;
       const writtenAt = sink.write(records);

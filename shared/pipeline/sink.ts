@@ -33,6 +33,8 @@ export interface SinkSettings {
   from: string;
   writeLatencyMs: number;
   recordsPerSec: number;
+  /** From when the group writes here (simulated ms). */
+  start: number;
 }
 
 export class Sink {

@@ -142,6 +142,7 @@ export const sinkSchema = z.strictObject({
   from: z.string().describe("the consumer group whose application writes here (its id)"),
   writeLatencyMs: nonNegative.optional().describe("time a write takes to be acknowledged once the sink takes it; omitted: the kind's default"),
   recordsPerSec: positive.optional().describe("records per second the sink absorbs; writes beyond it queue, and the group's consumers wait; omitted: the kind's default"),
+  start: duration.default(0).describe("from when the group writes here (0: from the start; the app sets it for a sink added while running)"),
 });
 
 const target = z.string().describe("a node id (broker-2, a producer id, group-0), 'leader:TOPIC/PARTITION', 'controller', 'one', 'minority', 'majority' or 'all'");

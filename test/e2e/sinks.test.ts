@@ -133,6 +133,25 @@ describe("sinks on the canvas", () => {
     app.expectNoPageErrors();
   }, 120_000);
 
+  it("a sink added while running takes the group's writes at once, without restarting the run", async () => {
+    const app = e2e.app;
+    await app.openScenario("iot-baseline");
+    await app.setSpeed(5);
+    await app.play();
+    await app.waitSimTime(2);
+    await app.byTestId("palette-sink").click();
+    const toasts = await pollUntil("the live-add toast", () => app.toastTexts(), (t) => t.some((x) => /sink takes analytics's writes from t\+/.test(x)));
+    expect(toasts.join("\n")).not.toMatch(/restarted at t=0/);
+    const node = app.byTestId(SINK);
+    await node.waitFor({ state: "visible" });
+    await pollUntil("records written to the new sink", () => records(app), (n) => n > 0, 30_000);
+    expect(await app.simTime(), "the run went on").toBeGreaterThan(2);
+    expect(await app.isPlaying()).toBe(true);
+    await app.pause();
+    await app.shot("a sink added while running");
+    app.expectNoPageErrors();
+  }, 90_000);
+
   it("right-click a sink → outage: it goes down, its writers wait and the log says why; heal brings it back", async () => {
     const app = e2e.app;
     // slow-sink: no scripted faults, so every outage here is the mouse's

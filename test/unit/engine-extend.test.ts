@@ -44,6 +44,25 @@ describe("Engine.extend", () => {
     expect(report.delivery.ackedLost).toBe(0);
   });
 
+  it("a sink added at t = 5 s for a running group takes its writes from its start, exactly as in an engine built with it", () => {
+    const live = new Engine(base);
+    live.runUntil(5000.25);
+    const polls = [...live.consumers.values()].reduce((n, c) => n + c.polls, 0);
+    const extended = scenarioSchema.parse({ ...base, sinks: [{ id: "board", kind: "database", from: "first", start: 5001 }] });
+    expect(live.extend(extended)).toBeNull();
+    live.runUntil(15_000);
+    const built = new Engine(extended);
+    built.runUntil(15_000);
+    const report = live.report();
+    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    // every poll after the start was written there, none before
+    const sink = report.processors[0]!.sink!;
+    expect(sink.id).toBe("board");
+    expect(sink.writes).toBeGreaterThan(0);
+    expect(sink.writes).toBeLessThanOrEqual(report.processors[0]!.batches - polls + 1);
+    expect(sink.records).toBeGreaterThan(3000 * 9);
+  });
+
   it("refuses edits it cannot take on live, and changes nothing then", () => {
     const engine = new Engine(base);
     engine.runUntil(5000);
@@ -51,7 +70,7 @@ describe("Engine.extend", () => {
     const changed = scenarioSchema.parse({ ...base, producers: [{ ...base.producers[0]!, recordBytes: 300 }] });
     expect(engine.extend(changed)).toMatch(/existing producer changed/);
     const moreTopics = scenarioSchema.parse({ ...withAdded(base, 6000), topics: [...base.topics, { name: "other", partitions: 1, replicationFactor: 1 }] });
-    expect(engine.extend(moreTopics)).toMatch(/more than producers or consumer groups/);
+    expect(engine.extend(moreTopics)).toMatch(/more than producers, consumer groups or sinks/);
     const noGroups = new Engine({ ...base, consumerGroups: [] });
     noGroups.runUntil(1000);
     expect(noGroups.extend(withAdded({ ...base, consumerGroups: [] }, 2000))).toMatch(/__consumer_offsets/);

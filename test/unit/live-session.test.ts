@@ -5,6 +5,7 @@ import { Engine } from "../../shared/engine/engine";
 import type { RecordedAction } from "../../shared/engine/commands";
 import { parseScenario } from "../../shared/scenario/load";
 import { canonicalReport } from "../support/engine-scenarios";
+import { parse as parseYaml } from "yaml";
 
 const yaml = readFileSync("sims/acks-all-leader-crash.yaml", "utf8");
 const crash = { type: "inject", fault: { kind: "crash", target: "broker-2", at: 0 } };
@@ -118,5 +119,26 @@ describe("LiveSession checkpoints", () => {
     session.seek(36_000);
     expect(session.frame().faults.map((f) => f.targets[0])).not.toContain("broker-3");
     expect(canonicalReport(session.engine!.report())).toBe(replayed(session));
+  });
+});
+
+describe("LiveSession: a new run starts paused", () => {
+  it("opening a scenario, or an edit that restarts at t=0, pauses a session that was playing; scrubbing keeps it playing", () => {
+    const session = opened();
+    session.play();
+    session.step(0); // step pauses: play again
+    session.play();
+    expect(session.frame().playing).toBe(true);
+    session.seek(0);
+    expect(session.frame().playing, "a scrub keeps playing").toBe(true);
+
+    expect(session.open(readFileSync("sims/slow-sink.yaml", "utf8"), "slow-sink.yaml").ok).toBe(true);
+    expect(session.frame()).toMatchObject({ nowMs: 0, playing: false });
+
+    session.play();
+    const scenario = parseYaml(readFileSync("sims/slow-sink.yaml", "utf8")) as { cluster: { brokers: number } };
+    const edited = session.editScenario({ ...scenario, cluster: { ...scenario.cluster, brokers: 4 } });
+    expect(edited.ok && edited.value.live).toBeFalsy();
+    expect(session.frame()).toMatchObject({ nowMs: 0, playing: false });
   });
 });

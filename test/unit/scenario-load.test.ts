@@ -195,7 +195,7 @@ describe("parseScenario: cross-references", () => {
       `${FILE}:21:30: faults[1].target: "board" is a sink, not a node on the network: use kind crash or pause for an outage`,
     ]);
     const ok = load(`${PIPELINE}sinks:\n  - { id: warehouse, kind: database, from: readers, recordsPerSec: 5000 }\n`);
-    expect(ok.sinks).toEqual([{ id: "warehouse", kind: "database", from: "readers", recordsPerSec: 5000 }]);
+    expect(ok.sinks).toEqual([{ id: "warehouse", kind: "database", from: "readers", recordsPerSec: 5000, start: 0 }]);
   });
 
   it("rejects a replication factor above the broker count and a malformed assignment", () => {

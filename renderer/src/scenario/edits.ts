@@ -247,14 +247,14 @@ export function sinkOfGroup(doc: Doc | null, groupId: string): SinkInput | undef
  * A sink written by `from` when that group has none yet, else by the first
  * group without one. Its figures are left to the kind's defaults.
  */
-export function addSink(doc: Doc, from?: string, kind: SinkKind = "dashboard"): { doc: Doc; id: string } | string {
+export function addSink(doc: Doc, from?: string, kind: SinkKind = "dashboard", start?: number): { doc: Doc; id: string } | string {
   const groups = doc.consumerGroups ?? [];
   if (groups.length === 0) return "A sink is written by a consumer group: add a group first.";
   const free = (g: GroupInput) => !sinkOfGroup(doc, g.id);
   const writer = groups.find((g) => g.id === from && free(g)) ?? groups.find(free);
   if (!writer) return "Every consumer group already writes to a sink (a group writes to one): add a group first.";
   const id = freshSinkId(doc);
-  sinksOf(doc).push({ id, kind, from: writer.id });
+  sinksOf(doc).push(start === undefined ? { id, kind, from: writer.id } : { id, kind, from: writer.id, start });
   return { doc, id };
 }
 
