@@ -17,7 +17,7 @@ import { Consumer } from "../kafka/consumer";
 import { GroupCoordinator } from "../kafka/coordinator";
 import { Sink, SINK_KINDS } from "../pipeline/sink";
 import { brokerConfig as brokerTable, consumerConfig, internalConfig, producerConfig, resolveConfig, topicConfig, configProblem, type ConfigValue } from "../kafka/config";
-import type { ConsumerGroupSpec, Scenario, SinkSpec } from "../scenario/schema";
+import type { ConsumerGroupSpec, ProducerSpec, Scenario, SinkSpec, TopicSpec } from "../scenario/schema";
 import { EventLog } from "./events";
 import { Stats } from "./stats";
 import { Nemesis, FaultError } from "../faults/nemesis";
@@ -34,6 +34,8 @@ const REPLAYED_ACTION_PRIORITY = 100;
  * replayed actions: the same order whether the engine was built with it or it was added live.
  */
 const CLIENT_START_PRIORITY = 50;
+/** A topic with a later `start` is created before the clients starting in its millisecond. */
+const TOPIC_CREATE_PRIORITY = 40;
 
 class Connections implements ConnectionRegistry {
   private readonly byBroker = new Map<number, Set<() => void>>();
@@ -116,8 +118,9 @@ export class Engine {
     const topics = new Map<string, TopicRef>();
     const assignment: number[][] = [];
     const brokerCount = scenario.cluster.brokers;
-    const addTopic = (name: string, count: number, rf: number, explicit: number[][] | undefined, config: Record<string, ConfigValue>, internal: boolean) => {
-      const placed = explicit ?? placeReplicas(count, rf, brokerCount, topics.size);
+    // placement starts at the topic's place in the scenario (created later or not), so adding one never moves the others
+    const addTopic = (name: string, count: number, rf: number, explicit: number[][] | undefined, config: Record<string, ConfigValue>, internal: boolean, index: number) => {
+      const placed = explicit ?? placeReplicas(count, rf, brokerCount, index);
       const ref: TopicRef = { name, pids: [], internal, config };
       for (let p = 0; p < count; p++) {
         const pid = partitions.length;
@@ -127,13 +130,14 @@ export class Engine {
       }
       topics.set(name, ref);
     };
-    for (const topic of scenario.topics) {
-      const config = resolveConfig(topicConfig, { "min.insync.replicas": brokerConfig["min.insync.replicas"]!, "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"]! }, topic.config);
-      addTopic(topic.name, topic.partitions, topic.replicationFactor, topic.assignment, config, false);
-    }
+    // topics with a later start are created then (createTopic)
+    const atStart = scenario.topics.filter((t) => t.start <= 0);
+    scenario.topics.forEach((topic, index) => {
+      if (topic.start <= 0) addTopic(topic.name, topic.partitions, topic.replicationFactor, topic.assignment, topicConfigOf(topic, brokerConfig), false, index);
+    });
     if (scenario.consumerGroups.length > 0) {
       const rf = Math.min(brokerCount, num(brokerConfig["offsets.topic.replication.factor"]));
-      addTopic(OFFSETS_TOPIC, num(brokerConfig["offsets.topic.num.partitions"]), rf, undefined, resolveConfig(topicConfig), true);
+      addTopic(OFFSETS_TOPIC, num(brokerConfig["offsets.topic.num.partitions"]), rf, undefined, resolveConfig(topicConfig), true, atStart.length);
     }
     const cluster: Cluster = {
       sim: this.sim,
@@ -157,16 +161,17 @@ export class Engine {
     this.coordinator = new GroupCoordinator(cluster, topics.get(OFFSETS_TOPIC)?.pids ?? []);
     for (const broker of cluster.brokers.slice(1)) broker.coordinator = this.coordinator;
     this.stats.bind(cluster);
-    scenario.producers.forEach((spec, index) => this.producers.set(spec.id, new Producer(cluster, index, spec)));
     for (const spec of scenario.sinks) this.sinks.set(spec.id, new Sink(sinkSettings(spec), this.sim));
-    for (const group of scenario.consumerGroups) this.addMembers(group);
     this.nemesis = new Nemesis(cluster, this.producers, this.consumers, this.sinks);
 
-    // t = 0: the cluster is formed, clients start
+    // t = 0: the cluster is formed, clients start (a client of a topic created later is made then)
     cluster.controller.start();
     for (const broker of cluster.brokers.slice(1)) broker.start(cluster.controller.partitions);
-    for (const group of scenario.consumerGroups) for (const member of this.membersOf(group.id)) this.startClient(group.start, member);
-    for (const spec of scenario.producers) this.startClient(spec.start, this.producers.get(spec.id)!);
+    for (const group of scenario.consumerGroups) this.whenTopicsExist(group.topics, () => this.addGroup(group));
+    for (const spec of scenario.producers) this.whenTopicsExist([spec.topic], () => this.addProducer(spec));
+    scenario.topics.forEach((topic, index) => {
+      if (topic.start > 0) this.sim.at(topic.start, () => this.createTopic(topic, index), TOPIC_CREATE_PRIORITY);
+    });
     for (const fault of scenario.faults) {
       this.sim.at(fault.at, () => {
         try {
@@ -179,6 +184,51 @@ export class Engine {
     }
     for (const action of options.actions ?? []) this.scheduleAction(action);
     this.scheduleSampling();
+  }
+
+  /** Clients waiting for a topic created later, by topic name. */
+  private readonly waitingForTopic = new Map<string, (() => void)[]>();
+
+  /** Run `make` now if every topic exists, else when the last of them is created. */
+  private whenTopicsExist(names: readonly string[], make: () => void): void {
+    const missing = names.find((name) => !this.cluster.topics.has(name));
+    if (missing === undefined) make();
+    else this.waitingForTopic.set(missing, [...(this.waitingForTopic.get(missing) ?? []), () => this.whenTopicsExist(names, make)]);
+  }
+
+  private addProducer(spec: ProducerSpec): void {
+    // its index: its place in the scenario (names are listed at t = 0), or next for one added while running
+    const names = this.cluster.producerNames;
+    if (!names.includes(spec.id)) names.push(spec.id);
+    const producer = new Producer(this.cluster, names.indexOf(spec.id), spec);
+    this.producers.set(spec.id, producer);
+    this.startClient(spec.start, producer);
+  }
+
+  private addGroup(group: ConsumerGroupSpec): void {
+    this.addMembers(group);
+    for (const member of this.membersOf(group.id)) this.startClient(group.start, member);
+  }
+
+  /**
+   * A topic with a later `start` (created while running, or so written): the
+   * controller creates its partitions, placed among the brokers there are
+   * then, and tells the brokers; clients waiting for it are made.
+   */
+  private createTopic(spec: TopicSpec, index: number): void {
+    const { cluster } = this;
+    const ref: TopicRef = { name: spec.name, pids: [], internal: false, config: topicConfigOf(spec, cluster.brokerConfig) };
+    const placed = spec.assignment ?? placeReplicas(spec.partitions, spec.replicationFactor, cluster.brokers.length - 1, index);
+    for (let p = 0; p < spec.partitions; p++) {
+      const pid = cluster.partitions.length;
+      cluster.partitions.push({ pid, topic: spec.name, partition: p, name: `${spec.name}-${p}`, internal: false, store: new BatchStore() });
+      ref.pids.push(pid);
+    }
+    cluster.topics.set(spec.name, ref);
+    cluster.controller.createPartitions(spec.name, ref.pids, placed);
+    const waiting = this.waitingForTopic.get(spec.name) ?? [];
+    this.waitingForTopic.delete(spec.name);
+    for (const make of waiting) make();
   }
 
   private addMembers(group: ConsumerGroupSpec): void {
@@ -217,37 +267,31 @@ export class Engine {
   extend(next: Scenario): string | null {
     const now = this.sim.now;
     const current = this.current;
-    const rest = (s: Scenario) => JSON.stringify({ ...s, producers: undefined, consumerGroups: undefined, sinks: undefined });
-    if (rest(next) !== rest(current)) return "more than producers, consumer groups or sinks changed";
+    const rest = (s: Scenario) => JSON.stringify({ ...s, topics: undefined, producers: undefined, consumerGroups: undefined, sinks: undefined });
+    if (rest(next) !== rest(current)) return "more than topics, producers, consumer groups or sinks changed";
     const same = <T>(a: readonly T[], b: readonly T[]) => a.length >= b.length && b.every((x, i) => JSON.stringify(x) === JSON.stringify(a[i]));
+    if (!same(next.topics, current.topics)) return "an existing topic changed";
     if (!same(next.producers, current.producers)) return "an existing producer changed";
     if (!same(next.consumerGroups, current.consumerGroups)) return "an existing consumer group changed";
     if (!same(next.sinks, current.sinks)) return "an existing sink changed";
+    const topics = next.topics.slice(current.topics.length);
     const producers = next.producers.slice(current.producers.length);
     const groups = next.consumerGroups.slice(current.consumerGroups.length);
     const sinks = next.sinks.slice(current.sinks.length);
-    if (producers.length + groups.length + sinks.length === 0) return "nothing was added";
-    if ([...producers, ...groups, ...sinks].some((c) => !(c.start > now))) return "a client or sink added while running must start after now";
+    if (topics.length + producers.length + groups.length + sinks.length === 0) return "nothing was added";
+    if ([...topics, ...producers, ...groups, ...sinks].some((c) => !(c.start > now))) return "a topic, client or sink added while running must start after now";
     if (groups.length > 0 && !this.cluster.topics.has(OFFSETS_TOPIC)) return "the cluster has no __consumer_offsets topic yet (it had no consumer group)";
     this.current = next;
     (this.cluster as { scenario: Scenario }).scenario = next;
-    for (const spec of producers) {
-      const producer = new Producer(this.cluster, this.cluster.producerNames.length, spec);
-      this.cluster.producerNames.push(spec.id);
-      this.stats.addProducer(spec.id);
-      this.producers.set(spec.id, producer);
-      this.startClient(spec.start, producer);
-    }
+    topics.forEach((topic, i) => this.sim.at(topic.start, () => this.createTopic(topic, current.topics.length + i), TOPIC_CREATE_PRIORITY));
+    for (const spec of producers) this.whenTopicsExist([spec.topic], () => this.addProducer(spec));
     // a sink for an existing group: its members write there from the sink's start (a new group's members get it when made)
     for (const spec of sinks) {
       const sink = new Sink(sinkSettings(spec), this.sim);
       this.sinks.set(spec.id, sink);
       for (const member of this.membersOf(spec.from)) member.attachSink(sink);
     }
-    for (const group of groups) {
-      this.addMembers(group);
-      for (const member of this.membersOf(group.id)) this.startClient(group.start, member);
-    }
+    for (const group of groups) this.whenTopicsExist(group.topics, () => this.addGroup(group));
     return null;
   }
 
@@ -404,7 +448,8 @@ export class Engine {
     if (!spec) return 0;
     let lag = 0;
     for (const topic of spec.topics) {
-      for (const pid of this.cluster.topics.get(topic)!.pids) {
+      // (a topic created later has no partitions yet)
+      for (const pid of this.cluster.topics.get(topic)?.pids ?? []) {
         const committed = group.committed.get(pid);
         if (committed === undefined) continue;
         const hw = this.highWatermark(pid);
@@ -442,4 +487,9 @@ export class Engine {
 export function sinkSettings(spec: SinkSpec): ConstructorParameters<typeof Sink>[0] {
   const defaults = SINK_KINDS[spec.kind];
   return { id: spec.id, kind: spec.kind, from: spec.from, writeLatencyMs: spec.writeLatencyMs ?? defaults.writeLatencyMs, recordsPerSec: spec.recordsPerSec ?? defaults.recordsPerSec, start: spec.start };
+}
+
+/** A topic's config: its own keys over the broker's defaults for them. */
+function topicConfigOf(spec: TopicSpec, brokerConfig: Record<string, ConfigValue>): Record<string, ConfigValue> {
+  return resolveConfig(topicConfig, { "min.insync.replicas": brokerConfig["min.insync.replicas"]!, "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"]! }, spec.config);
 }

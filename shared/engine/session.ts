@@ -83,14 +83,14 @@ export class LiveSession {
   }
 
   /**
-   * The app sets `start` on a producer, group or sink added while running from the
+   * The app sets `start` on a topic, producer, group or sink added while running from the
    * time its last frame showed; the engine has moved on since (at 100× by
    * seconds). Such a start already past becomes the next millisecond.
    */
   private startsNotPast(input: unknown): unknown {
     const engine = this.engine;
     if (!engine || engine.now === 0 || typeof input !== "object" || input === null) return input;
-    const doc = input as { producers?: unknown; consumerGroups?: unknown; sinks?: unknown };
+    const doc = input as { topics?: unknown; producers?: unknown; consumerGroups?: unknown; sinks?: unknown };
     const next = Math.floor(engine.now) + 1;
     const fix = (list: unknown, known: number): unknown =>
       Array.isArray(list)
@@ -100,6 +100,7 @@ export class LiveSession {
           })
         : list;
     const out: Record<string, unknown> = { ...doc };
+    if (doc.topics !== undefined) out.topics = fix(doc.topics, this.scenario!.topics.length);
     if (doc.producers !== undefined) out.producers = fix(doc.producers, this.scenario!.producers.length);
     if (doc.consumerGroups !== undefined) out.consumerGroups = fix(doc.consumerGroups, this.scenario!.consumerGroups.length);
     if (doc.sinks !== undefined) out.sinks = fix(doc.sinks, this.scenario!.sinks.length);
@@ -107,7 +108,7 @@ export class LiveSession {
   }
 
   /**
-   * Producers, groups or sinks added while running, starting after now, join the
+   * Topics, producers, groups or sinks added while running, starting after now, join the
    * running engine (and the checkpoints, which are behind it) instead of a
    * restart. After scrubbing back, that is a new branch, as a command is.
    */

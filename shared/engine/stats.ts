@@ -38,7 +38,6 @@ export class Stats implements Instruments {
    * created long ago are still arriving at its full rate).
    */
   readonly steady = { acked: 0, consumed: 0, delivered: 0 };
-  private keys: string[][] = [];
   private streams: StreamState[][] = [];
   private cluster!: Cluster;
   private warmupMs = 0;
@@ -46,18 +45,17 @@ export class Stats implements Instruments {
   bind(cluster: Cluster): void {
     this.cluster = cluster;
     this.warmupMs = cluster.scenario.report.warmup;
-    this.keys = cluster.producerNames.map((name) => cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
   }
 
-  /** A producer added while running (Engine.extend): its checker streams. */
-  addProducer(name: string): void {
-    this.keys.push(this.cluster.partitions.map((p) => streamKey(name, p.topic, p.partition)));
-  }
-
-  /** The checker's stream of a producer's messages to a partition, looked up once. */
+  /** The checker's stream of a producer's messages to a partition, looked up once (producers and topics may come later). */
   private stream(producer: number, pid: number): StreamState {
     const row = (this.streams[producer] ??= []);
-    return (row[pid] ??= this.checker.stream(this.keys[producer]![pid]!));
+    let stream = row[pid];
+    if (!stream) {
+      const p = this.cluster.partitions[pid]!;
+      stream = row[pid] = this.checker.stream(streamKey(this.cluster.producerNames[producer]!, p.topic, p.partition));
+    }
+    return stream;
   }
 
   attempted(producer: number, pid: number, baseSeq: number, count: number): void {

@@ -65,6 +65,27 @@ export class Controller {
     this.scheduleLeaderRebalance();
   }
 
+  /**
+   * CreateTopics: new partitions on the replicas given, led by the first
+   * live (unfenced) one, with the live ones in sync; the brokers hear of
+   * them as of any metadata change. With no live replica a partition starts
+   * offline, and gets a leader when one of its brokers comes back.
+   */
+  createPartitions(topic: string, pids: readonly number[], assignment: readonly (readonly number[])[]): void {
+    const changes: PartitionState[] = [];
+    pids.forEach((pid, i) => {
+      const replicas = assignment[i]!;
+      const live = replicas.filter((id) => this.registrations.has(id) && !this.isFenced(id));
+      const state: PartitionState = { pid, replicas, isr: live, leader: live[0] ?? -1, leaderEpoch: 0, partitionEpoch: 0, version: ++this.version };
+      this.partitions[pid] = state;
+      changes.push(state);
+    });
+    const { sim, events } = this.cluster;
+    const leaders = changes.map((c) => (c.leader < 0 ? "none" : String(c.leader)));
+    events.emit(sim.now, "broker", `topic ${topic} created: ${pids.length} partition(s), replication factor ${assignment[0]?.length ?? 0}; leaders ${leaders.slice(0, 12).join(",")}${leaders.length > 12 ? ",…" : ""}`);
+    this.pushAll(changes);
+  }
+
   /** A broker added while running: it registers (fenced) and is unfenced on its first heartbeat. */
   registerBroker(brokerId: number): void {
     this.registrations.set(brokerId, { incarnation: -1, fenced: true, shuttingDown: false, expiry: null });

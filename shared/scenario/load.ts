@@ -386,12 +386,12 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   const brokers = scenario.cluster.brokers;
   const brokerRange = brokers === 1 ? "broker-1" : `broker-1..broker-${brokers}`;
 
-  const topics = new Map<string, { index: number; partitions: number }>();
+  const topics = new Map<string, { index: number; partitions: number; start: number }>();
   scenario.topics.forEach((topic, t) => {
     const at = (...rest: PathKey[]): PathKey[] => ["topics", t, ...rest];
     const earlier = topics.get(topic.name);
     if (earlier) findings.push({ path: at("name"), message: `duplicate topic name ${JSON.stringify(topic.name)} (also topics[${earlier.index}])` });
-    else topics.set(topic.name, { index: t, partitions: topic.partitions });
+    else topics.set(topic.name, { index: t, partitions: topic.partitions, start: topic.start });
     if (topic.replicationFactor > brokers) {
       findings.push({ path: at("replicationFactor"), message: `expected at most ${brokers} (the cluster has ${brokers} broker${brokers === 1 ? "" : "s"}), got ${topic.replicationFactor}` });
     }
@@ -423,16 +423,23 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   };
 
   const topicHint = (name: string) => (topics.size === 0 ? "; no topics are defined" : `${didYouMean(name, topics.keys()) || `; topics are ${[...topics.keys()].join(", ")}`}`);
+  // a client cannot start before a topic it uses is created (a topic's start)
+  const startsBeforeTopic = (start: number, name: string, path: PathKey[]) => {
+    const created = topics.get(name)!.start;
+    if (start < created) findings.push({ path, message: `expected a start at or after topic ${JSON.stringify(name)} is created (${formatDuration(created)}), got ${formatDuration(start)}` });
+  };
   scenario.producers.forEach((producer, i) => {
     const holder = claim(producer.id, `producers[${i}]`);
     if (holder) findings.push({ path: ["producers", i, "id"], message: `duplicate id ${JSON.stringify(producer.id)}: already the name of ${holder}` });
     if (!topics.has(producer.topic)) findings.push({ path: ["producers", i, "topic"], message: `unknown topic ${JSON.stringify(producer.topic)}${topicHint(producer.topic)}` });
+    else startsBeforeTopic(producer.start, producer.topic, ["producers", i, "start"]);
   });
 
   const groupIds = new Map<string, number>();
   scenario.consumerGroups.forEach((group, g) => {
     group.topics.forEach((name, j) => {
       if (!topics.has(name)) findings.push({ path: ["consumerGroups", g, "topics", j], message: `unknown topic ${JSON.stringify(name)}${topicHint(name)}` });
+      else startsBeforeTopic(group.start, name, ["consumerGroups", g, "start"]);
     });
     const earlier = groupIds.get(group.id);
     if (earlier !== undefined) {

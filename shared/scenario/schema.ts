@@ -76,6 +76,7 @@ export const topicSchema = z.strictObject({
   partitions: z.number().int().positive().describe("partition count"),
   replicationFactor: z.number().int().positive().default(1).describe("replicas per partition"),
   assignment: z.array(z.array(z.number().int().positive())).optional().describe("explicit replica lists (broker ids) per partition; the first is the preferred leader"),
+  start: duration.default(0).describe("when the topic is created (0: with the cluster; the app sets it for a topic added while running)"),
   config: kafkaConfig(topicConfig, "topic"),
 });
 

@@ -83,6 +83,27 @@ describe("editing the pipeline with the mouse", () => {
     app.expectNoPageErrors();
   }, 120_000);
 
+  it("a topic added while the pipeline runs is created in the running cluster: no restart, its partitions get leaders", async () => {
+    const app = e2e.app;
+    await app.openScenario("acks-all-leader-crash");
+    await app.setSpeed(5);
+    await app.play();
+    const before = await app.waitSimTime(2);
+    await app.byTestId("palette-topic").click();
+    const toasts = await pollUntil("a toast about the new topic", () => app.toastTexts(), (t) => t.some((x) => / is created in the running cluster at t\+/.test(x)));
+    expect(toasts.some((x) => x.includes("restarted"))).toBe(false);
+    const name = /(\S+) is created in the running cluster at t\+/.exec(toasts.join("\n"))![1]!;
+    const node = app.byTestId(`topic-node-${name}`);
+    await node.waitFor({ state: "visible" });
+    // three partitions, each led and fully in sync (healthy cells)
+    await pollUntil(`${name}'s partitions healthy`, () => node.locator(".cell-o").count(), (n) => n === 3, 10_000);
+    expect(await app.simTime(), "the clock went on").toBeGreaterThanOrEqual(before);
+    expect(await app.eventLogText()).toContain(`topic ${name} created: 3 partition(s), replication factor 3`);
+    await app.pause();
+    await app.shot(`${name} created while running`);
+    app.expectNoPageErrors();
+  }, 120_000);
+
   it("the inspector refuses an invalid config value with a reason and accepts a valid one", async () => {
     const app = e2e.app;
     await app.openScenario("acks-all-leader-crash");

@@ -63,6 +63,31 @@ describe("Engine.extend", () => {
     expect(sink.records).toBeGreaterThan(3000 * 9);
   });
 
+  it("a topic added at t = 5 s, with a producer and a group for it, runs exactly as in an engine built with them", () => {
+    const live = new Engine(base);
+    live.runUntil(5000.25);
+    const extended = scenarioSchema.parse({
+      ...base,
+      topics: [...base.topics, { name: "alerts", partitions: 4, replicationFactor: 2, start: 5001 }],
+      producers: [...base.producers, { id: "detector", topic: "alerts", workload: { type: "poisson", rate: 800 }, keys: { type: "uniform", count: 50 }, start: 5001 }],
+      consumerGroups: [...base.consumerGroups, { id: "pager", topics: ["alerts"], consumers: 2, start: 5001, config: { "auto.offset.reset": "earliest" } }],
+    });
+    expect(live.extend(extended)).toBeNull();
+    expect(live.cluster.topics.has("alerts"), "created when its start comes").toBe(false);
+    live.runUntil(15_000);
+    const built = new Engine(extended);
+    built.runUntil(15_000);
+    const report = live.report();
+    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    // the topic exists with its partitions led and replicated, and carried the new producer's records to the new group
+    const alerts = live.cluster.topics.get("alerts")!;
+    expect(alerts.pids).toHaveLength(4);
+    for (const pid of alerts.pids) expect(live.cluster.controller.partitions[pid]).toMatchObject({ replicas: expect.any(Array), isr: expect.arrayContaining([expect.any(Number), expect.any(Number)]) });
+    expect(report.processors.find((p) => p.id === "pager")!.numInputRows).toBeGreaterThan(800 * 9 * 0.9);
+    expect(report.delivery.ackedLost).toBe(0);
+    expect(live.cluster.events.all().some((e) => e.text.startsWith("topic alerts created: 4 partition(s), replication factor 2"))).toBe(true);
+  });
+
   it("refuses edits it cannot take on live, and changes nothing then", () => {
     const engine = new Engine(base);
     engine.runUntil(5000);
@@ -70,7 +95,9 @@ describe("Engine.extend", () => {
     const changed = scenarioSchema.parse({ ...base, producers: [{ ...base.producers[0]!, recordBytes: 300 }] });
     expect(engine.extend(changed)).toMatch(/existing producer changed/);
     const moreTopics = scenarioSchema.parse({ ...withAdded(base, 6000), topics: [...base.topics, { name: "other", partitions: 1, replicationFactor: 1 }] });
-    expect(engine.extend(moreTopics)).toMatch(/more than producers, consumer groups or sinks/);
+    expect(engine.extend(moreTopics)).toMatch(/a topic, client or sink added while running must start after now/);
+    const otherBrokers = scenarioSchema.parse({ ...withAdded(base, 6000), cluster: { ...base.cluster, brokers: 4 } });
+    expect(engine.extend(otherBrokers)).toMatch(/more than topics, producers, consumer groups or sinks changed/);
     const noGroups = new Engine({ ...base, consumerGroups: [] });
     noGroups.runUntil(1000);
     expect(noGroups.extend(withAdded({ ...base, consumerGroups: [] }, 2000))).toMatch(/__consumer_offsets/);

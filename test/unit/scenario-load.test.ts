@@ -198,6 +198,14 @@ describe("parseScenario: cross-references", () => {
     expect(ok.sinks).toEqual([{ id: "warehouse", kind: "database", from: "readers", recordsPerSec: 5000, start: 0 }]);
   });
 
+  it("rejects a producer or group starting before a topic it uses is created", () => {
+    const text = PIPELINE.replace("    replicationFactor: 3\n", "    replicationFactor: 3\n    start: 10s\n").replace("workload: { type: constant, rate: 100 }", "workload: { type: constant, rate: 100 }\n    start: 4s");
+    expect(problems(text)).toEqual([
+      `${FILE}:14:12: producers[0].start: expected a start at or after topic "orders" is created (10 s), got 4 s`,
+      `${FILE}:16:5: consumerGroups[0].start: expected a start at or after topic "orders" is created (10 s), got 0 ms`,
+    ]);
+  });
+
   it("rejects a replication factor above the broker count and a malformed assignment", () => {
     const text = PIPELINE.replace("replicationFactor: 3", "replicationFactor: 4").replace(
       "  - name: orders\n",

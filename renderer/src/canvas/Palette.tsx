@@ -10,7 +10,7 @@ export const PALETTE_MIME = "application/x-tributary-node";
 
 const ITEMS: { kind: PaletteKind; label: string; icon: IconName; hint: string }[] = [
   { kind: "producer", label: "Producer", icon: "producer", hint: "writes records to a topic (acks, linger.ms, batch.size…); while running, starts at once" },
-  { kind: "topic", label: "Topic", icon: "topic", hint: "partitions replicated across brokers; while running, the run restarts at t=0" },
+  { kind: "topic", label: "Topic", icon: "topic", hint: "partitions replicated across brokers; while running, created at once" },
   { kind: "broker", label: "Broker", icon: "broker", hint: "a Kafka server; while running, joins the live cluster" },
   { kind: "group", label: "Consumers", icon: "group", hint: "a consumer group reading a topic; while running, its members join at once" },
   { kind: "sink", label: "Sink", icon: "sink", hint: "where a consumer group writes what it processed: a dashboard, files or a database (the selected group's, else the first group without one); while running, it takes the group's writes at once" },

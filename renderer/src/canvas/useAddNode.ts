@@ -1,10 +1,10 @@
 /**
  * Adding a node from the palette: a scenario edit. While running, a broker is
- * an `addBroker` command, and a producer, group or sink is added to start on
- * the next millisecond, which the running engine takes on without starting
- * over; a topic (or a first group, which needs __consumer_offsets) restarts
- * at t=0. A sink is written by the selected group when it has none, else by
- * the first group without one.
+ * an `addBroker` command, and a topic, producer, group or sink is added to
+ * start on the next millisecond, which the running engine takes on without
+ * starting over; a first group (which needs __consumer_offsets) restarts at
+ * t=0. A sink is written by the selected group when it has none, else by the
+ * first group without one.
  */
 import { useCallback } from "react";
 import type { XYPosition } from "@xyflow/react";
@@ -29,7 +29,7 @@ export function useAddNode() {
       const running = nowMs > 0;
       // a client added while running starts on the next whole millisecond (after everything already simulated);
       // a first group needs __consumer_offsets, which only a restart creates
-      const live = running && (kind === "producer" || kind === "sink" || (kind === "group" && (state.scenario.consumerGroups ?? []).length > 0));
+      const live = running && (kind === "topic" || kind === "producer" || kind === "sink" || (kind === "group" && (state.scenario.consumerGroups ?? []).length > 0));
       const start = live ? Math.floor(nowMs) + 1 : undefined;
       if (kind === "broker" && running) {
         const nextId = Math.max(0, ...state.brokerIds) + 1;
@@ -49,9 +49,11 @@ export function useAddNode() {
         // the engine may have moved the start on (it runs ahead of the frames shown here)
         const id = created.replace(/^[a-z]+:/, "");
         const doc = store.getState().scenario;
-        const client = kind === "producer" ? doc?.producers?.find((p) => p.id === id) : kind === "sink" ? doc?.sinks?.find((k) => k.id === id) : doc?.consumerGroups?.find((g) => g.id === id);
+        const client =
+          kind === "producer" ? doc?.producers?.find((p) => p.id === id) : kind === "sink" ? doc?.sinks?.find((k) => k.id === id) : kind === "topic" ? doc?.topics?.find((t) => t.name === id) : doc?.consumerGroups?.find((g) => g.id === id);
         const startMs = typeof client?.start === "number" ? client.start : start!;
-        const joins = kind === "sink" ? `${id} takes ${(client as { from?: string } | undefined)?.from ?? "its group"}'s writes from` : `${id} joins the running pipeline at`;
+        const joins =
+          kind === "sink" ? `${id} takes ${(client as { from?: string } | undefined)?.from ?? "its group"}'s writes from` : kind === "topic" ? `${id} is created in the running cluster at` : `${id} joins the running pipeline at`;
         store.getState().pushToast("success", `${joins} t+${(startMs / 1000).toFixed(1)} s.`);
       }
       else if (outcome && running) store.getState().pushToast("info", "The pipeline changed: the run restarted at t=0, paused.");
@@ -64,7 +66,7 @@ export function useAddNode() {
             return result;
           }
           case "topic": {
-            const { doc: next, name } = addTopic(doc);
+            const { doc: next, name } = addTopic(doc, undefined, start);
             created = nodeIds.topic(name);
             return next;
           }

@@ -33,15 +33,16 @@ export function addBroker(doc: Doc): EditResult {
   return doc;
 }
 
-export function addTopic(doc: Doc, name = freshId("topic", topicsOf(doc).map((t) => t.name))): { doc: Doc; name: string } {
-  topicsOf(doc).push({ name, partitions: 3, replicationFactor: Math.min(3, doc.cluster.brokers), config: {} });
+/** A topic of three partitions; `startMs` when it is added to a running pipeline (it is created then). */
+export function addTopic(doc: Doc, name = freshId("topic", topicsOf(doc).map((t) => t.name)), startMs?: number): { doc: Doc; name: string } {
+  topicsOf(doc).push({ name, partitions: 3, replicationFactor: Math.min(3, doc.cluster.brokers), ...(startMs ? { start: startMs } : {}), config: {} });
   return { doc, name };
 }
 
 /** A producer writing to `topic` (or the first topic; a new one when there is none). */
 /** A producer with a default workload; `startMs` when it is added to a running pipeline. */
 export function addProducer(doc: Doc, topic?: string, startMs?: number): { doc: Doc; id: string } {
-  const target = topic ?? topicsOf(doc)[0]?.name ?? addTopic(doc).name;
+  const target = topic ?? topicsOf(doc)[0]?.name ?? addTopic(doc, undefined, startMs).name;
   const id = freshId("producer", producersOf(doc).map((p) => p.id));
   producersOf(doc).push({ id, topic: target, workload: { type: "poisson", rate: 1000 }, keys: { type: "uniform", count: 1000 }, recordBytes: 200, ...(startMs ? { start: startMs } : {}), config: { acks: "all" } });
   return { doc, id };
@@ -49,7 +50,7 @@ export function addProducer(doc: Doc, topic?: string, startMs?: number): { doc: 
 
 /** A consumer group of two; `startMs` when it is added to a running pipeline. */
 export function addGroup(doc: Doc, topic?: string, startMs?: number): { doc: Doc; id: string } {
-  const target = topic ?? topicsOf(doc)[0]?.name ?? addTopic(doc).name;
+  const target = topic ?? topicsOf(doc)[0]?.name ?? addTopic(doc, undefined, startMs).name;
   const id = freshId("group", groupsOf(doc).map((g) => g.id));
   groupsOf(doc).push({ id, topics: [target], consumers: 2, ...(startMs ? { start: startMs } : {}), config: { "auto.offset.reset": "earliest" } });
   return { doc, id };
