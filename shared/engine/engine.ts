@@ -135,7 +135,9 @@ export class Engine {
     scenario.topics.forEach((topic, index) => {
       if (topic.start <= 0) addTopic(topic.name, topic.partitions, topic.replicationFactor, topic.assignment, topicConfigOf(topic, brokerConfig), false, index);
     });
-    if (scenario.consumerGroups.length > 0) {
+    // __consumer_offsets comes with the first group (Kafka creates it on the first FindCoordinator): now, or when that group starts
+    const firstGroupStart = Math.min(...scenario.consumerGroups.map((g) => g.start));
+    if (firstGroupStart <= 0) {
       const rf = Math.min(brokerCount, num(brokerConfig["offsets.topic.replication.factor"]));
       addTopic(OFFSETS_TOPIC, num(brokerConfig["offsets.topic.num.partitions"]), rf, undefined, resolveConfig(topicConfig), true, atStart.length);
     }
@@ -172,6 +174,7 @@ export class Engine {
     scenario.topics.forEach((topic, index) => {
       if (topic.start > 0) this.sim.at(topic.start, () => this.createTopic(topic, index), TOPIC_CREATE_PRIORITY);
     });
+    if (firstGroupStart > 0 && firstGroupStart < Infinity) this.scheduleOffsetsTopic(firstGroupStart);
     for (const fault of scenario.faults) {
       this.sim.at(fault.at, () => {
         try {
@@ -231,6 +234,35 @@ export class Engine {
     for (const make of waiting) make();
   }
 
+  private offsetsScheduled = false;
+
+  /** The first group starts at `atMs` in a cluster without __consumer_offsets: it is created then. */
+  private scheduleOffsetsTopic(atMs: number): void {
+    if (this.offsetsScheduled || this.cluster.topics.has(OFFSETS_TOPIC)) return;
+    this.offsetsScheduled = true;
+    this.sim.at(
+      atMs,
+      () => {
+        const { cluster } = this;
+        const brokers = cluster.brokers.length - 1;
+        const count = num(cluster.brokerConfig["offsets.topic.num.partitions"]);
+        const rf = Math.min(brokers, num(cluster.brokerConfig["offsets.topic.replication.factor"]));
+        // placed as it would have been with the topics there from the start
+        const index = this.current.topics.filter((t) => t.start <= 0).length;
+        const ref: TopicRef = { name: OFFSETS_TOPIC, pids: [], internal: true, config: resolveConfig(topicConfig) };
+        for (let p = 0; p < count; p++) {
+          const pid = cluster.partitions.length;
+          cluster.partitions.push({ pid, topic: OFFSETS_TOPIC, partition: p, name: `${OFFSETS_TOPIC}-${p}`, internal: true, store: new BatchStore() });
+          ref.pids.push(pid);
+        }
+        cluster.topics.set(OFFSETS_TOPIC, ref);
+        cluster.controller.createPartitions(OFFSETS_TOPIC, ref.pids, placeReplicas(count, rf, brokers, index));
+        this.coordinator.useOffsetsTopic(ref.pids);
+      },
+      TOPIC_CREATE_PRIORITY,
+    );
+  }
+
   private addMembers(group: ConsumerGroupSpec): void {
     const sinkSpec = this.current.sinks.find((s) => s.from === group.id);
     const sink = sinkSpec ? this.sinks.get(sinkSpec.id)! : null;
@@ -280,7 +312,6 @@ export class Engine {
     const sinks = next.sinks.slice(current.sinks.length);
     if (topics.length + producers.length + groups.length + sinks.length === 0) return "nothing was added";
     if ([...topics, ...producers, ...groups, ...sinks].some((c) => !(c.start > now))) return "a topic, client or sink added while running must start after now";
-    if (groups.length > 0 && !this.cluster.topics.has(OFFSETS_TOPIC)) return "the cluster has no __consumer_offsets topic yet (it had no consumer group)";
     this.current = next;
     (this.cluster as { scenario: Scenario }).scenario = next;
     topics.forEach((topic, i) => this.sim.at(topic.start, () => this.createTopic(topic, current.topics.length + i), TOPIC_CREATE_PRIORITY));
@@ -291,6 +322,7 @@ export class Engine {
       this.sinks.set(spec.id, sink);
       for (const member of this.membersOf(spec.from)) member.attachSink(sink);
     }
+    if (groups.length > 0) this.scheduleOffsetsTopic(Math.min(...groups.map((g) => g.start)));
     for (const group of groups) this.whenTopicsExist(group.topics, () => this.addGroup(group));
     return null;
   }

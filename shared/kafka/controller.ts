@@ -80,9 +80,10 @@ export class Controller {
       this.partitions[pid] = state;
       changes.push(state);
     });
-    const { sim, events } = this.cluster;
+    const { sim, events, partitions } = this.cluster;
     const leaders = changes.map((c) => (c.leader < 0 ? "none" : String(c.leader)));
-    events.emit(sim.now, "broker", `topic ${topic} created: ${pids.length} partition(s), replication factor ${assignment[0]?.length ?? 0}; leaders ${leaders.slice(0, 12).join(",")}${leaders.length > 12 ? ",…" : ""}`);
+    if (!partitions[pids[0]!]!.internal)
+      events.emit(sim.now, "broker", `topic ${topic} created: ${pids.length} partition(s), replication factor ${assignment[0]?.length ?? 0}; leaders ${leaders.slice(0, 12).join(",")}${leaders.length > 12 ? ",…" : ""}`);
     this.pushAll(changes);
   }
 

@@ -213,8 +213,13 @@ export class GroupCoordinator {
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly offsetsPids: readonly number[],
+    private offsetsPids: readonly number[],
   ) {}
+
+  /** __consumer_offsets created after the cluster (with its first group). */
+  useOffsetsTopic(pids: readonly number[]): void {
+    this.offsetsPids = pids;
+  }
 
   /** The __consumer_offsets partition holding a group. */
   offsetsPartitionOf(groupId: string): number {

@@ -104,6 +104,34 @@ describe("editing the pipeline with the mouse", () => {
     app.expectNoPageErrors();
   }, 120_000);
 
+  it("a pipeline built from a blank cluster while it runs: topic, producer and first group join without a restart", async () => {
+    const app = e2e.app;
+    // the empty state's "Start from a blank cluster", opened as a file (a scenario is already open here)
+    const blank = "name: untitled\ndescription: A blank cluster of three brokers.\nseed: 1\nduration: 5m\ncluster:\n  brokers: 3\n";
+    await app.byTestId("open-input").setInputFiles({ name: "untitled.yaml", mimeType: "application/yaml", buffer: Buffer.from(blank) });
+    await app.waitLoaded("the blank cluster", 3);
+    await app.setSpeed(5);
+    await app.play();
+    await app.waitSimTime(1);
+    const live = (re: RegExp) => pollUntil(`a toast matching ${re}`, () => app.toastTexts(), (t) => t.some((x) => re.test(x)), 10_000);
+    await app.byTestId("palette-topic").click();
+    await live(/topic-1 is created in the running cluster at t\+/);
+    await app.byTestId("topic-node-topic-1").waitFor({ state: "visible" });
+    await app.byTestId("palette-producer").click();
+    await live(/producer-1 joins the running pipeline at t\+/);
+    // the first group: __consumer_offsets comes with it
+    await app.byTestId("palette-group").click();
+    const toasts = await live(/group-1 joins the running pipeline at t\+/);
+    expect(toasts.some((x) => x.includes("restarted")), "nothing restarted").toBe(false);
+    await app.byTestId("group-node-group-1").waitFor({ state: "visible" });
+    await pollUntil("the group to form (Stable)", () => app.byTestId("group-node-group-1").innerText(), (t) => /Stable/.test(t), 30_000);
+    await pollUntil("records reaching the group's application", () => app.eventLogText(), (t) => /group group-1 is stable in generation 1/.test(t), 30_000);
+    await app.pause();
+    expect(await app.ackedLost()).toBe(0);
+    await app.shot("a pipeline built while running");
+    app.expectNoPageErrors();
+  }, 120_000);
+
   it("the inspector refuses an invalid config value with a reason and accepts a valid one", async () => {
     const app = e2e.app;
     await app.openScenario("acks-all-leader-crash");

@@ -88,6 +88,26 @@ describe("Engine.extend", () => {
     expect(live.cluster.events.all().some((e) => e.text.startsWith("topic alerts created: 4 partition(s), replication factor 2"))).toBe(true);
   });
 
+  it("a first group added while running brings __consumer_offsets with it, as in an engine built with it", () => {
+    const noGroups = { ...base, consumerGroups: [] };
+    const live = new Engine(noGroups);
+    live.runUntil(4000.5);
+    expect(live.cluster.topics.has("__consumer_offsets")).toBe(false);
+    const extended = scenarioSchema.parse({ ...noGroups, consumerGroups: [{ id: "late-readers", topics: [TOPIC], consumers: 2, start: 4001, config: { "auto.offset.reset": "earliest" } }] });
+    expect(live.extend(extended)).toBeNull();
+    live.runUntil(15_000);
+    const built = new Engine(extended);
+    built.runUntil(3000);
+    expect(built.cluster.topics.has("__consumer_offsets"), "created when the first group starts, not at t = 0").toBe(false);
+    built.runUntil(15_000);
+    const report = live.report();
+    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    expect(live.cluster.topics.get("__consumer_offsets")!.pids).toHaveLength(50);
+    // the group formed and read everything from the earliest offset: 3000 msg/s for 15 s
+    expect(report.processors[0]!.numInputRows).toBeGreaterThan(3000 * 14);
+    expect(report.processors[0]!.generation).toBeGreaterThanOrEqual(1);
+  });
+
   it("refuses edits it cannot take on live, and changes nothing then", () => {
     const engine = new Engine(base);
     engine.runUntil(5000);
@@ -98,9 +118,6 @@ describe("Engine.extend", () => {
     expect(engine.extend(moreTopics)).toMatch(/a topic, client or sink added while running must start after now/);
     const otherBrokers = scenarioSchema.parse({ ...withAdded(base, 6000), cluster: { ...base.cluster, brokers: 4 } });
     expect(engine.extend(otherBrokers)).toMatch(/more than topics, producers, consumer groups or sinks changed/);
-    const noGroups = new Engine({ ...base, consumerGroups: [] });
-    noGroups.runUntil(1000);
-    expect(noGroups.extend(withAdded({ ...base, consumerGroups: [] }, 2000))).toMatch(/__consumer_offsets/);
     expect(engine.scenario).toBe(base);
     expect(engine.producers.size).toBe(1);
   });

@@ -2,9 +2,9 @@
  * Adding a node from the palette: a scenario edit. While running, a broker is
  * an `addBroker` command, and a topic, producer, group or sink is added to
  * start on the next millisecond, which the running engine takes on without
- * starting over; a first group (which needs __consumer_offsets) restarts at
- * t=0. A sink is written by the selected group when it has none, else by the
- * first group without one.
+ * starting over (a first group brings __consumer_offsets with it). A sink is
+ * written by the selected group when it has none, else by the first group
+ * without one.
  */
 import { useCallback } from "react";
 import type { XYPosition } from "@xyflow/react";
@@ -27,9 +27,8 @@ export function useAddNode() {
       }
       const nowMs = state.frame?.nowMs ?? 0;
       const running = nowMs > 0;
-      // a client added while running starts on the next whole millisecond (after everything already simulated);
-      // a first group needs __consumer_offsets, which only a restart creates
-      const live = running && (kind === "topic" || kind === "producer" || kind === "sink" || (kind === "group" && (state.scenario.consumerGroups ?? []).length > 0));
+      // a topic, client or sink added while running starts on the next whole millisecond (after everything already simulated)
+      const live = running && kind !== "broker";
       const start = live ? Math.floor(nowMs) + 1 : undefined;
       if (kind === "broker" && running) {
         const nextId = Math.max(0, ...state.brokerIds) + 1;
