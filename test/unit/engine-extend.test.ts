@@ -26,17 +26,27 @@ function withAdded(scenario: Scenario, start: number): Scenario {
   });
 }
 
+/**
+ * Run `from` to `atMs`, extend it to `extended` there (`onExtended` sees it
+ * then), run on to `untilMs`: the report must be the one an engine built with
+ * `extended` gives. Returns the live engine and its report.
+ */
+function extendedRun(from: Scenario, atMs: number, extended: Scenario, onExtended: (live: Engine) => void = () => {}, untilMs = 15_000) {
+  const live = new Engine(from);
+  live.runUntil(atMs);
+  expect(live.extend(extended)).toBeNull();
+  onExtended(live);
+  live.runUntil(untilMs);
+  const built = new Engine(extended);
+  built.runUntil(untilMs);
+  const report = live.report();
+  expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+  return { live, report };
+}
+
 describe("Engine.extend", () => {
   it("a producer and a group added at t = 5 s run exactly as in an engine built with them", () => {
-    const live = new Engine(base);
-    live.runUntil(5000.25);
-    const extended = withAdded(base, 5001);
-    expect(live.extend(extended)).toBeNull();
-    live.runUntil(15_000);
-    const built = new Engine(extended);
-    built.runUntil(15_000);
-    const report = live.report();
-    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    const { report } = extendedRun(base, 5000.25, withAdded(base, 5001));
     // and they did join: the late producer's records were delivered, the new group consumed
     // 3000 msg/s for 15 s from the first producer, 1500 msg/s for 10 s from the late one
     expect(report.produced.attempted).toBeGreaterThan(58_000);
@@ -45,16 +55,9 @@ describe("Engine.extend", () => {
   });
 
   it("a sink added at t = 5 s for a running group takes its writes from its start, exactly as in an engine built with it", () => {
-    const live = new Engine(base);
-    live.runUntil(5000.25);
-    const polls = [...live.consumers.values()].reduce((n, c) => n + c.polls, 0);
+    let polls = 0;
     const extended = scenarioSchema.parse({ ...base, sinks: [{ id: "board", kind: "database", from: "first", start: 5001 }] });
-    expect(live.extend(extended)).toBeNull();
-    live.runUntil(15_000);
-    const built = new Engine(extended);
-    built.runUntil(15_000);
-    const report = live.report();
-    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    const { report } = extendedRun(base, 5000.25, extended, (live) => (polls = [...live.consumers.values()].reduce((n, c) => n + c.polls, 0)));
     // every poll after the start was written there, none before
     const sink = report.processors[0]!.sink!;
     expect(sink.id).toBe("board");
@@ -64,21 +67,13 @@ describe("Engine.extend", () => {
   });
 
   it("a topic added at t = 5 s, with a producer and a group for it, runs exactly as in an engine built with them", () => {
-    const live = new Engine(base);
-    live.runUntil(5000.25);
     const extended = scenarioSchema.parse({
       ...base,
       topics: [...base.topics, { name: "alerts", partitions: 4, replicationFactor: 2, start: 5001 }],
       producers: [...base.producers, { id: "detector", topic: "alerts", workload: { type: "poisson", rate: 800 }, keys: { type: "uniform", count: 50 }, start: 5001 }],
       consumerGroups: [...base.consumerGroups, { id: "pager", topics: ["alerts"], consumers: 2, start: 5001, config: { "auto.offset.reset": "earliest" } }],
     });
-    expect(live.extend(extended)).toBeNull();
-    expect(live.cluster.topics.has("alerts"), "created when its start comes").toBe(false);
-    live.runUntil(15_000);
-    const built = new Engine(extended);
-    built.runUntil(15_000);
-    const report = live.report();
-    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    const { live, report } = extendedRun(base, 5000.25, extended, (at) => expect(at.cluster.topics.has("alerts"), "created when its start comes").toBe(false));
     // the topic exists with its partitions led and replicated, and carried the new producer's records to the new group
     const alerts = live.cluster.topics.get("alerts")!;
     expect(alerts.pids).toHaveLength(4);
@@ -90,18 +85,11 @@ describe("Engine.extend", () => {
 
   it("a first group added while running brings __consumer_offsets with it, as in an engine built with it", () => {
     const noGroups = { ...base, consumerGroups: [] };
-    const live = new Engine(noGroups);
-    live.runUntil(4000.5);
-    expect(live.cluster.topics.has("__consumer_offsets")).toBe(false);
     const extended = scenarioSchema.parse({ ...noGroups, consumerGroups: [{ id: "late-readers", topics: [TOPIC], consumers: 2, start: 4001, config: { "auto.offset.reset": "earliest" } }] });
-    expect(live.extend(extended)).toBeNull();
-    live.runUntil(15_000);
-    const built = new Engine(extended);
-    built.runUntil(3000);
-    expect(built.cluster.topics.has("__consumer_offsets"), "created when the first group starts, not at t = 0").toBe(false);
-    built.runUntil(15_000);
-    const report = live.report();
-    expect(canonicalReport(report)).toBe(canonicalReport(built.report()));
+    const early = new Engine(extended);
+    early.runUntil(3000);
+    expect(early.cluster.topics.has("__consumer_offsets"), "created when the first group starts, not at t = 0").toBe(false);
+    const { live, report } = extendedRun(noGroups, 4000.5, extended, (at) => expect(at.cluster.topics.has("__consumer_offsets")).toBe(false));
     expect(live.cluster.topics.get("__consumer_offsets")!.pids).toHaveLength(50);
     // the group formed and read everything from the earliest offset: 3000 msg/s for 15 s
     expect(report.processors[0]!.numInputRows).toBeGreaterThan(3000 * 14);
