@@ -72,6 +72,19 @@ describe("session actions", () => {
     expect(api.session.frame().nowMs).toBe(0);
   });
 
+  it("an undo while running restarts the run at t=0, and says so", async () => {
+    const { api, store, actions, pump } = setup();
+    await actions.open(simYaml("acks-all-leader-crash"), "acks-all-leader-crash.yaml");
+    api.session.step(6000);
+    pump();
+    expect(await actions.edit((doc) => addProducer(doc, "iot_stream", 6001).doc)).toBe("live");
+    pump();
+    await actions.undo();
+    expect(api.session.frame()).toMatchObject({ nowMs: 0, playing: false });
+    expect(store.getState().toasts.at(-1)?.message).toBe("Undone: the run restarted at t=0, paused.");
+    expect(store.getState().scenario?.producers?.map((p) => p.id)).toEqual(["sensors"]);
+  });
+
   it("refuses an edit the engine rejects and keeps the working scenario", async () => {
     const { store, actions } = setup();
     await actions.open(simYaml("acks-all-leader-crash"), "acks-all-leader-crash.yaml");

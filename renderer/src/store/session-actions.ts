@@ -129,15 +129,21 @@ export function createSessionActions({ api, store, download }: ActionDeps) {
       const { past, scenarioInfo } = state();
       const target = past[past.length - 1];
       if (!target || !mayChange()) return;
+      const running = (state().frame?.nowMs ?? 0) > 0;
       const result = unwrap(await api.editScenario({ scenario: target }), "Undo failed");
-      if (result) state().undone(infoOf(result, scenarioInfo?.fileName ?? "untitled.yaml"));
+      if (!result) return;
+      state().undone(infoOf(result, scenarioInfo?.fileName ?? "untitled.yaml"));
+      if (running && result.live !== true) state().pushToast("info", "Undone: the run restarted at t=0, paused.");
     },
     async redo(): Promise<void> {
       const { future, scenarioInfo } = state();
       const target = future[future.length - 1];
       if (!target || !mayChange()) return;
+      const running = (state().frame?.nowMs ?? 0) > 0;
       const result = unwrap(await api.editScenario({ scenario: target }), "Redo failed");
-      if (result) state().redone(infoOf(result, scenarioInfo?.fileName ?? "untitled.yaml"));
+      if (!result) return;
+      state().redone(infoOf(result, scenarioInfo?.fileName ?? "untitled.yaml"));
+      if (running && result.live !== true) state().pushToast("info", "Redone: the run restarted at t=0, paused.");
     },
 
     async saveScenario(): Promise<void> {
