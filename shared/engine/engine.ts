@@ -121,14 +121,8 @@ export class Engine {
     // placement starts at the topic's place in the scenario (created later or not), so adding one never moves the others
     const addTopic = (name: string, count: number, rf: number, explicit: number[][] | undefined, config: Record<string, ConfigValue>, internal: boolean, index: number) => {
       const placed = explicit ?? placeReplicas(count, rf, brokerCount, index);
-      const ref: TopicRef = { name, pids: [], internal, config };
-      for (let p = 0; p < count; p++) {
-        const pid = partitions.length;
-        partitions.push({ pid, topic: name, partition: p, name: `${name}-${p}`, internal, store: new BatchStore() });
-        ref.pids.push(pid);
-        assignment.push(placed[p]!);
-      }
-      topics.set(name, ref);
+      appendTopic(partitions, topics, name, count, internal, config);
+      for (let p = 0; p < count; p++) assignment.push(placed[p]!);
     };
     // topics with a later start are created then (createTopic)
     const atStart = scenario.topics.filter((t) => t.start <= 0);
@@ -220,14 +214,8 @@ export class Engine {
    */
   private createTopic(spec: TopicSpec, index: number): void {
     const { cluster } = this;
-    const ref: TopicRef = { name: spec.name, pids: [], internal: false, config: topicConfigOf(spec, cluster.brokerConfig) };
     const placed = spec.assignment ?? placeReplicas(spec.partitions, spec.replicationFactor, cluster.brokers.length - 1, index);
-    for (let p = 0; p < spec.partitions; p++) {
-      const pid = cluster.partitions.length;
-      cluster.partitions.push({ pid, topic: spec.name, partition: p, name: `${spec.name}-${p}`, internal: false, store: new BatchStore() });
-      ref.pids.push(pid);
-    }
-    cluster.topics.set(spec.name, ref);
+    const ref = appendTopic(cluster.partitions, cluster.topics, spec.name, spec.partitions, false, topicConfigOf(spec, cluster.brokerConfig));
     cluster.controller.createPartitions(spec.name, ref.pids, placed);
     const waiting = this.waitingForTopic.get(spec.name) ?? [];
     this.waitingForTopic.delete(spec.name);
@@ -249,13 +237,7 @@ export class Engine {
         const rf = Math.min(brokers, num(cluster.brokerConfig["offsets.topic.replication.factor"]));
         // placed as it would have been with the topics there from the start
         const index = this.current.topics.filter((t) => t.start <= 0).length;
-        const ref: TopicRef = { name: OFFSETS_TOPIC, pids: [], internal: true, config: resolveConfig(topicConfig) };
-        for (let p = 0; p < count; p++) {
-          const pid = cluster.partitions.length;
-          cluster.partitions.push({ pid, topic: OFFSETS_TOPIC, partition: p, name: `${OFFSETS_TOPIC}-${p}`, internal: true, store: new BatchStore() });
-          ref.pids.push(pid);
-        }
-        cluster.topics.set(OFFSETS_TOPIC, ref);
+        const ref = appendTopic(cluster.partitions, cluster.topics, OFFSETS_TOPIC, count, true, resolveConfig(topicConfig));
         cluster.controller.createPartitions(OFFSETS_TOPIC, ref.pids, placeReplicas(count, rf, brokers, index));
         this.coordinator.useOffsetsTopic(ref.pids);
       },
@@ -524,4 +506,16 @@ export function sinkSettings(spec: SinkSpec): ConstructorParameters<typeof Sink>
 /** A topic's config: its own keys over the broker's defaults for them. */
 function topicConfigOf(spec: TopicSpec, brokerConfig: Record<string, ConfigValue>): Record<string, ConfigValue> {
   return resolveConfig(topicConfig, { "min.insync.replicas": brokerConfig["min.insync.replicas"]!, "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"]! }, spec.config);
+}
+
+/** A topic's partitions appended to the cluster's list (a pid is its place there), and the topic registered. */
+function appendTopic(partitions: PartitionRef[], topics: Map<string, TopicRef>, name: string, count: number, internal: boolean, config: Record<string, ConfigValue>): TopicRef {
+  const ref: TopicRef = { name, pids: [], internal, config };
+  for (let p = 0; p < count; p++) {
+    const pid = partitions.length;
+    partitions.push({ pid, topic: name, partition: p, name: `${name}-${p}`, internal, store: new BatchStore() });
+    ref.pids.push(pid);
+  }
+  topics.set(name, ref);
+  return ref;
 }

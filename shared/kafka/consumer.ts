@@ -512,30 +512,26 @@ export class Consumer {
     };
     // a sink written from its start: the polls before it end with processing
     const sink = this.sink && sim.now >= this.sink.settings.start ? this.sink : null;
+    if (!sink) {
+      this.pollTimer = sim.schedule(duration, finish);
+      return;
+    }
     const write = (): void => {
-      if (incarnation !== this.incarnation || !sink) return;
+      if (incarnation !== this.incarnation) return;
       const writtenAt = sink.write(records);
       this.processingUntil = writtenAt;
       if (writtenAt - startedAt > maxPollInterval) overrun();
       this.pollTimer = sim.at(writtenAt, finish);
     };
-    this.pollTimer = sim.schedule(
-      duration,
-      sink
-        ? () => {
-            // processed: now the write to the sink, which the poll loop waits for
-            if (incarnation !== this.incarnation) return;
-            if (!sink.up) {
-              // the sink is down: the application retries until it is back
-              this.processingUntil = Infinity;
-              overrun();
-              sink.whenUp(write);
-              return;
-            }
-            write();
-          }
-        : finish,
-    );
+    this.pollTimer = sim.schedule(duration, () => {
+      // processed: now the write to the sink, which the poll loop waits for
+      if (incarnation !== this.incarnation) return;
+      if (sink.up) return write();
+      // the sink is down: the application retries until it is back
+      this.processingUntil = Infinity;
+      overrun();
+      sink.whenUp(write);
+    });
   }
 
   /** Committed lag of this member's partitions is computed by the engine from the group. */
