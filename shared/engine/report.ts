@@ -7,6 +7,7 @@
 import type { Engine } from "./engine";
 import type { SimEvent } from "./events";
 import { errorName } from "../kafka/errors";
+import { streamKey, type StreamState } from "../metrics/checker";
 import { describe } from "../faults/nemesis";
 
 export interface FaultReport {
@@ -184,9 +185,13 @@ export function scanLogs(engine: Engine): void {
     }
     if (!holder) continue;
     const log = holder.replica(state.pid).log;
+    // each producer's stream into this partition, looked up once (a log holds a batch per few ms of a run)
+    const streams: StreamState[] = [];
     for (let i = 0; i < log.length; i++) {
       const batch = log.batchAt(i);
-      checker.finalLog(`${producerNames[ref.store.producerOf(batch)]}/${ref.topic}/${ref.partition}`, ref.store.baseSeqOf(batch), ref.store.countOf(batch));
+      const producer = ref.store.producerOf(batch);
+      const stream = (streams[producer] ??= checker.stream(streamKey(producerNames[producer]!, ref.topic, ref.partition)));
+      checker.finalLog(stream, ref.store.baseSeqOf(batch), ref.store.countOf(batch));
     }
   }
 }

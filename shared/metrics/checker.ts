@@ -103,7 +103,7 @@ export class Checker {
    * One batch occurrence in a partition's final committed log, called in log
    * order at the end of the run (a duplicated batch is passed twice).
    */
-  finalLog(stream: string, baseSeq: number, count: number): void {
+  finalLog(stream: string | StreamState, baseSeq: number, count: number): void {
     const s = this.state(stream);
     const end = baseSeq + count;
     if (baseSeq < s.logEnd) {

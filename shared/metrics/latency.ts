@@ -19,6 +19,13 @@ export interface LatencySummary {
 
 const US_PER_MS = 1000;
 const ONE_HOUR_US = 3_600_000_000;
+/**
+ * Values below this many µs (65.5 ms) are first counted in a plain array, one
+ * slot per µs, and handed to HDR in one pass when the histogram is read:
+ * HDR's own bucket arithmetic (pow, log2) per sample was ~8% of a run.
+ * Counts add, so the histogram ends up the same as recording each one.
+ */
+const PENDING_US = 1 << 16;
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -42,6 +49,9 @@ export class LatencyHistogram {
   private minMs = Infinity;
   private sumMs = 0;
   private n = 0;
+  /** Counts per µs below PENDING_US not yet in `h` (allocated on first use). */
+  private pending: Float64Array | null = null;
+  private pendingAny = false;
 
   /** Record `count` samples of `ms` milliseconds. */
   record(ms: number, count = 1): void {
@@ -50,7 +60,10 @@ export class LatencyHistogram {
     // A negative or non-finite latency is a bug in the model: surface it.
     if (!(us >= 0) || !Number.isFinite(us)) throw new RangeError(`bad latency ${ms} ms`);
     if (count === 0) return;
-    this.h.recordValueWithCount(us, count);
+    if (us < PENDING_US) {
+      (this.pending ??= new Float64Array(PENDING_US))[us]! += count;
+      this.pendingAny = true;
+    } else this.h.recordValueWithCount(us, count);
     const v = us / US_PER_MS;
     if (v > this.maxMs) this.maxMs = v;
     if (v < this.minMs) this.minMs = v;
@@ -58,10 +71,25 @@ export class LatencyHistogram {
     this.n += count;
   }
 
+  /** Hand the pending counts to HDR (before anything reads it). */
+  private flush(): hdr.Histogram {
+    if (this.pendingAny) {
+      const pending = this.pending!;
+      for (let us = 0; us < PENDING_US; us++) {
+        if (pending[us]! > 0) {
+          this.h.recordValueWithCount(us, pending[us]!);
+          pending[us] = 0;
+        }
+      }
+      this.pendingAny = false;
+    }
+    return this.h;
+  }
+
   /** Fold another histogram's samples into this one (e.g. per-sink into overall). */
   add(other: LatencyHistogram): void {
     if (other.n === 0) return;
-    this.h.add(other.h);
+    this.flush().add(other.flush());
     this.maxMs = Math.max(this.maxMs, other.maxMs);
     this.minMs = Math.min(this.minMs, other.minMs);
     this.sumMs += other.sumMs;
@@ -88,7 +116,7 @@ export class LatencyHistogram {
   percentile(p: number): number {
     if (!(p >= 0 && p <= 100)) throw new RangeError(`bad percentile ${p}`);
     if (this.n === 0) return 0;
-    const v = this.h.getValueAtPercentile(p) / US_PER_MS;
+    const v = this.flush().getValueAtPercentile(p) / US_PER_MS;
     // HDR answers with the top of the value's bucket; keep it within what was seen.
     return Math.min(Math.max(v, this.minMs), this.maxMs);
   }
@@ -105,6 +133,8 @@ export class LatencyHistogram {
 
   reset(): void {
     this.h.reset();
+    this.pending?.fill(0);
+    this.pendingAny = false;
     this.maxMs = 0;
     this.minMs = Infinity;
     this.sumMs = 0;
