@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import * as hdr from "hdr-histogram-js";
 import { LatencyHistogram } from "../../shared/metrics/latency";
 
 describe("LatencyHistogram", () => {
@@ -90,6 +91,45 @@ describe("LatencyHistogram", () => {
           expect(h.max).toBe(sorted[sorted.length - 1]);
         },
       ),
+    );
+  });
+
+  it("answers as HDR fed every sample directly, whatever the reads, merges and resets between records", () => {
+    // samples below 65.5 ms wait in a per-µs array until the histogram is read; reads may come at any time
+    const sample = fc.oneof(fc.double({ min: 0, max: 70, noNaN: true }), fc.double({ min: 0, max: 2_000, noNaN: true }));
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("record" as const), ms: sample, count: fc.integer({ min: 1, max: 5 }), into: fc.boolean() }),
+      fc.record({ kind: fc.constant("read" as const), p: fc.constantFrom(1, 50, 99, 99.99) }),
+      fc.record({ kind: fc.constant("merge" as const) }),
+      fc.record({ kind: fc.constant("reset" as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 200 }), (ops) => {
+        const build = () => hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+        const ours = [new LatencyHistogram(), new LatencyHistogram()];
+        const direct = [build(), build()];
+        const check = (p: number) => {
+          if (ours[0]!.count === 0) return;
+          const want = Math.min(Math.max(direct[0]!.getValueAtPercentile(p) / 1000, ours[0]!.min), ours[0]!.max);
+          expect(ours[0]!.percentile(p)).toBe(want);
+        };
+        for (const o of ops) {
+          if (o.kind === "record") {
+            const i = o.into ? 0 : 1;
+            ours[i]!.record(o.ms, o.count);
+            direct[i]!.recordValueWithCount(Math.round(o.ms * 1000), o.count);
+          } else if (o.kind === "read") check(o.p);
+          else if (o.kind === "merge") {
+            if (ours[1]!.count === 0) continue;
+            ours[0]!.add(ours[1]!);
+            direct[0]!.add(direct[1]!);
+          } else {
+            ours[0]!.reset();
+            direct[0]!.reset();
+          }
+        }
+        for (const p of [0, 50, 90, 99, 100]) check(p);
+      }),
     );
   });
 });
