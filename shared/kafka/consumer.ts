@@ -64,16 +64,25 @@ export class Consumer {
   private readonly processed = new Map<number, number>();
   private buffer: Buffered[] = [];
   private bufferedRecords = 0;
-  private readonly fetching = new Set<number>();
+  /** Per broker id: a fetch to it is in flight. */
+  private readonly fetching: boolean[] = [];
   private processingUntil = -1;
   /** Polls started: a max.poll.interval.ms deadline concerns only the poll it was set for. */
   private pollNo = 0;
   private pollTimer: Timer | null = null;
+  /** The poll being processed: its batches (one array, reused), records, start, and the incarnation it began in. */
+  private readonly taken: Buffered[] = [];
+  private takenRecords = 0;
+  private pollStartedAt = 0;
+  private pollIncarnation = 0;
+  /** The poll whose max.poll.interval.ms deadline is already set. */
+  private overrunPoll = -1;
   private incarnation = 0;
   private readonly leaders: LeaderView;
   private readonly topicOfPid = new Map<number, TopicPartition>();
   private readonly pidOf = new Map<string, number>();
-  private readonly indexOfPid = new Map<number, number>();
+  /** Per pid: its index in the subscribed partitions (the leader view's order). */
+  private readonly indexOfPid: number[] = [];
   readonly errors = new Map<number, number>();
   /** Polls fully processed, and their records (what this member handed to the sink). */
   polls = 0;
@@ -94,7 +103,7 @@ export class Consumer {
     for (const topic of spec.topics) {
       const ref = cluster.topics.get(topic)!;
       ref.pids.forEach((pid, partition) => {
-        this.indexOfPid.set(pid, pids.length);
+        this.indexOfPid[pid] = pids.length;
         pids.push(pid);
         this.topicOfPid.set(pid, { topic, partition });
         this.pidOf.set(`${topic}:${partition}`, pid);
@@ -155,7 +164,7 @@ export class Consumer {
     this.processed.clear();
     this.buffer = [];
     this.bufferedRecords = 0;
-    this.fetching.clear();
+    this.fetching.length = 0;
     this.phase = "idle";
     this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name} crashed: the group notices only after session.timeout.ms = ${num(this.config["session.timeout.ms"]) / 1000} s`);
   }
@@ -309,7 +318,7 @@ export class Consumer {
 
   /** auto.offset.reset: where a partition with no committed offset starts. */
   private resetPosition(pid: number): void {
-    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid.get(pid)!] ?? -1];
+    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
     const replica = leader && leader.processUp ? leader.replica(pid) : null;
     const policy = this.config["auto.offset.reset"];
     // "latest" reads the leader's high watermark when the position is set
@@ -393,19 +402,22 @@ export class Consumer {
     const maxPoll = num(this.config["max.poll.records"]);
     // the fetcher runs ahead of the application, but only so far
     if (this.bufferedRecords >= 2 * maxPoll) return;
-    const byLeader = new Map<number, number[]>();
+    // usually every leader has a fetch in flight already: then nothing is allocated
+    let byLeader: Map<number, number[]> | null = null;
+    const leaderOf = this.leaders.leader;
     for (const pid of this.positions.keys()) {
-      const leader = this.leaders.leader[this.indexOfPid.get(pid)!]!;
-      if (leader < 0 || this.fetching.has(leader)) continue;
-      const list = byLeader.get(leader) ?? [];
-      list.push(pid);
-      byLeader.set(leader, list);
+      const leader = leaderOf[this.indexOfPid[pid]!]!;
+      if (leader < 0 || this.fetching[leader] === true) continue;
+      byLeader ??= new Map();
+      const list = byLeader.get(leader);
+      if (list) list.push(pid);
+      else byLeader.set(leader, [pid]);
     }
-    for (const [leader, pids] of byLeader) this.fetchFrom(leader, pids);
+    if (byLeader) for (const [leader, pids] of byLeader) this.fetchFrom(leader, pids);
   }
 
   private fetchFrom(leader: number, pids: number[]): void {
-    this.fetching.add(leader);
+    this.fetching[leader] = true;
     const entries = pids.map((pid) => ({ pid, offset: this.positions.get(pid)! }));
     const incarnation = this.incarnation;
     const maxWait = num(this.config["fetch.max.wait.ms"]);
@@ -416,7 +428,7 @@ export class Consumer {
       (broker, reply) => broker.handleConsumerFetch(entries, maxWait, maxPartitionBytes, reply),
       (result) => {
         if (incarnation !== this.incarnation) return;
-        this.fetching.delete(leader);
+        this.fetching[leader] = false;
         if (!result.ok) {
           this.count(result.error);
           this.leaders.refresh();
@@ -458,7 +470,8 @@ export class Consumer {
   private poll(): void {
     if (!this.up || this.processingUntil >= 0 || this.buffer.length === 0) return;
     const maxPoll = num(this.config["max.poll.records"]);
-    const taken: Buffered[] = [];
+    const taken = this.taken;
+    taken.length = 0;
     let records = 0;
     while (this.buffer.length > 0 && (records === 0 || records + this.buffer[0]!.count <= maxPoll)) {
       const b = this.buffer.shift()!;
@@ -466,62 +479,29 @@ export class Consumer {
       records += b.count;
     }
     this.bufferedRecords -= records;
+    this.takenRecords = records;
     const { sim } = this.cluster;
     const incarnation = this.incarnation;
+    this.pollIncarnation = incarnation;
     const duration = records * this.spec.processingMsPerRecord;
     this.processingUntil = sim.now + duration;
-    const maxPollInterval = num(this.config["max.poll.interval.ms"]);
     const startedAt = sim.now;
+    this.pollStartedAt = startedAt;
     const pollNo = ++this.pollNo;
-    let leaving = false;
-    const overrun = () => {
-      // the application is too slow: the heartbeat thread leaves the group at the deadline, if this poll is still going on
-      if (leaving) return;
-      leaving = true;
-      sim.at(startedAt + maxPollInterval, () => {
-        if (incarnation !== this.incarnation || !this.memberId || this.pollNo !== pollNo || this.processingUntil < 0) return;
-        const cause = sink ? `processing and writing one poll to ${sink.settings.id}` : "processing one poll";
-        this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s ${cause} and leaves the group`);
-        const memberId = this.memberId;
-        this.toCoordinator<number>(40, (reply) => {
-          this.group.leave(memberId, "max.poll.interval.ms exceeded");
-          reply(40, 0);
-        }, () => {});
-        this.memberId = null;
-      });
-    };
-    if (duration > maxPollInterval) overrun();
-    const finish = () => {
-      if (incarnation !== this.incarnation) return;
-      this.processingUntil = -1;
-      this.polls++;
-      this.processedRecords += records;
-      for (const b of taken) {
-        // a partition revoked meanwhile: its records were handed over, but processing had happened
-        const store = this.cluster.partitions[b.pid]!.store;
-        this.cluster.instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId));
-        if (this.processed.has(b.pid)) this.processed.set(b.pid, b.endOffset);
-      }
-      if (this.config["enable.auto.commit"] !== true) this.commit();
-      if (!this.memberId && this.phase === "stable") {
-        this.revoke([...this.positions.keys()]);
-        this.join();
-      }
-      this.poll();
-      this.fetchAll();
-    };
+    const maxPollInterval = num(this.config["max.poll.interval.ms"]);
     // a sink written from its start: the polls before it end with processing
     const sink = this.sink && sim.now >= this.sink.settings.start ? this.sink : null;
+    if (duration > maxPollInterval) this.overrun(pollNo, sink);
     if (!sink) {
-      this.pollTimer = sim.schedule(duration, finish);
+      this.pollTimer = sim.post(sim.now + duration, finishPoll, this);
       return;
     }
     const write = (): void => {
       if (incarnation !== this.incarnation) return;
       const writtenAt = sink.write(records);
       this.processingUntil = writtenAt;
-      if (writtenAt - startedAt > maxPollInterval) overrun();
-      this.pollTimer = sim.at(writtenAt, finish);
+      if (writtenAt - startedAt > maxPollInterval) this.overrun(pollNo, sink);
+      this.pollTimer = sim.post(writtenAt, finishPoll, this);
     };
     this.pollTimer = sim.schedule(duration, () => {
       // processed: now the write to the sink, which the poll loop waits for
@@ -529,13 +509,63 @@ export class Consumer {
       if (sink.up) return write();
       // the sink is down: the application retries until it is back
       this.processingUntil = Infinity;
-      overrun();
+      this.overrun(pollNo, sink);
       sink.whenUp(write);
     });
+  }
+
+  /** The application is too slow: the heartbeat thread leaves the group at the deadline, if poll `pollNo` is still going on. */
+  private overrun(pollNo: number, sink: Sink | null): void {
+    if (this.overrunPoll === pollNo) return;
+    this.overrunPoll = pollNo;
+    const { sim } = this.cluster;
+    const incarnation = this.incarnation;
+    const maxPollInterval = num(this.config["max.poll.interval.ms"]);
+    sim.at(this.pollStartedAt + maxPollInterval, () => {
+      if (incarnation !== this.incarnation || !this.memberId || this.pollNo !== pollNo || this.processingUntil < 0) return;
+      const cause = sink ? `processing and writing one poll to ${sink.settings.id}` : "processing one poll";
+      this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s ${cause} and leaves the group`);
+      const memberId = this.memberId;
+      this.toCoordinator<number>(40, (reply) => {
+        this.group.leave(memberId, "max.poll.interval.ms exceeded");
+        reply(40, 0);
+      }, () => {});
+      this.memberId = null;
+    });
+  }
+
+  /** The poll is processed (and written): what it took is delivered, and the loop goes on. */
+  finishPoll(): void {
+    if (this.pollIncarnation !== this.incarnation) return;
+    this.processingUntil = -1;
+    this.polls++;
+    this.processedRecords += this.takenRecords;
+    const { partitions, instruments } = this.cluster;
+    const taken = this.taken;
+    for (let i = 0; i < taken.length; i++) {
+      const b = taken[i]!;
+      // a partition revoked meanwhile: its records were handed over, but processing had happened
+      const store = partitions[b.pid]!.store;
+      instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId));
+      if (this.processed.has(b.pid)) this.processed.set(b.pid, b.endOffset);
+    }
+    taken.length = 0;
+    if (this.config["enable.auto.commit"] !== true) this.commit();
+    if (!this.memberId && this.phase === "stable") {
+      this.revoke([...this.positions.keys()]);
+      this.join();
+    }
+    this.poll();
+    this.fetchAll();
   }
 
   /** Committed lag of this member's partitions is computed by the engine from the group. */
   describe(): string {
     return `${this.name} (${this.phase}) on ${this.coordinatorId > 0 ? brokerName(this.coordinatorId) : "no coordinator"}`;
   }
+}
+
+/** A poll's end (a static function posted with the consumer: no closure per poll). */
+function finishPoll(consumer: Consumer): void {
+  consumer.finishPoll();
 }
