@@ -36,12 +36,14 @@ export class BatchStore {
 
   add(producerIndex: number, baseSeq: number, count: number, bytes: number, firstCreatedMs: number, lastCreatedMs: number): number {
     const id = this.size++;
-    this.producer = room(this.producer, this.size);
-    this.baseSeq = room(this.baseSeq, this.size);
-    this.counts = room(this.counts, this.size);
-    this.bytes = room(this.bytes, this.size);
-    this.firstCreated = room(this.firstCreated, this.size);
-    this.lastCreated = room(this.lastCreated, this.size);
+    if (this.size > this.counts.length) {
+      this.producer = room(this.producer, this.size);
+      this.baseSeq = room(this.baseSeq, this.size);
+      this.counts = room(this.counts, this.size);
+      this.bytes = room(this.bytes, this.size);
+      this.firstCreated = room(this.firstCreated, this.size);
+      this.lastCreated = room(this.lastCreated, this.size);
+    }
     this.producer[id] = producerIndex;
     this.baseSeq[id] = baseSeq;
     this.counts[id] = count;
@@ -98,10 +100,12 @@ export class ReplicaLog {
 
   append(batchId: number, count: number, bytes: number, epoch: number): void {
     const i = this.length++;
-    this.ids = room(this.ids, this.length);
-    this.ends = room(this.ends, this.length);
-    this.epochs = room(this.epochs, this.length);
-    this.byteTotal = room(this.byteTotal, this.length);
+    if (this.length > this.ids.length) {
+      this.ids = room(this.ids, this.length);
+      this.ends = room(this.ends, this.length);
+      this.epochs = room(this.epochs, this.length);
+      this.byteTotal = room(this.byteTotal, this.length);
+    }
     this.ids[i] = batchId;
     this.leo += count;
     this.ends[i] = this.leo;
@@ -125,9 +129,19 @@ export class ReplicaLog {
 
   /** Index of the batch holding `offset` (the first whose end is above it), or length. */
   indexOf(offset: number): number {
-    let lo = 0;
-    let hi = this.length;
     const ends = this.ends;
+    // readers (followers, caught-up consumers) mostly ask for the last few batches:
+    // gallop back from the end to bracket the answer, then search inside the bracket
+    let hi = this.length;
+    let lo = hi - 1;
+    let step = 1;
+    while (lo >= 0 && ends[lo]! > offset) {
+      hi = lo;
+      lo -= step;
+      step *= 2;
+    }
+    // ends[lo] <= offset (or lo < 0) and every end from hi on is above offset
+    lo = lo < 0 ? 0 : lo + 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (ends[mid]! <= offset) lo = mid + 1;
