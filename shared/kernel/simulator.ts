@@ -38,8 +38,62 @@ function before(a: Entry, b: Entry): boolean {
   return a.seq < b.seq;
 }
 
+/**
+ * Events more than this far ahead (request timeouts, heartbeats, metadata
+ * refreshes, connection set-up timers, many of them cancelled before they
+ * come) wait in a second heap, so the heap the next events come from stays
+ * small. The two heads are compared on every pop, so the order is exactly
+ * that of one heap.
+ */
+const FAR_MS = 50;
+
+/** A binary min-heap of entries by (time, priority, seq). */
+class Heap {
+  readonly items: Entry[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(entry: Entry): void {
+    const heap = this.items;
+    let i = heap.length;
+    heap.push(entry);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!before(entry, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = entry;
+  }
+
+  pop(): Entry {
+    const heap = this.items;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
+        if (!before(heap[c]!, last)) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}
+
 export class Simulator {
-  private heap: Entry[] = [];
+  private readonly near = new Heap();
+  private readonly far = new Heap();
   private seq = 0;
   private nowMs = 0;
   /** Events fired so far (cancelled ones are not counted). */
@@ -50,7 +104,7 @@ export class Simulator {
   }
 
   get pending(): number {
-    return this.heap.length;
+    return this.near.length + this.far.length;
   }
 
   /** Fire `fire` after `delayMs` simulated milliseconds (>= 0). */
@@ -78,14 +132,20 @@ export class Simulator {
 
   /** Time of the next live event, or Infinity. */
   peek(): number {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap.length > 0 ? this.heap[0]!.at : Infinity;
+    for (;;) {
+      const head = this.head();
+      if (!head) return Infinity;
+      if (!head.cancelled) return head.at;
+      this.pop();
+    }
   }
 
   /** Fire the next event; false when there is none. */
   step(): boolean {
-    while (this.heap.length > 0) {
-      const entry = this.pop();
+    for (;;) {
+      const entry = this.head();
+      if (!entry) return false;
+      this.pop();
       if (entry.cancelled) continue;
       this.nowMs = entry.at;
       this.eventsFired++;
@@ -97,7 +157,6 @@ export class Simulator {
       }
       return true;
     }
-    return false;
   }
 
   /**
@@ -105,11 +164,22 @@ export class Simulator {
    * (step()'s body is inlined here for performance: this is the hottest loop.)
    */
   run(untilMs: number): void {
-    const heap = this.heap;
-    while (heap.length > 0) {
-      const head = heap[0]!;
+    const near = this.near.items;
+    const far = this.far.items;
+    for (;;) {
+      // the earlier of the two heads
+      let head: Entry;
+      let fromFar: boolean;
+      if (near.length > 0) {
+        fromFar = far.length > 0 && before(far[0]!, near[0]!);
+        head = fromFar ? far[0]! : near[0]!;
+      } else if (far.length > 0) {
+        fromFar = true;
+        head = far[0]!;
+      } else break;
       if (head.at > untilMs) break;
-      this.pop();
+      if (fromFar) this.far.pop();
+      else this.near.pop();
       if (head.cancelled) continue;
       this.nowMs = head.at;
       this.eventsFired++;
@@ -124,37 +194,24 @@ export class Simulator {
   }
 
   private push(entry: Entry): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(entry);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!before(entry, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = entry;
+    if (entry.at - this.nowMs > FAR_MS) this.far.push(entry);
+    else this.near.push(entry);
   }
 
+  /** The earliest entry of the two heaps (cancelled or not), or undefined. */
+  private head(): Entry | undefined {
+    const near = this.near.items;
+    const far = this.far.items;
+    if (near.length === 0) return far[0];
+    if (far.length === 0) return near[0];
+    return before(far[0]!, near[0]!) ? far[0] : near[0];
+  }
+
+  /** Remove the entry head() returns. */
   private pop(): Entry {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    const n = heap.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
-        if (!before(heap[c]!, last)) break;
-        heap[i] = heap[c]!;
-        i = c;
-      }
-      heap[i] = last;
-    }
-    return top;
+    const near = this.near.items;
+    const far = this.far.items;
+    if (near.length === 0 || (far.length > 0 && before(far[0]!, near[0]!))) return this.far.pop();
+    return this.near.pop();
   }
 }
