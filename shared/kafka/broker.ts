@@ -68,6 +68,8 @@ export class Broker {
   readonly disk: ServiceQueue;
   readonly nic: ServiceQueue;
   private readonly replicas = new Map<number, Replica>();
+  /** The same replicas by pid, for the hot paths (the map keeps their order for iteration). */
+  private readonly replicaOf: (Replica | undefined)[] = [];
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private deferred: (() => void)[] = [];
   metadataVersion = 0;
@@ -104,10 +106,11 @@ export class Broker {
   }
 
   replica(pid: number): Replica {
-    let replica = this.replicas.get(pid);
+    let replica = this.replicaOf[pid];
     if (!replica) {
       replica = new Replica(pid, this.id);
       this.replicas.set(pid, replica);
+      this.replicaOf[pid] = replica;
     }
     return replica;
   }
@@ -250,7 +253,7 @@ export class Broker {
     for (const replica of this.replicas.values()) {
       replica.waitingProduces = [];
       replica.parked.length = 0;
-      replica.followers.clear();
+      replica.followers.length = 0;
     }
     this.timeouts.clear();
   }
@@ -297,9 +300,9 @@ export class Broker {
       if (known && known.partitionEpoch > state.partitionEpoch) continue;
       this.metadata[state.pid] = state;
       if (state.replicas.includes(this.id)) this.applyPartitionState(state);
-      else if (this.replicas.get(state.pid)?.role !== undefined && this.replicas.get(state.pid)!.role !== "none") {
+      else if (this.replicaOf[state.pid]?.role !== undefined && this.replicaOf[state.pid]!.role !== "none") {
         // reassigned away: stop serving and fetching it
-        const replica = this.replicas.get(state.pid)!;
+        const replica = this.replicaOf[state.pid]!;
         replica.partitionEpoch = state.partitionEpoch;
         this.leaveRole(replica, "none", state.leader, state.leaderEpoch);
       }
@@ -323,7 +326,7 @@ export class Broker {
         // an ISR or replica-set change only: know every follower, then the HW may advance
         const now = this.cluster.sim.now;
         for (const id of state.replicas) {
-          if (id !== this.id && !replica.followers.has(id)) replica.followers.set(id, { logEndOffset: 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 });
+          if (id !== this.id && replica.followers[id] === undefined) replica.followers[id] = { logEndOffset: 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 };
         }
         this.advanceHighWatermark(replica);
       }
@@ -342,11 +345,11 @@ export class Broker {
     replica.leaderId = this.id;
     replica.leaderEpoch = state.leaderEpoch;
     replica.leaderEpochStartOffset = replica.log.logEndOffset;
-    replica.followers.clear();
+    replica.followers.length = 0;
     const now = this.cluster.sim.now;
     for (const id of state.replicas) {
       if (id === this.id) continue;
-      replica.followers.set(id, { logEndOffset: state.isr.includes(id) ? replica.highWatermark : 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 });
+      replica.followers[id] = { logEndOffset: state.isr.includes(id) ? replica.highWatermark : 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 };
     }
     this.advanceHighWatermark(replica);
   }
@@ -355,7 +358,7 @@ export class Broker {
     if (replica.role === "leader") {
       replica.settleProduces(KafkaError.NOT_LEADER_OR_FOLLOWER);
       replica.wakeParked();
-      replica.followers.clear();
+      replica.followers.length = 0;
     }
     this.fetcherOf(replica)?.remove(replica.pid);
     replica.role = role;
@@ -392,7 +395,7 @@ export class Broker {
     const lagMax = num(this.cluster.brokerConfig["replica.lag.time.max.ms"]);
     for (const replica of this.replicas.values()) {
       if (replica.role !== "leader" || replica.alterPending || this.cluster.partitions[replica.pid]!.internal) continue;
-      const lagging = replica.isr.filter((id) => id !== this.id && now - (replica.followers.get(id)?.lastCaughtUpMs ?? 0) > lagMax);
+      const lagging = replica.isr.filter((id) => id !== this.id && now - (replica.followers[id]?.lastCaughtUpMs ?? 0) > lagMax);
       if (lagging.length > 0) this.proposeIsr(replica, replica.isr.filter((id) => !lagging.includes(id)));
     }
   }
@@ -445,18 +448,18 @@ export class Broker {
     // like Kafka, parked fetches are checked once the whole request is appended, not per partition
     const appended: Replica[] = [];
     request.entries.forEach((entry, i) => {
-      const replica = this.replicas.get(entry.pid);
+      const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
       const topic = topics.get(partitions[entry.pid]!.topic)!;
       const minIsr = num(topic.config["min.insync.replicas"]);
       if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
       if (request.idempotent && !entry.resetSequence) {
-        const next = replica.nextSeq.get(entry.producer) ?? 0;
+        const next = replica.nextSeq[entry.producer] ?? 0;
         if (entry.baseSeq + entry.count <= next) return finish(i, KafkaError.NONE); // a retried duplicate: already in the log
         if (entry.baseSeq !== next) return finish(i, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);
       }
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
-      replica.nextSeq.set(entry.producer, entry.baseSeq + entry.count);
+      replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
       appended.push(replica);
       if (request.acks !== "all") {
         this.advanceHighWatermark(replica);
@@ -491,13 +494,13 @@ export class Broker {
   /** Hold `fetch` for up to `waitMs` on the partitions it asks for (see DelayedFetch). */
   park(fetch: ParkedFetch & { expire(): void }, waitMs: number, pids: readonly { pid: number }[]): TimeoutHandle {
     const timeout = this.timeouts.add(waitMs, () => fetch.expire());
-    for (const entry of pids) this.replicas.get(entry.pid)?.parked.push(fetch);
+    for (const entry of pids) this.replicaOf[entry.pid]?.parked.push(fetch);
     return timeout;
   }
 
   /** Park `fetch` again on one partition (woken by it, but nothing to say yet). */
   repark(fetch: ParkedFetch, pid: number): void {
-    this.replicas.get(pid)?.parked.push(fetch);
+    this.replicaOf[pid]?.parked.push(fetch);
   }
 
   /** CPU time to answer a fetch that read `bytes`. */
@@ -517,7 +520,7 @@ export class Broker {
     const results: ReplicaFetchResult[] = [];
     for (const entry of entries) {
       const pid = entry.pid;
-      const replica = this.replicas.get(pid);
+      const replica = this.replicaOf[pid];
       let error: number = KafkaError.NONE;
       if (!replica || replica.role !== "leader") error = KafkaError.NOT_LEADER_OR_FOLLOWER;
       else if (entry.leaderEpoch !== replica.leaderEpoch) error = KafkaError.FENCED_LEADER_EPOCH;
@@ -558,7 +561,7 @@ export class Broker {
 
   /** What a follower's fetch tells the leader: its log end offset, so the HW and the ISR can move. */
   private recordFollowerFetch(replica: Replica, followerId: number, fetchOffset: number, now: number): void {
-    const follower = replica.followers.get(followerId);
+    const follower = replica.followers[followerId];
     if (!follower) return;
     const leaderLeo = replica.log.logEndOffset;
     if (fetchOffset >= leaderLeo) follower.lastCaughtUpMs = now;
@@ -580,7 +583,7 @@ export class Broker {
     let total = 0;
     const results: ConsumerFetchResult[] = [];
     for (const entry of entries) {
-      const replica = this.replicas.get(entry.pid);
+      const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") {
         results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], highWatermark: 0, logEndOffset: 0 });
         continue;
@@ -612,7 +615,7 @@ export class Broker {
   // ---- follower side ----
 
   applyFetched(result: ReplicaFetchResult, leaderId: number): void {
-    const replica = this.replicas.get(result.pid);
+    const replica = this.replicaOf[result.pid];
     if (!replica || replica.role !== "follower" || replica.leaderId !== leaderId) return;
     const log = replica.log;
     if (result.diverging) {
@@ -643,7 +646,7 @@ export class Broker {
       bytes += size;
       const producer = store.producerOf(batchId);
       const end = store.baseSeqOf(batchId) + count;
-      if (end > (replica.nextSeq.get(producer) ?? 0)) replica.nextSeq.set(producer, end);
+      if (end > (replica.nextSeq[producer] ?? 0)) replica.nextSeq[producer] = end;
     }
     if (bytes > 0) {
       this.disk.serve(this.cluster.sim.now, bytes / this.bytesPerMsDisk);
@@ -665,7 +668,7 @@ export class Broker {
 
   /** This broker is the coordinator of the group whose offsets partition it leads. */
   leadsOffsetsPartition(pid: number): boolean {
-    return this.replicas.get(pid)?.role === "leader";
+    return this.replicaOf[pid]?.role === "leader";
   }
 }
 

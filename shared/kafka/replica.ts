@@ -37,7 +37,8 @@ export class Replica {
   replicas: readonly number[] = [];
   /** Offset where this leader's epoch began (a follower may rejoin the ISR only past it). */
   leaderEpochStartOffset = 0;
-  readonly followers = new Map<number, FollowerState>();
+  /** Per follower broker id (leader only). */
+  readonly followers: (FollowerState | undefined)[] = [];
   waitingProduces: WaitingProduce[] = [];
   parked: ParkedFetch[] = [];
   private spareParked: ParkedFetch[] | null = [];
@@ -46,7 +47,7 @@ export class Replica {
   /** While an ISR change is pending: the union of the current and proposed ISR (what the HW must respect). */
   maximalIsr: readonly number[] | null = null;
   /** Per producer: the sequence number after the last appended batch (idempotence). */
-  readonly nextSeq = new Map<number, number>();
+  readonly nextSeq: number[] = [];
 
   constructor(
     readonly pid: number,
@@ -58,7 +59,7 @@ export class Replica {
     let hw = this.log.logEndOffset;
     for (const id of this.maximalIsr ?? this.isr) {
       if (id === this.brokerId) continue;
-      const follower = this.followers.get(id);
+      const follower = this.followers[id];
       const leo = follower ? follower.logEndOffset : 0;
       if (leo < hw) hw = leo;
     }
@@ -98,12 +99,12 @@ export class Replica {
 
   /** Rebuild per-producer sequence state from the log (after truncation). */
   rebuildSequences(producerOf: (batchId: number) => number, endSeqOf: (batchId: number) => number): void {
-    this.nextSeq.clear();
+    this.nextSeq.length = 0;
     for (let i = 0; i < this.log.length; i++) {
       const batch = this.log.batchAt(i);
       const producer = producerOf(batch);
       const end = endSeqOf(batch);
-      if (end > (this.nextSeq.get(producer) ?? 0)) this.nextSeq.set(producer, end);
+      if (end > (this.nextSeq[producer] ?? 0)) this.nextSeq[producer] = end;
     }
   }
 }

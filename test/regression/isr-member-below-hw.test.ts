@@ -34,7 +34,7 @@ it("no seed of crash-then-clean-restart opens a window where an ISR member is be
         for (const replica of broker.hostedReplicas()) {
           if (replica.role !== "leader") continue;
           for (const id of replica.isr) {
-            const follower = replica.followers.get(id);
+            const follower = replica.followers[id];
             if (id !== broker.id && follower && replica.highWatermark > follower.logEndOffset) {
               windows++;
               // the leader crashes at this instant
