@@ -12,7 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { brokerName, num } from "../engine/context";
 import { ServiceQueue } from "./resources";
-import { Timeouts, type TimeoutHandle } from "../kernel/timeouts";
+import { Timeouts, type Expiring, type TimeoutHandle } from "../kernel/timeouts";
 import { Replica, type ParkedFetch } from "./replica";
 import { ReplicaFetcher, type ReplicaFetchEntry, type ReplicaFetchResult } from "./fetcher";
 import { RpcClient } from "./rpc";
@@ -492,10 +492,9 @@ export class Broker {
   }
 
   /** Hold `fetch` for up to `waitMs` on the partitions it asks for (see DelayedFetch). */
-  park(fetch: ParkedFetch & { expire(): void }, waitMs: number, pids: readonly { pid: number }[]): TimeoutHandle {
-    const timeout = this.timeouts.add(waitMs, () => fetch.expire());
+  park(fetch: ParkedFetch & Expiring, waitMs: number, pids: readonly { pid: number }[]): void {
+    this.timeouts.watch(waitMs, fetch);
     for (const entry of pids) this.replicaOf[entry.pid]?.parked.push(fetch);
-    return timeout;
   }
 
   /** Park `fetch` again on one partition (woken by it, but nothing to say yet). */
@@ -513,7 +512,7 @@ export class Broker {
    * (it moves the HW and the ISR), but only partitions with records, a newer
    * high watermark than the follower has, a divergence or an error are sent.
    */
-  readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[]): { results: ReplicaFetchResult[]; bytes: number } {
+  readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[], out: { bytes: number }): ReplicaFetchResult[] {
     const now = this.cluster.sim.now;
     const brokerEpoch = this.cluster.controller.brokerEpoch(followerId);
     let total = 0;
@@ -556,7 +555,8 @@ export class Broker {
       total += bytes;
       results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark });
     }
-    return { results, bytes: total };
+    out.bytes = total;
+    return results;
   }
 
   /** What a follower's fetch tells the leader: its log end offset, so the HW and the ISR can move. */
@@ -579,7 +579,7 @@ export class Broker {
   }
 
   /** Incremental fetch (KIP-227): only partitions with records or an error are in the response. */
-  readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number): { results: ConsumerFetchResult[]; bytes: number } {
+  readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number, out: { bytes: number }): ConsumerFetchResult[] {
     let total = 0;
     const results: ConsumerFetchResult[] = [];
     for (const entry of entries) {
@@ -609,7 +609,8 @@ export class Broker {
       total += bytes;
       if (batchIds.length > 0) results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
     }
-    return { results, bytes: total };
+    out.bytes = total;
+    return results;
   }
 
   // ---- follower side ----
@@ -678,46 +679,51 @@ export class Broker {
  * once; otherwise it waits on its partitions until new data, a role change
  * or its max wait. A newer high watermark alone rides along with the answer.
  */
-abstract class DelayedFetch<E extends { pid: number }, R extends { error: number }> implements ParkedFetch {
-  private timeout: TimeoutHandle | null = null;
+abstract class DelayedFetch<E extends { pid: number }, R extends { error: number }> implements ParkedFetch, Expiring {
+  /** Answered; or, before it is parked, not waiting for anything. */
+  done = false;
+  deadline = 0;
+  /** Bytes of records the last read() found. */
+  bytes = 0;
 
   constructor(
     protected readonly broker: Broker,
-    protected readonly entries: readonly E[],
-    private readonly reply: (bytes: number, results: R[], readyAt: number) => void,
+    protected entries: readonly E[],
+    private reply: (bytes: number, results: R[], readyAt: number) => void,
   ) {}
 
-  protected abstract read(): { results: R[]; bytes: number };
+  /** What the partitions have for this fetch now (sets `bytes`). */
+  protected abstract read(): R[];
   /** Could partition `pid` have something new for this fetch? */
   protected abstract changed(pid: number): boolean;
 
-  get done(): boolean {
-    return this.timeout === null || this.timeout.done;
-  }
-
   start(maxWaitMs: number): void {
     const first = this.read();
-    if (maxWaitMs <= 0 || worthAnswering(first.results, first.bytes)) this.answer(first.results, first.bytes);
-    else this.timeout = this.broker.park(this, maxWaitMs, this.entries);
+    if (maxWaitMs <= 0 || worthAnswering(first, this.bytes)) this.answer(first);
+    else {
+      this.deadline = this.broker.cluster.sim.now + maxWaitMs;
+      this.broker.park(this, maxWaitMs, this.entries);
+    }
   }
 
   /** Woken by `pid` (new data or a role change): answer if there is something to say, else wait on. */
   wake(pid: number): void {
     if (this.done) return;
     if (this.changed(pid)) {
-      const r = this.read();
-      if (worthAnswering(r.results, r.bytes)) {
-        this.timeout!.settle();
-        this.answer(r.results, r.bytes);
+      const results = this.read();
+      if (worthAnswering(results, this.bytes)) {
+        this.answer(results);
         return;
       }
     }
     this.broker.repark(this, pid);
   }
 
-  expire(): void {
-    const r = this.read();
-    this.answer(r.results, r.bytes);
+  /** fetch.max.wait.ms passed: answer with whatever there is. */
+  timedOut(): void {
+    // done before the read: a read can wake parked fetches, this one among them
+    this.done = true;
+    this.answer(this.read());
   }
 
   protected entryFor(pid: number): E {
@@ -726,10 +732,18 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
     throw new Error(`partition ${pid} is not in this fetch`);
   }
 
-  private answer(results: R[], bytes: number): void {
-    this.reply(50 + bytes + 20 * results.length, results, this.broker.fetchDone(bytes));
+  private answer(results: R[]): void {
+    this.done = true;
+    const reply = this.reply;
+    // the timeout lane keeps this fetch until its deadline passes: let go of the request and its exchange now
+    this.entries = NONE as readonly E[];
+    this.reply = answered;
+    reply(50 + this.bytes + 20 * results.length, results, this.broker.fetchDone(this.bytes));
   }
 }
+
+const answered = (): void => {};
+const NONE: readonly never[] = [];
 
 function worthAnswering(results: readonly { error: number; diverging?: unknown }[], bytes: number): boolean {
   if (bytes > 0) return true;
@@ -747,8 +761,8 @@ class FollowerFetch extends DelayedFetch<ReplicaFetchEntry, ReplicaFetchResult> 
     super(broker, entries, reply);
   }
 
-  protected read(): { results: ReplicaFetchResult[]; bytes: number } {
-    return this.broker.readForFollower(this.followerId, this.entries);
+  protected read(): ReplicaFetchResult[] {
+    return this.broker.readForFollower(this.followerId, this.entries, this);
   }
 
   protected changed(pid: number): boolean {
@@ -767,8 +781,8 @@ class ConsumerFetch extends DelayedFetch<ConsumerFetchEntry, ConsumerFetchResult
     super(broker, entries, reply);
   }
 
-  protected read(): { results: ConsumerFetchResult[]; bytes: number } {
-    return this.broker.readForConsumer(this.entries, this.maxPartitionBytes);
+  protected read(): ConsumerFetchResult[] {
+    return this.broker.readForConsumer(this.entries, this.maxPartitionBytes, this);
   }
 
   protected changed(pid: number): boolean {

@@ -7,8 +7,20 @@
  */
 import type { Simulator } from "./simulator";
 
+/**
+ * A waiter a lane can time out: a long-polling fetch is one itself, so
+ * parking it allocates no handle or closure.
+ */
+export interface Expiring {
+  readonly deadline: number;
+  /** Answered some other way: its deadline no longer matters. */
+  readonly done: boolean;
+  /** The deadline passed first (called once, only while not done). */
+  timedOut(): void;
+}
+
 /** A pending timeout; `settle()` it when the waiter is answered some other way. */
-export class TimeoutHandle {
+export class TimeoutHandle implements Expiring {
   constructor(
     readonly deadline: number,
     public expire: (() => void) | null,
@@ -22,10 +34,16 @@ export class TimeoutHandle {
   settle(): void {
     this.expire = null;
   }
+
+  timedOut(): void {
+    const expire = this.expire;
+    this.expire = null;
+    expire?.();
+  }
 }
 
 interface Lane {
-  queue: TimeoutHandle[];
+  queue: Expiring[];
   head: number;
   armed: boolean;
 }
@@ -45,15 +63,20 @@ export class Timeouts {
 
   /** Call `expire` after `waitMs` unless the handle is settled by then. */
   add(waitMs: number, expire: () => void): TimeoutHandle {
+    const handle = new TimeoutHandle(this.sim.now + waitMs, expire);
+    this.watch(waitMs, handle);
+    return handle;
+  }
+
+  /** Call `waiter.timedOut()` at its deadline, which must be now + `waitMs`, unless it is done by then. */
+  watch(waitMs: number, waiter: Expiring): void {
     let lane = this.lanes.get(waitMs);
     if (!lane) {
       lane = { queue: [], head: 0, armed: false };
       this.lanes.set(waitMs, lane);
     }
-    const handle = new TimeoutHandle(this.sim.now + waitMs, expire);
-    lane.queue.push(handle);
+    lane.queue.push(waiter);
     if (!lane.armed) this.arm(lane);
-    return handle;
   }
 
   /** Forget every pending timeout (the owner restarted). */
@@ -80,9 +103,7 @@ export class Timeouts {
           const entry = lane.queue[lane.head]!;
           if (!entry.done && entry.deadline > now) break;
           lane.head++;
-          const expire = entry.expire;
-          entry.settle();
-          expire?.();
+          if (!entry.done) entry.timedOut();
         }
         if (lane.head > 1024 && lane.head * 2 > lane.queue.length) {
           lane.queue = lane.queue.slice(lane.head);
