@@ -6,7 +6,8 @@
  *   tributary serve [--port N] [--host ADDR] [--share] [--data-dir DIR]
  * Exit codes: 0 ok, 1 the run failed, 2 bad input (file, flags).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseScenario, formatProblems } from "../../shared/scenario/load";
 import { parseDuration } from "../../shared/scenario/duration";
 import { scenarioJsonSchemaText } from "../../shared/scenario/json-schema";
@@ -35,6 +36,33 @@ function load(file: string): Scenario {
   const parsed = parseScenario(text, file);
   if (!parsed.ok) throw new UsageError(formatProblems(parsed.errors));
   return parsed.scenario;
+}
+
+/** `--json PATH` must be writable before a long run starts, not found unwritable at its end. */
+function checkWritable(path: string): void {
+  const problem = (why: string) => new UsageError(`--json ${path}: cannot write the report there (${why})`);
+  let target: ReturnType<typeof statSync> | undefined;
+  try {
+    target = statSync(path);
+  } catch {
+    target = undefined;
+  }
+  if (target?.isDirectory()) throw problem("it is a directory; give a file name");
+  const folder = dirname(resolve(path));
+  if (!target) {
+    let dir: ReturnType<typeof statSync>;
+    try {
+      dir = statSync(folder);
+    } catch {
+      throw problem(`the folder ${folder} does not exist`);
+    }
+    if (!dir.isDirectory()) throw problem(`${folder} is not a folder`);
+  }
+  try {
+    accessSync(target ? path : folder, constants.W_OK);
+  } catch {
+    throw problem(target ? "the file is read-only" : `no permission to create files in ${folder}`);
+  }
 }
 
 function parseFlags(args: string[]): { file: string; flags: Map<string, string> } {
@@ -70,6 +98,9 @@ function run(args: string[]): number {
     if (parsed === null || parsed <= 0) throw new UsageError(`--duration: expected a positive duration like 30s, 5m or 60000 (ms), got "${raw}"`);
     durationMs = parsed;
   }
+  const json = flags.get("json");
+  if (json === "") throw new UsageError(`--json needs a file name, or - for standard output`);
+  if (json !== undefined && json !== "-") checkWritable(json);
   const started = performance.now();
   const engine = new Engine(scenario, { seed, durationMs });
   let lastProgress = started;
@@ -81,11 +112,19 @@ function run(args: string[]): number {
     }
   });
   const report = engine.report(performance.now() - started);
-  const json = flags.get("json");
-  if (json === "-") process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${formatSummary(report)}\n`);
+  if (json === "-") {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  // the summary first: if the file cannot be written after all (a full disk), the run is not lost
+  process.stdout.write(`${formatSummary(report)}\n`);
+  if (json !== undefined) {
+    try {
+      writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      process.stderr.write(`tributary: --json ${json}: the report could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); the summary above is complete\n`);
+      return 1;
+    }
   }
   return 0;
 }
