@@ -12,7 +12,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import { z } from "zod";
 import { formatDuration } from "./duration";
-import { scenarioSchema, type FaultSpec, type Scenario } from "./schema";
+import { MAX_PARTITIONS, scenarioSchema, type FaultSpec, type Scenario } from "./schema";
 
 export interface ScenarioProblem {
   readonly file: string;
@@ -410,6 +410,14 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
         seen.add(broker);
       });
     });
+  });
+
+  let partitionsInAll = 0;
+  scenario.topics.forEach((topic, t) => {
+    partitionsInAll += topic.partitions;
+    if (partitionsInAll > MAX_PARTITIONS && partitionsInAll - topic.partitions <= MAX_PARTITIONS) {
+      findings.push({ path: ["topics", t, "partitions"], message: `expected at most ${MAX_PARTITIONS} partitions in all topics together (each simulated replica keeps its log in memory), got ${partitionsInAll} with this topic` });
+    }
   });
 
   // every node's name, and who holds it, so a clash can say with what

@@ -71,9 +71,12 @@ export const networkSchema = z
   })
   .default({ latencyMs: 0.25, jitterMs: 0.05, bandwidthMbps: 10_000, lossRate: 0 });
 
+/** Per topic and in all: every simulated replica keeps its log in memory (10,000 partitions ≈ 0.5 GB). */
+export const MAX_PARTITIONS = 10_000;
+
 export const topicSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, "expected a Kafka topic name (letters, digits, '.', '_', '-')"),
-  partitions: z.number().int().positive().describe("partition count"),
+  partitions: z.number().int().positive().max(MAX_PARTITIONS).describe("partition count"),
   replicationFactor: z.number().int().positive().default(1).describe("replicas per partition"),
   assignment: z.array(z.array(z.number().int().positive())).optional().describe("explicit replica lists (broker ids) per partition; the first is the preferred leader"),
   start: duration.default(0).describe("when the topic is created (0: with the cluster; the app sets it for a topic added while running)"),
@@ -105,12 +108,15 @@ export const workloadSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** Every key's partition is computed up front (murmur2), so the count is bounded. */
+const keyCount = z.number().int().positive().max(1_000_000);
+
 export const keysSchema = z
   .discriminatedUnion("type", [
     z.strictObject({ type: z.literal("none") }),
-    z.strictObject({ type: z.literal("uniform"), count: z.number().int().positive().describe("distinct keys, e.g. sensor ids") }),
-    z.strictObject({ type: z.literal("zipf"), count: z.number().int().positive(), exponent: positive.default(1) }),
-    z.strictObject({ type: z.literal("hot"), count: z.number().int().positive(), hotShare: z.number().min(0).max(1).describe("fraction of records with the hot key") }),
+    z.strictObject({ type: z.literal("uniform"), count: keyCount.describe("distinct keys, e.g. sensor ids") }),
+    z.strictObject({ type: z.literal("zipf"), count: keyCount, exponent: positive.default(1) }),
+    z.strictObject({ type: z.literal("hot"), count: keyCount, hotShare: z.number().min(0).max(1).describe("fraction of records with the hot key") }),
   ])
   .default({ type: "none" });
 
@@ -128,7 +134,7 @@ export const producerSchema = z.strictObject({
 export const consumerGroupSchema = z.strictObject({
   id: nodeId.describe("group.id"),
   topics: z.array(z.string()).min(1),
-  consumers: z.number().int().positive().describe("members of the group"),
+  consumers: z.number().int().positive().max(10_000).describe("members of the group"),
   processingMsPerRecord: nonNegative.default(0.002).describe("CPU time the application spends on each record"),
   start: duration.default(0).describe("when the members start (0: with the cluster; the app sets it for a group added while running)"),
   config: kafkaConfig(consumerConfig, "consumer"),

@@ -100,13 +100,13 @@ describe("parseScenario: syntax errors", () => {
 
 describe("parseScenario: schema problems in plain words", () => {
   it("says what was expected and what was found for a wrong type", () => {
-    expect(problems(PIPELINE.replace("partitions: 3", 'partitions: "three"'))).toEqual([`${FILE}:7:17: topics[0].partitions: expected a positive whole number, got "three"`]);
+    expect(problems(PIPELINE.replace("partitions: 3", 'partitions: "three"'))).toEqual([`${FILE}:7:17: topics[0].partitions: expected a positive whole number of at most 10000, got "three"`]);
     expect(problems(PIPELINE.replace("topics: [orders]", "topics: orders"))).toEqual([`${FILE}:15:13: consumerGroups[0].topics: expected a list, got "orders"`]);
     expect(problems(`${HEAD}seed: 2.5\n`)).toEqual([`${FILE}:5:7: seed: expected a whole number, got 2.5`]);
   });
 
   it("rejects negative and out-of-range numbers", () => {
-    expect(problems(PIPELINE.replace("partitions: 3", "partitions: -3"))).toEqual([`${FILE}:7:17: topics[0].partitions: expected a positive whole number, got -3`]);
+    expect(problems(PIPELINE.replace("partitions: 3", "partitions: -3"))).toEqual([`${FILE}:7:17: topics[0].partitions: expected a positive whole number of at most 10000, got -3`]);
     expect(problems(PIPELINE.replace("rate: 100", "rate: -5"))).toEqual([`${FILE}:12:39: producers[0].workload.rate: expected a number of at least 0, got -5`]);
     expect(problems(`${HEAD}network: { lossRate: 1.5 }\n`)).toEqual([`${FILE}:5:22: network.lossRate: expected a number from 0 to 1, got 1.5`]);
   });
@@ -277,8 +277,36 @@ duration: soon
     const result = parseScenario(PIPELINE.replace("partitions: 3", "partitions: -3"), FILE);
     expect(result).toEqual({
       ok: false,
-      errors: [{ file: FILE, path: "topics[0].partitions", line: 7, column: 17, message: "expected a positive whole number, got -3" }],
+      errors: [{ file: FILE, path: "topics[0].partitions", line: 7, column: 17, message: "expected a positive whole number of at most 10000, got -3" }],
     });
+  });
+
+  it("refuses sizes the simulator cannot hold, instead of running out of memory", () => {
+    const text = `name: huge
+description: too big to simulate
+cluster: { brokers: 3 }
+topics:
+  - { name: a, partitions: 6000 }
+  - { name: b, partitions: 4000 }
+  - { name: c, partitions: 1 }
+  - { name: d, partitions: 20000 }
+producers:
+  - { id: p, topic: a, workload: { type: constant, rate: 1 }, keys: { type: uniform, count: 5000000 } }
+consumerGroups:
+  - { id: g, topics: [a], consumers: 100000 }
+`;
+    expect(problems(text)).toEqual([
+      `${FILE}:8:28: topics[3].partitions: expected a positive whole number of at most 10000, got 20000`,
+      `${FILE}:10:93: producers[0].keys.count: expected a positive whole number of at most 1000000, got 5000000`,
+      `${FILE}:12:38: consumerGroups[0].consumers: expected a positive whole number of at most 10000, got 100000`,
+    ]);
+    // each within its own limit, but together too many partitions
+    const together = text.replace("partitions: 20000", "partitions: 2").replace("5000000", "1000000").replace("100000 }", "10000 }");
+    expect(problems(together)).toEqual([
+      `${FILE}:7:28: topics[2].partitions: expected at most 10000 partitions in all topics together (each simulated replica keeps its log in memory), got 10001 with this topic`,
+    ]);
+    // at the limits it loads
+    expect(parseScenario(together.replace(/\n  - \{ name: [cd].*/g, ""), FILE).ok).toBe(true);
   });
 });
 
