@@ -35,7 +35,8 @@ export interface Instruments {
   attempted(producer: number, pid: number, baseSeq: number, count: number): void;
   acked(producer: number, pid: number, baseSeq: number, count: number, firstCreatedMs: number, lastCreatedMs: number): void;
   failed(producer: number, pid: number, baseSeq: number, count: number, error: number): void;
-  produceError(error: number): void;
+  /** `times` errors of one kind: a batch's error response counts once, records refused by send() (BUFFER_EXHAUSTED, MESSAGE_TOO_LARGE) one each. */
+  produceError(error: number, times?: number): void;
   consumed(count: number): void;
   delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number): void;
   replicated(bytes: number): void;

@@ -80,9 +80,9 @@ export class Stats implements Instruments {
     this.series.add(this.cluster.sim.now, "failed", count);
   }
 
-  produceError(error: number): void {
-    this.produceErrors.set(error, (this.produceErrors.get(error) ?? 0) + 1);
-    this.series.add(this.cluster.sim.now, "produceErrors", 1);
+  produceError(error: number, times = 1): void {
+    this.produceErrors.set(error, (this.produceErrors.get(error) ?? 0) + times);
+    this.series.add(this.cluster.sim.now, "produceErrors", times);
   }
 
   consumed(count: number): void {

@@ -88,6 +88,7 @@ export class Producer {
   }
   /** Records that send() failed before they got a sequence (buffer full past max.block.ms). */
   failedUnsent = 0;
+  private saidTooLarge = false;
   readonly errors = new Map<number, number>();
 
   constructor(
@@ -195,7 +196,10 @@ export class Producer {
     const arrived = this.arrivals.count(from, now);
     // the accumulator's ready(): adaptive partitioning picks partitions whose queue is longer (a slower leader) less often
     this.sticky?.updateLoad(this.hasLeader, this.sticky.adaptive ? this.queueLength : undefined);
-    if (arrived > 0) this.blocked.push([from, arrived]);
+    if (arrived > 0) {
+      if (this.recordTooLarge(arrived)) this.countError(KafkaError.MESSAGE_TOO_LARGE, arrived);
+      else this.blocked.push([from, arrived]);
+    }
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
     for (const p of this.opened) {
@@ -225,6 +229,26 @@ export class Producer {
       head[1] -= n;
       if (head[1] === 0) this.blocked.shift();
     }
+  }
+
+  /**
+   * send() refuses a record larger than max.request.size or buffer.memory
+   * (RecordTooLargeException, MESSAGE_TOO_LARGE) before it reaches a batch:
+   * the `count` records fail unsent. Said once in the event log.
+   */
+  private recordTooLarge(count: number): boolean {
+    // Kafka compares its upper-bound estimate: the uncompressed record in a batch of its own
+    const size = this.spec.recordBytes + 61;
+    const maxRequest = num(this.config["max.request.size"]);
+    const memory = num(this.config["buffer.memory"]);
+    if (size <= maxRequest && size <= memory) return false;
+    this.failedUnsent += count;
+    if (!this.saidTooLarge) {
+      this.saidTooLarge = true;
+      const limit = size > maxRequest ? `max.request.size = ${maxRequest}` : `buffer.memory = ${memory}`;
+      this.cluster.events.emit(this.cluster.sim.now, "produce-error", `${this.name}: a record of ${size} bytes (recordBytes + batch header) is larger than ${limit}: send() fails every record with RecordTooLargeException (MESSAGE_TOO_LARGE)`);
+    }
+    return true;
   }
 
   private recordBytes(): number {
@@ -459,7 +483,7 @@ export class Producer {
 
   private countError(error: number, times: number): void {
     this.errors.set(error, (this.errors.get(error) ?? 0) + times);
-    this.cluster.instruments.produceError(error);
+    this.cluster.instruments.produceError(error, times);
   }
 
   /** Error counts by Kafka error name, for the report. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
-import { runToReport, smallScenario, TOPIC } from "../support/engine-scenarios";
+import { eventsOf, runToReport, smallScenario, TOPIC } from "../support/engine-scenarios";
 
 // broker 1 leads events-0; a short request.timeout.ms makes lost requests and responses retry quickly
 const withLink = (idempotent: boolean, fault: "responses" | "both", maxInFlight = 5) =>
@@ -104,5 +104,42 @@ describe("producer batching under back-pressure", () => {
     // …because batches grew: far fewer than one batch per partition per millisecond (the tick)
     const batches = engine.cluster.topics.get(TOPIC)!.pids.reduce((n, pid) => n + engine.cluster.partitions[pid]!.store.size, 0);
     expect(report.produced.attempted / batches).toBeGreaterThan(20);
+  });
+});
+
+describe("records send() refuses", () => {
+  const sized = (recordBytes: number, producerConfig: Record<string, string | number | boolean> = {}) =>
+    smallScenario({ durationMs: 5_000, rate: 1000, producers: [{ id: "p", topic: TOPIC, workload: { type: "constant", rate: 1000 }, recordBytes, config: producerConfig }] });
+
+  it("a record larger than max.request.size fails unsent, each one counted as MESSAGE_TOO_LARGE, and the event log says why once", () => {
+    const { engine, report } = runToReport(sized(2_000_000));
+    expect(report.produced.acked).toBe(0);
+    expect(report.produced.attempted).toBeGreaterThan(4_000);
+    expect(report.produced.failed).toBe(report.produced.attempted);
+    expect(report.produced.errors).toEqual({ MESSAGE_TOO_LARGE: report.produced.failed });
+    const said = eventsOf(engine, "produce-error").filter((e) => /MESSAGE_TOO_LARGE/.test(e.text));
+    expect(said.map((e) => e.text)).toEqual(["p: a record of 2000061 bytes (recordBytes + batch header) is larger than max.request.size = 1048576: send() fails every record with RecordTooLargeException (MESSAGE_TOO_LARGE)"]);
+    // the same records under a raised max.request.size (and buffer.memory) are sent
+    const raised = runToReport(sized(2_000_000, { "max.request.size": 4_000_000 })).report;
+    expect(raised.produced.errors.MESSAGE_TOO_LARGE).toBeUndefined();
+    expect(raised.produced.acked).toBeGreaterThan(0);
+    const tooBigForMemory = runToReport(sized(2_000_000, { "max.request.size": 4_000_000, "buffer.memory": 1_000_000 })).report;
+    expect(tooBigForMemory.produced.acked).toBe(0);
+    expect(tooBigForMemory.produced.errors.MESSAGE_TOO_LARGE).toBe(tooBigForMemory.produced.failed);
+  });
+
+  it("records blocked past max.block.ms by a full buffer.memory fail unsent, one BUFFER_EXHAUSTED each", () => {
+    const scenario = smallScenario({
+      durationMs: 10_000,
+      rate: 1000,
+      producerConfig: { "buffer.memory": 100_000, "max.block.ms": 1_000 },
+      faults: [{ kind: "isolate", target: "p", at: 2_000, duration: "6s" }],
+    });
+    const { report } = runToReport(scenario);
+    const exhausted = report.produced.errors.BUFFER_EXHAUSTED ?? 0;
+    // 6 s cut off with room for ~500 records: most of those 6,000 wait longer than 1 s for room
+    expect(exhausted).toBeGreaterThan(3_000);
+    expect(exhausted).toBe(report.produced.failed);
+    expect(report.delivery.ackedLost).toBe(0);
   });
 });
