@@ -197,8 +197,7 @@ export class Producer {
     // the accumulator's ready(): adaptive partitioning picks partitions whose queue is longer (a slower leader) less often
     this.sticky?.updateLoad(this.hasLeader, this.sticky.adaptive ? this.queueLength : undefined);
     if (arrived > 0) {
-      if (this.recordTooLarge(arrived)) this.countError(KafkaError.MESSAGE_TOO_LARGE, arrived);
-      else this.blocked.push([from, arrived]);
+      if (!this.refuseIfTooLarge(arrived)) this.blocked.push([from, arrived]);
     }
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
@@ -234,15 +233,16 @@ export class Producer {
   /**
    * send() refuses a record larger than max.request.size or buffer.memory
    * (RecordTooLargeException, MESSAGE_TOO_LARGE) before it reaches a batch:
-   * the `count` records fail unsent. Said once in the event log.
+   * the `count` records fail unsent (true). Said once in the event log.
    */
-  private recordTooLarge(count: number): boolean {
+  private refuseIfTooLarge(count: number): boolean {
     // Kafka compares its upper-bound estimate: the uncompressed record in a batch of its own
     const size = this.spec.recordBytes + 61;
     const maxRequest = num(this.config["max.request.size"]);
     const memory = num(this.config["buffer.memory"]);
     if (size <= maxRequest && size <= memory) return false;
     this.failedUnsent += count;
+    this.countError(KafkaError.MESSAGE_TOO_LARGE, count);
     if (!this.saidTooLarge) {
       this.saidTooLarge = true;
       const limit = size > maxRequest ? `max.request.size = ${maxRequest}` : `buffer.memory = ${memory}`;
