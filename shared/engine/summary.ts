@@ -54,7 +54,8 @@ export function formatSummary(report: Report, maxEvents = 25): string {
     out.push("");
     out.push(`Faults (recovered = sink throughput within ${report.recoveryBand.throughputPct}% and p99 within +${report.recoveryBand.p99Pct}% of pre-fault, for ${report.recoveryBand.windowMs / 1000} s)`);
     for (const f of report.faults) {
-      const healed = f.healedAtMs === null ? "not healed" : `healed ${formatSimTime(f.healedAtMs)}`;
+      // a restart is done once the node is back: there is nothing to heal
+      const healed = f.kind === "restart" ? "a one-off (nothing to heal)" : f.healedAtMs === null ? "not healed" : `healed ${formatSimTime(f.healedAtMs)}`;
       const recovery = f.recoveryMs === null ? "not recovered within the run" : f.recoveryMs === 0 ? "no visible impact" : `recovered after ${(f.recoveryMs / 1000).toFixed(1)} s`;
       out.push(`  [${formatSimTime(f.atMs)}] ${f.description}; ${healed}; ${recovery}`);
     }

@@ -62,6 +62,8 @@ export class Nemesis {
       healAction();
       events.emit(sim.now, "heal", `healed: ${describe(spec, fault.targets)}`);
     };
+    // a restart is over once the node is back: nothing stays broken, so nothing is left to heal
+    if (spec.kind === "restart") fault.healedAtMs = sim.now;
     this.history.push(fault);
     events.emit(sim.now, "fault", `fault: ${describe(spec, fault.targets)}${spec.duration !== undefined ? ` for ${formatDuration(spec.duration)}` : ""}`);
     if (spec.duration !== undefined) sim.schedule(spec.duration, fault.heal);
@@ -140,6 +142,13 @@ export class Nemesis {
       }
       case "partition": {
         const groups = spec.groups.map((g) => [...new Set(g.flatMap((t) => this.networked(this.resolve(t))))]);
+        // the loader refuses a node named on two sides; leader:…, one, minority and majority resolve only now
+        for (let i = 0; i < groups.length; i++) {
+          for (let j = i + 1; j < groups.length; j++) {
+            const both = groups[i]!.find((n) => groups[j]!.includes(n));
+            if (both) throw new FaultError(`network partition: ${both} would be on both sides (groups ${i + 1} and ${j + 1}: ${spec.groups[i]!.join(", ")} | ${spec.groups[j]!.join(", ")}); a node can be on one side only`);
+          }
+        }
         const pairs: [string, string][] = [];
         for (let i = 0; i < groups.length; i++) for (let j = i + 1; j < groups.length; j++) pairs.push(...between(groups[i]!, groups[j]!, false));
         return { targets: groups.map((g) => `{${g.join(",")}}`), ...links(pairs, (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
@@ -150,6 +159,7 @@ export class Nemesis {
         const from = this.networked(this.resolve(spec.from));
         const to = this.networked(this.resolve(spec.to));
         const pairs = between(from, to, spec.oneWay);
+        if (pairs.length === 0) throw new FaultError(`${spec.kind} from ${spec.from} to ${spec.to}: both name ${from.join(",")}, and a link joins two different nodes`);
         const targets = [`${from.join(",")}${spec.oneWay ? "→" : "↔"}${to.join(",")}`];
         if (spec.kind === "cut") return { targets, ...links(pairs, (a, b) => net.cut(a, b), (a, b) => net.uncut(a, b)) };
         if (spec.kind === "slow-link") return { targets, ...links(pairs, (a, b) => net.slow(a, b, spec.extraLatencyMs), (a, b) => net.unslow(a, b, spec.extraLatencyMs)) };

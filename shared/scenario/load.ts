@@ -492,6 +492,34 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (problem) findings.push({ path, message: problem });
   };
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
+  // the nodes a target names whatever the time: "all" is every broker; null for leader:…, one, minority and
+  // majority, which name nodes only when the fault starts (the nemesis checks those then), and for names already refused
+  const namedNodes = (spec: string): string[] | null => {
+    if (spec === "all") return Array.from({ length: brokers }, (_, b) => `broker-${b + 1}`);
+    if (!owners.has(spec) || spec === "one" || spec === "minority" || spec === "majority") return null;
+    return [spec];
+  };
+  // a partition puts each node on one side; a link joins two different nodes
+  const sidesProblems = (fault: FaultSpec, f: number) => {
+    if (fault.kind === "partition") {
+      const sideOf = new Map<string, number>();
+      fault.groups.forEach((group, g) =>
+        group.forEach((spec, k) => {
+          for (const node of namedNodes(spec) ?? []) {
+            const side = sideOf.get(node);
+            if (side === undefined) sideOf.set(node, g);
+            else if (side !== g) findings.push({ path: ["faults", f, "groups", g, k], message: `${node} is already in groups[${side}]: a node can be on one side of a partition only` });
+          }
+        }),
+      );
+    } else if ("from" in fault) {
+      const from = namedNodes(fault.from);
+      const to = namedNodes(fault.to);
+      if (from && to && new Set([...from, ...to]).size === 1) {
+        findings.push({ path: ["faults", f, "to"], message: `from and to are both ${from[0]}: a ${fault.kind} needs a link between two different nodes` });
+      }
+    }
+  };
   scenario.faults.forEach((fault, f) => {
     for (const [field, spec] of faultTargets(fault)) {
       if (sinkIds.has(spec)) {
@@ -501,6 +529,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
       }
       checkTarget(spec, ["faults", f, ...field]);
     }
+    sidesProblems(fault, f);
     if (fault.at >= scenario.duration) {
       findings.push({ path: ["faults", f, "at"], message: `expected a time before the run ends (duration ${formatDuration(scenario.duration)}), got ${formatDuration(fault.at)}` });
     }

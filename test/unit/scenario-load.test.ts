@@ -177,6 +177,22 @@ describe("parseScenario: cross-references", () => {
     ]);
   });
 
+  it("rejects a partition with a node on two sides and a link from a node to itself; leaves leader: targets to run time", () => {
+    const text = `${PIPELINE}faults:
+  - { kind: partition, groups: [[broker-1], [broker-1, broker-2]], at: 1s }
+  - { kind: partition, groups: [[all], [controller, broker-3]], at: 1s }
+  - { kind: cut, from: sensors, to: sensors, at: 1s }
+  - { kind: lossy-link, from: broker-2, to: all, lossRate: 0.5, at: 1s }
+  - { kind: partition, groups: [["leader:orders/0"], [broker-1, broker-1], [controller]], at: 1s }
+  - { kind: slow-link, from: "leader:orders/0", to: broker-1, extraLatencyMs: 5, at: 1s }
+`;
+    expect(problems(text)).toEqual([
+      `${FILE}:18:46: faults[0].groups[1][0]: broker-1 is already in groups[0]: a node can be on one side of a partition only`,
+      `${FILE}:19:53: faults[1].groups[1][1]: broker-3 is already in groups[0]: a node can be on one side of a partition only`,
+      `${FILE}:20:37: faults[2].to: from and to are both sensors: a cut needs a link between two different nodes`,
+    ]);
+  });
+
   it("rejects a sink written by no known group, a group with two sinks, and a sink id already taken", () => {
     const text = `${PIPELINE}sinks:
   - { id: board, from: reader }
