@@ -89,6 +89,7 @@ export class Nemesis {
     if (target === "one" || target === "minority" || target === "majority") {
       const n = brokerNames.length;
       const size = target === "one" ? 1 : target === "minority" ? Math.floor((n - 1) / 2) : Math.floor(n / 2) + 1;
+      if (size === 0) throw new FaultError(`target "minority": with ${n} broker${n === 1 ? "" : "s"} a minority (fewer than half) is no broker at all; name a broker or use "one"`);
       const pool = [...brokerNames];
       const picked: string[] = [];
       while (picked.length < size && pool.length > 0) picked.push(pool.splice(this.rng.int(pool.length), 1)[0]!);

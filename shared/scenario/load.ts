@@ -488,7 +488,10 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   // the node ids in brief, for messages: broker-1..broker-3, sensors, readers-0..readers-1
   const nodeSummary = [brokerRange, ...scenario.producers.map((p) => p.id), ...scenario.consumerGroups.map((g) => (g.consumers === 1 ? `${g.id}-0` : `${g.id}-0..${g.id}-${g.consumers - 1}`))];
   const checkTarget = (spec: string, path: PathKey[]) => {
-    const problem = targetProblem(spec, owners, topics, nodeSummary);
+    const problem =
+      spec === "minority" && brokers <= 2
+        ? `"minority" means fewer than half of the brokers, and with ${brokers} broker${brokers === 1 ? "" : "s"} that is none; name a broker or use "one"`
+        : targetProblem(spec, owners, topics, nodeSummary);
     if (problem) findings.push({ path, message: problem });
   };
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);

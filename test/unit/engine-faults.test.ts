@@ -3,7 +3,8 @@
  * minority, majority): a partition that would put a node on both sides, or a
  * link from a node to itself, is refused then, with the reason, and changes
  * nothing. (The loader refuses the same thing when the nodes are named.)
- * A restart is over once the node is back: it leaves no active fault.
+ * A minority of two brokers is no broker: refused the same way. A restart is
+ * over once the node is back: it leaves no active fault.
  */
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
@@ -52,6 +53,16 @@ describe("faults with nothing real to do", () => {
     expect(eventsOf(engine, "broker").some((e) => e.text === "broker-2 started again and is catching up")).toBe(true);
     engine.run();
     expect(formatSummary(engine.report(0))).toContain("[t+1.000 s] clean restart of broker-2; a one-off (nothing to heal);");
+  });
+
+  it("a minority of two brokers is no broker: the command is refused, not run as a fault on nothing", () => {
+    const scenario = smallScenario({ durationMs: 4000, replicationFactor: 2 });
+    const engine = new Engine({ ...scenario, cluster: { ...scenario.cluster, brokers: 2 } });
+    engine.runUntil(1000);
+    const result = engine.command({ type: "inject", fault: { kind: "crash", target: "minority", at: 0 } });
+    expect(result).toEqual({ ok: false, error: `target "minority": with 2 brokers a minority (fewer than half) is no broker at all; name a broker or use "one"` });
+    expect(engine.nemesis.history).toEqual([]);
+    expect(engine.command({ type: "inject", fault: { kind: "crash", target: "majority", at: 0 } }).ok).toBe(true);
   });
 });
 

@@ -193,6 +193,14 @@ describe("parseScenario: cross-references", () => {
     ]);
   });
 
+  it("rejects a minority target where a minority is no broker (two brokers or one)", () => {
+    const text = `${HEAD.replace("brokers: 3", "brokers: 2")}faults:
+  - { kind: crash, target: minority, at: 1s }
+  - { kind: crash, target: majority, at: 1s }
+`;
+    expect(problems(text)).toEqual([`${FILE}:6:28: faults[0].target: "minority" means fewer than half of the brokers, and with 2 brokers that is none; name a broker or use "one"`]);
+  });
+
   it("rejects a sink written by no known group, a group with two sinks, and a sink id already taken", () => {
     const text = `${PIPELINE}sinks:
   - { id: board, from: reader }
