@@ -30,6 +30,8 @@ export class Nemesis {
   private readonly rng: Rng;
   private nextId = 1;
   readonly history: ActiveFault[] = [];
+  /** Active lifecycle faults per node (see lifecycle()). */
+  private readonly holds = new Map<string, { down: number; paused: number }>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -176,55 +178,132 @@ export class Nemesis {
     return targets;
   }
 
+  /**
+   * Lifecycle faults hold a node: it stays down while any crash, shutdown or
+   * power loss on it is active, and frozen while any pause is (and none of
+   * those). Overlapping faults on one node therefore end when the last one
+   * heals, never when the first does.
+   */
   private lifecycle(kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss", targets: string[]): () => void {
-    const { brokers, controller } = this.cluster;
-    const undo: (() => void)[] = [];
-    for (const name of targets) {
-      const broker = brokers.find((b) => b?.name === name);
-      if (broker) {
-        if (kind === "crash") broker.crash();
-        else if (kind === "shutdown" || kind === "restart") broker.shutdown(kind === "restart" ? () => broker.restart() : undefined);
-        else if (kind === "pause") broker.pause();
-        else broker.powerLoss();
-        if (kind !== "restart") undo.push(() => (kind === "pause" ? broker.resume() : broker.restart()));
-        continue;
-      }
-      if (name === controller.name) {
-        if (kind === "pause") {
-          controller.pause();
-          undo.push(() => controller.resume());
-        } else {
-          controller.crash();
-          undo.push(() => controller.restart());
+    const nodes = targets.map((name) => this.lifecycleNode(name, kind));
+    // check every target before touching any, so a refused fault changes nothing
+    if (kind === "restart") {
+      for (const node of nodes) {
+        const held = this.holds.get(node.name);
+        if (held && (held.down > 0 || held.paused > 0)) {
+          throw new FaultError(`${node.name} is ${held.down > 0 ? "down" : "paused"} by an active fault: heal that fault to bring it back, then restart it`);
         }
-        continue;
       }
-      const sink = this.sinks.get(name);
-      if (sink) {
-        // an outage: whatever the kind, the sink takes no writes until it is back
-        const { events, sim } = this.cluster;
-        sink.takeDown();
-        events.emit(sim.now, "fault", `${name} is down: writes from ${sink.settings.from} wait until it is back, and its members' poll loops wait with them (max.poll.interval.ms applies)`);
-        const back = () => {
-          const blocked = sink.blocked;
-          sink.bringBack();
-          events.emit(sim.now, "heal", `${name} is back: ${blocked} blocked write(s) go through, then the backlog of records in Kafka drains at the sink's pace`);
-        };
-        if (kind === "restart") back();
-        else undo.push(back);
-        continue;
+      for (const node of nodes) node.restart();
+      return () => {};
+    }
+    // a sink's pause is an outage like its crash
+    const holdsDown = (node: LifecycleNode) => kind !== "pause" || node.pauseIsOutage === true;
+    for (const node of nodes) {
+      const held = this.holdOf(node.name);
+      if (holdsDown(node)) {
+        node.stop(kind === "pause" ? "crash" : kind);
+        held.down++;
+      } else {
+        if (held.down === 0 && held.paused === 0) node.pause();
+        held.paused++;
       }
-      const client = this.producers.get(name) ?? this.consumers.get(name);
-      if (!client) throw new FaultError(`target "${name}" names no node`);
-      if (kind === "pause") throw new FaultError(`pause targets brokers or the controller; "${name}" is a client (use crash)`);
-      client.crash();
-      if (kind === "restart") client.restart();
-      else undo.push(() => client.restart());
     }
     return () => {
-      for (const fn of undo) fn();
+      for (const node of nodes) {
+        const held = this.holdOf(node.name);
+        if (holdsDown(node)) {
+          held.down--;
+          if (held.down > 0) continue;
+          node.start();
+          if (held.paused > 0) node.pause();
+        } else {
+          held.paused--;
+          if (held.paused === 0 && held.down === 0) node.resume();
+        }
+      }
     };
   }
+
+  private holdOf(name: string): { down: number; paused: number } {
+    let held = this.holds.get(name);
+    if (!held) this.holds.set(name, (held = { down: 0, paused: 0 }));
+    return held;
+  }
+
+  /** What each lifecycle fault does to the node called `name`. */
+  private lifecycleNode(name: string, kind: FaultSpec["kind"]): LifecycleNode {
+    const { brokers, controller, events, sim } = this.cluster;
+    const broker = brokers.find((b) => b?.name === name);
+    if (broker) {
+      return {
+        name,
+        stop: (how) => (how === "crash" ? broker.crash() : how === "shutdown" ? broker.shutdown() : broker.powerLoss()),
+        start: () => broker.restart(),
+        restart: () => broker.shutdown(() => broker.restart()),
+        pause: () => broker.pause(),
+        resume: () => broker.resume(),
+      };
+    }
+    if (name === controller.name) {
+      return {
+        name,
+        stop: () => controller.crash(),
+        start: () => controller.restart(),
+        restart: () => {
+          controller.crash();
+          controller.restart();
+        },
+        pause: () => controller.pause(),
+        resume: () => controller.resume(),
+      };
+    }
+    const sink = this.sinks.get(name);
+    if (sink) {
+      // an outage: a crash or a pause alike, the sink takes no writes until it is back
+      if (kind === "restart") throw new FaultError(`${name} is a sink: it has no process to restart (crash or pause it for an outage)`);
+      const takeDown = () => {
+        if (!sink.up) return;
+        sink.takeDown();
+        events.emit(sim.now, "fault", `${name} is down: writes from ${sink.settings.from} wait until it is back, and its members' poll loops wait with them (max.poll.interval.ms applies)`);
+      };
+      const bringBack = () => {
+        const blocked = sink.blocked;
+        sink.bringBack();
+        events.emit(sim.now, "heal", `${name} is back: ${blocked} blocked write(s) go through, then the backlog of records in Kafka drains at the sink's pace`);
+      };
+      return { name, pauseIsOutage: true, stop: takeDown, start: bringBack, restart: () => {}, pause: takeDown, resume: bringBack };
+    }
+    const client = this.producers.get(name) ?? this.consumers.get(name);
+    if (!client) throw new FaultError(`target "${name}" names no node`);
+    if (kind === "pause") throw new FaultError(`pause targets brokers or the controller; "${name}" is a client (use crash)`);
+    return {
+      name,
+      stop: () => client.crash(),
+      start: () => client.restart(),
+      restart: () => {
+        client.crash();
+        client.restart();
+      },
+      pause: () => {},
+      resume: () => {},
+    };
+  }
+}
+
+/** A node as lifecycle faults see it. */
+interface LifecycleNode {
+  readonly name: string;
+  /** A pause takes it down like a crash (a sink: either is an outage). */
+  readonly pauseIsOutage?: boolean;
+  /** Crash, clean shutdown or power loss. */
+  stop(how: "crash" | "shutdown" | "power-loss"): void;
+  /** Back after the last fault holding it down healed. */
+  start(): void;
+  /** A clean restart of a running node. */
+  restart(): void;
+  pause(): void;
+  resume(): void;
 }
 
 export function describe(spec: FaultSpec, targets: string[]): string {

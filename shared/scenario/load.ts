@@ -528,6 +528,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
       if (sinkIds.has(spec)) {
         // a sink's outage is a crash (or pause) of it; it has no network links to cut
         if (!lifecycleKinds.has(fault.kind)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a sink, not a node on the network: use kind crash or pause for an outage` });
+        else if (fault.kind === "restart") findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a sink: it has no process to restart (use kind crash or pause for an outage)` });
         continue;
       }
       checkTarget(spec, ["faults", f, ...field]);

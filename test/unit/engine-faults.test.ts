@@ -66,3 +66,48 @@ describe("faults with nothing real to do", () => {
   });
 });
 
+describe("overlapping lifecycle faults on one node", () => {
+  /** broker-1's process at each probe time: down, paused or running. */
+  function statesAt(faults: NonNullable<Parameters<typeof smallScenario>[0]>["faults"], probes: number[]): string[] {
+    const engine = new Engine(smallScenario({ durationMs: Math.max(...probes) + 1000, faults }));
+    return probes.map((t) => {
+      engine.runUntil(t);
+      const broker = engine.cluster.brokers[1]!;
+      return !broker.processUp ? "down" : broker.paused ? "paused" : "running";
+    });
+  }
+
+  it("two crashes: the broker stays down until the last one heals, not the first", () => {
+    const faults = [
+      { kind: "crash" as const, target: "broker-1", at: 1000, duration: 2000 },
+      { kind: "crash" as const, target: "broker-1", at: 2000, duration: 5000 },
+    ];
+    expect(statesAt(faults, [500, 1500, 2500, 4000, 6500, 7500])).toEqual(["running", "down", "down", "down", "down", "running"]);
+  });
+
+  it("a crash inside a pause: down, then frozen again until the pause heals, then running", () => {
+    const faults = [
+      { kind: "pause" as const, target: "broker-1", at: 1000, duration: 5000 },
+      { kind: "crash" as const, target: "broker-1", at: 2000, duration: 2000 },
+    ];
+    expect(statesAt(faults, [1500, 3000, 5000, 6500])).toEqual(["paused", "down", "paused", "running"]);
+  });
+
+  it("a restart of a broker held down by a crash is refused with the reason, and changes nothing", () => {
+    const engine = new Engine(smallScenario({ durationMs: 6000, faults: [{ kind: "crash", target: "broker-1", at: 1000, duration: 3000 }] }));
+    engine.runUntil(2000);
+    const result = engine.command({ type: "inject", fault: { kind: "restart", target: "broker-1", at: 0 } });
+    expect(result).toEqual({ ok: false, error: "broker-1 is down by an active fault: heal that fault to bring it back, then restart it" });
+    expect(engine.cluster.brokers[1]!.processUp).toBe(false);
+    engine.runUntil(4500);
+    expect(engine.cluster.brokers[1]!.processUp).toBe(true);
+  });
+
+  it("a restart of the controller brings it back at once (it used to stay down)", () => {
+    const engine = new Engine(smallScenario({ durationMs: 3000, faults: [{ kind: "restart", target: "controller", at: 1000 }] }));
+    engine.runUntil(1500);
+    expect(engine.cluster.controller.up).toBe(true);
+    expect(engine.nemesis.active()).toEqual([]);
+  });
+});
+

@@ -215,8 +215,9 @@ describe("parseScenario: cross-references", () => {
       `${FILE}:21:26: sinks[3].from: group "readers" already writes to sink "warehouse" (sinks[1]); a group writes to one sink`,
     ]);
     expect(problems(`${PIPELINE}sinks:\n  - { id: board, kind: printer, from: readers }\n`)).toEqual([`${FILE}:18:24: sinks[0].kind: expected one of dashboard, file, database, got "printer"`]);
-    expect(problems(`${PIPELINE}sinks:\n  - { id: board, from: readers }\nfaults:\n  - { kind: crash, target: board, at: 1s }\n  - { kind: isolate, target: board, at: 2s }\n`)).toEqual([
+    expect(problems(`${PIPELINE}sinks:\n  - { id: board, from: readers }\nfaults:\n  - { kind: crash, target: board, at: 1s }\n  - { kind: isolate, target: board, at: 2s }\n  - { kind: restart, target: board, at: 3s }\n`)).toEqual([
       `${FILE}:21:30: faults[1].target: "board" is a sink, not a node on the network: use kind crash or pause for an outage`,
+      `${FILE}:22:30: faults[2].target: "board" is a sink: it has no process to restart (use kind crash or pause for an outage)`,
     ]);
     const ok = load(`${PIPELINE}sinks:\n  - { id: warehouse, kind: database, from: readers, recordsPerSec: 5000 }\n`);
     expect(ok.sinks).toEqual([{ id: "warehouse", kind: "database", from: "readers", recordsPerSec: 5000, start: 0 }]);
