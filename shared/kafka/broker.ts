@@ -60,6 +60,8 @@ const MB = 1024 * 1024;
 export class Broker {
   readonly name: string;
   processUp = true;
+  /** While a clean shutdown is under way: what to do once stopped (null: nothing); undefined otherwise. */
+  private afterShutdown: (() => void) | null | undefined = undefined;
   hostUp = true;
   paused = false;
   incarnation = 0;
@@ -189,12 +191,14 @@ export class Broker {
   shutdown(onStopped?: () => void): void {
     if (!this.processUp) return;
     const { net, controller, brokerConfig } = this.cluster;
+    this.afterShutdown = onStopped ?? null;
     const stopNow = () => {
       if (!this.processUp) return;
       for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
+      const then = this.afterShutdown;
       this.stop();
       this.cluster.connections.resetAll(this.id);
-      onStopped?.();
+      then?.();
     };
     if (brokerConfig["controlled.shutdown.enable"] !== true) {
       stopNow();
@@ -210,7 +214,11 @@ export class Broker {
       }),
     );
     // Kafka gives up on a controlled shutdown that gets no answer and stops anyway
-    this.later(30_000, stopNow);
+    this.later(30_000, () => {
+      if (!this.processUp) return;
+      this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name}'s controlled shutdown got no answer from the controller in 30 s: it stops anyway, without the controller moving its leaderships first`);
+      stopNow();
+    });
   }
 
   pause(): void {
@@ -226,7 +234,11 @@ export class Broker {
   }
 
   restart(): void {
-    if (this.processUp) return;
+    if (this.processUp) {
+      // still shutting down (a controlled shutdown waits for the controller, up to 30 s): start again once stopped
+      if (this.afterShutdown !== undefined) this.afterShutdown = () => this.restart();
+      return;
+    }
     this.processUp = true;
     this.hostUp = true;
     this.paused = false;
@@ -245,6 +257,7 @@ export class Broker {
 
   private stop(): void {
     this.processUp = false;
+    this.afterShutdown = undefined;
     this.paused = false;
     this.deferred = [];
     this.incarnation++;

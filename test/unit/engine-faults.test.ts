@@ -4,7 +4,8 @@
  * link from a node to itself, is refused then, with the reason, and changes
  * nothing. (The loader refuses the same thing when the nodes are named.)
  * A minority of two brokers is no broker: refused the same way. A restart is
- * over once the node is back: it leaves no active fault.
+ * over once the node is back: it leaves no active fault. Overlapping
+ * lifecycle faults on one node hold it until the last one heals.
  */
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
@@ -108,6 +109,27 @@ describe("overlapping lifecycle faults on one node", () => {
     engine.runUntil(1500);
     expect(engine.cluster.controller.up).toBe(true);
     expect(engine.nemesis.active()).toEqual([]);
+  });
+
+  it("a shutdown healed before it finished (the controller unreachable) starts the broker again once it stops; it used to stay down", () => {
+    const engine = new Engine(
+      smallScenario({
+        durationMs: 40_000,
+        faults: [
+          { kind: "cut", from: "broker-1", to: "controller", at: 1000 },
+          { kind: "shutdown", target: "broker-1", at: 2000, duration: 3000 },
+        ],
+      }),
+    );
+    engine.runUntil(6000);
+    expect(engine.cluster.brokers[1]!.processUp).toBe(true); // still waiting for the controller's answer
+    engine.run();
+    const said = eventsOf(engine, "broker").filter((e) => e.text.startsWith("broker-1")).map((e) => [e.atMs, e.text]);
+    expect(said).toEqual([
+      [32_000, "broker-1's controlled shutdown got no answer from the controller in 30 s: it stops anyway, without the controller moving its leaderships first"],
+      [32_000, "broker-1 started again and is catching up"],
+    ]);
+    expect(engine.cluster.brokers[1]!.processUp).toBe(true);
   });
 });
 
