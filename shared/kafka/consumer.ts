@@ -226,7 +226,11 @@ export class Consumer {
         if (incarnation !== this.incarnation) return;
         if (!result.ok || result.value === "not-coordinator") {
           this.count(result.ok ? KafkaError.NOT_COORDINATOR : result.error);
-          if (this.phase !== "finding") this.retry(() => this.findCoordinator());
+          // one search at a time: requests that fail together (a heartbeat, commits, a join) start one, not one each
+          if (this.phase !== "finding") {
+            this.phase = "finding";
+            this.retry(() => this.findCoordinator());
+          }
           return;
         }
         done(result.value);
