@@ -231,6 +231,8 @@ export class Broker {
     const queued = this.deferred;
     this.deferred = [];
     for (const fn of queued) this.receive(fn);
+    // a fetch answered while the process was frozen could not start the next one: fetch again now
+    for (const fetcher of this.fetchers.values()) fetcher.kick();
   }
 
   restart(): void {
