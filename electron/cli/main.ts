@@ -13,7 +13,7 @@ import { parseDuration } from "../../shared/scenario/duration";
 import { scenarioJsonSchemaText } from "../../shared/scenario/json-schema";
 import { Engine } from "../../shared/engine/engine";
 import { formatSummary } from "../../shared/engine/summary";
-import type { Scenario } from "../../shared/scenario/schema";
+import { MAX_DURATION_MS, type Scenario } from "../../shared/scenario/schema";
 import { serve, ServeUsageError, SERVE_USAGE } from "./serve";
 import { RendererBuildError } from "../web/renderer-build";
 
@@ -28,8 +28,12 @@ class UsageError extends Error {}
 function load(file: string): Scenario {
   let text: string;
   try {
+    // a device or a pipe (/dev/zero, a FIFO) would be read forever
+    const kind = statSync(file);
+    if (!kind.isFile() && !kind.isDirectory()) throw new UsageError(`${file}: cannot read the file (not a regular file)`);
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read the file (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code ?? "unknown error"})`);
   }
@@ -75,6 +79,7 @@ function parseFlags(args: string[]): { file: string; flags: Map<string, string> 
       if (!["seed", "duration", "json"].includes(name)) throw new UsageError(`unknown option --${name}\n${USAGE}`);
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
+      if (flags.has(name)) throw new UsageError(`--${name} is given twice ("${flags.get(name)}" and "${value}"): give it once`);
       flags.set(name, value);
     } else if (file === undefined) file = arg;
     else throw new UsageError(`unexpected argument "${arg}"\n${USAGE}`);
@@ -88,14 +93,15 @@ function run(args: string[]): number {
   const scenario = load(file);
   let seed: number | undefined;
   if (flags.has("seed")) {
-    seed = Number(flags.get("seed"));
-    if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got "${flags.get("seed")}"`);
+    const raw = flags.get("seed")!;
+    seed = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed: expected a whole number between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got "${raw}"`);
   }
   let durationMs: number | undefined;
   if (flags.has("duration")) {
     const raw = flags.get("duration")!;
     const parsed = parseDuration(/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
-    if (parsed === null || parsed <= 0) throw new UsageError(`--duration: expected a positive duration like 30s, 5m or 60000 (ms), got "${raw}"`);
+    if (parsed === null || parsed <= 0 || parsed > MAX_DURATION_MS) throw new UsageError(`--duration: expected a positive duration up to ${MAX_DURATION_MS / 86_400_000} days, like 30s, 5m or 60000 (ms), got "${raw}"`);
     durationMs = parsed;
   }
   const json = flags.get("json");

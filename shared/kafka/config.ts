@@ -14,6 +14,8 @@ export interface ConfigSpec {
   readonly min?: number;
   readonly max?: number;
   readonly values?: readonly string[];
+  /** A comma-separated list whose items (case aside, a Java package prefix aside) must be among these. */
+  readonly listOf?: readonly string[];
 }
 
 const INT_MAX = 2147483647;
@@ -39,8 +41,8 @@ export const brokerConfig = spec({
   "controlled.shutdown.enable": { default: true, type: "boolean", doc: "On a clean shutdown the broker asks the controller to move its leaderships away first." },
   "default.replication.factor": { default: 1, type: "int", min: 1, doc: "Replication factor of topics created without one." },
   "num.partitions": { default: 1, type: "int", min: 1, doc: "Partition count of topics created without one." },
-  "num.io.threads": { default: 8, type: "int", min: 1, doc: "Request handler threads: the broker's CPU servers for produce and fetch requests." },
-  "num.network.threads": { default: 3, type: "int", min: 1, doc: "Threads that read requests off and write responses to sockets." },
+  "num.io.threads": { default: 8, type: "int", min: 1, max: 10000, doc: "Request handler threads: the broker's CPU servers for produce and fetch requests." },
+  "num.network.threads": { default: 3, type: "int", min: 1, max: 10000, doc: "Threads that read requests off and write responses to sockets." },
   "log.flush.interval.ms": { default: 9223372036854775807, type: "double", min: 0, doc: "Kafka never fsyncs by itself by default: durability comes from replication; the OS writes dirty pages back." },
   "log.retention.ms": { default: 604800000, type: "double", min: -1, doc: "How long a log keeps data before deleting old segments (7 days; -1 keeps forever)." },
   "group.initial.rebalance.delay.ms": { default: 3000, type: "int", min: 0, doc: "The coordinator waits this long for more members before the first rebalance of an empty group." },
@@ -92,7 +94,7 @@ export const consumerConfig = spec({
   "fetch.max.wait.ms": { default: 500, type: "int", min: 0, doc: "Longest the broker holds a fetch waiting for fetch.min.bytes." },
   "fetch.max.bytes": { default: 52428800, type: "int", min: 0, doc: "Most bytes returned by one fetch request." },
   "max.partition.fetch.bytes": { default: 1048576, type: "int", min: 1, doc: "Most bytes returned per partition by one fetch." },
-  "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
+  "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", listOf: ["range", "roundrobin", "sticky", "cooperative-sticky", "rangeassignor", "roundrobinassignor", "stickyassignor", "cooperativestickyassignor"], doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
   "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the consumer waits for a response before it retries." },
   "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
   "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long." },
@@ -117,6 +119,10 @@ export function configProblem(table: ConfigTable, key: string, value: unknown): 
       const text = typeof value === "number" ? String(value) : value;
       if (typeof text !== "string") return `expected a string, got ${JSON.stringify(value)}`;
       if (entry.values && !entry.values.includes(text)) return `expected one of ${entry.values.join(", ")}, got ${JSON.stringify(value)}`;
+      if (entry.listOf) {
+        const unknown = text.split(",").map((item) => item.trim()).filter((item) => !entry.listOf!.includes(item.toLowerCase().replace(/^.*\./, "")));
+        if (unknown.length > 0) return `expected a comma-separated list of ${entry.listOf.filter((name) => !name.endsWith("assignor")).join(", ")} (or their class names), got ${unknown.map((u) => JSON.stringify(u)).join(", ")}`;
+      }
       return null;
     }
     case "int":

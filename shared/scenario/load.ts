@@ -13,6 +13,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { z } from "zod";
 import { formatDuration } from "./duration";
 import { MAX_PARTITIONS, scenarioSchema, type FaultSpec, type Scenario } from "./schema";
+import { brokerConfig, consumerConfig } from "../kafka/config";
 
 export interface ScenarioProblem {
   readonly file: string;
@@ -444,11 +445,23 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   });
 
   const groupIds = new Map<string, number>();
+  // the coordinator refuses a session timeout outside the brokers' range (INVALID_SESSION_TIMEOUT): the group could never form
+  const brokerConfigOf = (key: "group.min.session.timeout.ms" | "group.max.session.timeout.ms") => Number(scenario.cluster.config[key] ?? brokerConfig[key].default);
+  const minSession = brokerConfigOf("group.min.session.timeout.ms");
+  const maxSession = brokerConfigOf("group.max.session.timeout.ms");
   scenario.consumerGroups.forEach((group, g) => {
     group.topics.forEach((name, j) => {
-      if (!topics.has(name)) findings.push({ path: ["consumerGroups", g, "topics", j], message: `unknown topic ${JSON.stringify(name)}${topicHint(name)}` });
+      if (group.topics.indexOf(name) !== j) findings.push({ path: ["consumerGroups", g, "topics", j], message: `topic ${JSON.stringify(name)} is already in this group's topics (topics[${group.topics.indexOf(name)}])` });
+      else if (!topics.has(name)) findings.push({ path: ["consumerGroups", g, "topics", j], message: `unknown topic ${JSON.stringify(name)}${topicHint(name)}` });
       else startsBeforeTopic(group.start, name, ["consumerGroups", g, "start"]);
     });
+    const session = Number(group.config["session.timeout.ms"] ?? consumerConfig["session.timeout.ms"].default);
+    if (session < minSession || session > maxSession) {
+      findings.push({
+        path: ["consumerGroups", g, "config", "session.timeout.ms"],
+        message: `expected between group.min.session.timeout.ms = ${minSession} and group.max.session.timeout.ms = ${maxSession} (the brokers' range; the coordinator refuses others with INVALID_SESSION_TIMEOUT), got ${session}`,
+      });
+    }
     const earlier = groupIds.get(group.id);
     if (earlier !== undefined) {
       findings.push({ path: ["consumerGroups", g, "id"], message: `duplicate consumer group id ${JSON.stringify(group.id)} (also consumerGroups[${earlier}])` });
@@ -495,6 +508,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (problem) findings.push({ path, message: problem });
   };
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
+  const clientIds = new Set([...scenario.producers.map((p) => p.id), ...scenario.consumerGroups.flatMap((g) => Array.from({ length: g.consumers }, (_, m) => `${g.id}-${m}`))]);
   // the nodes a target names whatever the time: "all" is every broker; null for leader:…, one, minority and
   // majority, which name nodes only when the fault starts (the nemesis checks those then), and for names already refused
   const namedNodes = (spec: string): string[] | null => {
@@ -532,6 +546,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
         continue;
       }
       checkTarget(spec, ["faults", f, ...field]);
+      if (fault.kind === "pause" && clientIds.has(spec)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a client: pause targets brokers or the controller (crash a client instead)` });
     }
     sidesProblems(fault, f);
     if (fault.at >= scenario.duration) {

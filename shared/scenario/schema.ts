@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { brokerConfig, consumerConfig, configProblem, producerConfig, topicConfig, type ConfigTable } from "../kafka/config";
-import { parseDuration } from "./duration";
+import { formatDuration, parseDuration } from "./duration";
 import { SINK_KIND_NAMES, SINK_KINDS } from "../pipeline/sink";
 
 // The union's own message covers values of the wrong type (true, a list); the
@@ -44,6 +44,9 @@ function kafkaConfig(table: ConfigTable, what: string) {
     .default({});
 }
 
+/** The longest run a scenario or `--duration` may ask for: 30 days of simulated time. */
+export const MAX_DURATION_MS = 30 * 86_400_000;
+
 /** Every duration field shares this input schema; the JSON Schema generator recognises it. */
 export const durationSchema = duration;
 
@@ -51,14 +54,17 @@ const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 const nodeId = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "expected an id of letters, digits, '_', '.', '-', starting with a letter");
 
+/** Each thread is a server the broker simulates: more than this is no broker, and would not fit in memory. */
+const MAX_THREADS = 10_000;
+
 export const hardwareSchema = z
   .strictObject({
-    cpuThreads: z.number().int().positive().optional().describe("request handler servers; defaults to num.io.threads"),
+    cpuThreads: z.number().int().positive().max(MAX_THREADS).optional().describe("request handler servers; defaults to num.io.threads"),
     cpuPerRequestMs: nonNegative.default(0.05).describe("CPU time to handle one request"),
     cpuPerMBMs: nonNegative.default(0.8).describe("CPU time per MB of records handled"),
     diskMBps: positive.default(500).describe("sequential write bandwidth of the log disk"),
     nicMbps: positive.default(10_000).describe("network interface bandwidth, each direction"),
-    pageCacheFlushMs: positive.default(5000).describe("how often the OS writes dirty pages back to disk (what a power loss loses)"),
+    pageCacheFlushMs: z.number().min(1).default(5000).describe("how often the OS writes dirty pages back to disk (what a power loss loses)"),
   })
   .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000 });
 
@@ -92,6 +98,9 @@ export const workloadSchema = z.discriminatedUnion("type", [
     burstRate: nonNegative.describe("messages per second during a burst"),
     every: duration.describe("time from one burst's start to the next"),
     for: duration.describe("length of each burst"),
+  }).superRefine((w, ctx) => {
+    if (w.every <= 0) ctx.addIssue({ code: "custom", path: ["every"], message: "expected a time above 0 between burst starts" });
+    else if (w.for <= 0 || w.for >= w.every) ctx.addIssue({ code: "custom", path: ["for"], message: `expected a burst length above 0 and shorter than every (${formatDuration(w.every)}), got ${formatDuration(w.for)}` });
   }),
   z.strictObject({
     type: z.literal("spikes"),
@@ -105,6 +114,8 @@ export const workloadSchema = z.discriminatedUnion("type", [
     rate: nonNegative.describe("mean messages per second"),
     amplitude: z.number().min(0).max(1).default(0.5).describe("swing as a fraction of the mean"),
     period: duration.default(86_400_000).describe("length of one cycle"),
+  }).superRefine((w, ctx) => {
+    if (w.period <= 0) ctx.addIssue({ code: "custom", path: ["period"], message: "expected a cycle length above 0" });
   }),
 ]);
 
@@ -173,7 +184,10 @@ export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1).describe("what this scenario teaches and what to look for"),
   seed: z.number().int().default(1),
-  duration: duration.default(60_000).describe("simulated time to run"),
+  duration: duration
+    .default(60_000)
+    .refine((ms) => ms > 0 && ms <= MAX_DURATION_MS, { message: `expected a simulated time above 0 and at most ${MAX_DURATION_MS / 86_400_000} days (${MAX_DURATION_MS} ms)` })
+    .describe("simulated time to run"),
   cluster: z.strictObject({
     brokers: z.number().int().positive().max(1000),
     config: kafkaConfig(brokerConfig, "broker"),

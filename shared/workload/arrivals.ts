@@ -52,7 +52,8 @@ export function keyWeights(spec: { type: string; count?: number; exponent?: numb
   for (let i = 0; i < spec.count; i++) {
     names.push(`sensor-${i}`);
     if (spec.type === "zipf") weights.push(1 / Math.pow(i + 1, spec.exponent ?? 1));
-    else if (spec.type === "hot") weights.push(i === 0 ? (spec.hotShare ?? 0) * spec.count : (1 - (spec.hotShare ?? 0)) * (spec.count / Math.max(1, spec.count - 1)));
+    // with one key, that key is the hot one and every record has it, whatever hotShare says
+    else if (spec.type === "hot") weights.push(spec.count === 1 ? 1 : i === 0 ? (spec.hotShare ?? 0) * spec.count : (1 - (spec.hotShare ?? 0)) * (spec.count / (spec.count - 1)));
     else weights.push(1);
   }
   return { names, weights };

@@ -106,8 +106,14 @@ describe("tributary run", () => {
   it("bad flags and bad files exit with 2 and one clear message, never a stack trace", () => {
     const file = scenarioFile();
     const cases: [string[], RegExp][] = [
-      [["run", file, "--seed", "abc"], /^--seed: expected a whole number, got "abc"\n$/],
-      [["run", file, "--duration", "-5s"], /^--duration: expected a positive duration like 30s, 5m or 60000 \(ms\), got "-5s"\n$/],
+      [["run", file, "--seed", "abc"], /^--seed: expected a whole number between -9007199254740991 and 9007199254740991, got "abc"\n$/],
+      [["run", file, "--seed="], /^--seed: expected a whole number between .*, got ""\n$/],
+      [["run", file, "--seed", "1e3"], /^--seed: expected a whole number between .*, got "1e3"\n$/],
+      [["run", file, "--seed", "99999999999999999999"], /^--seed: expected a whole number between .*, got "99999999999999999999"\n$/],
+      [["run", file, "--duration", "-5s"], /^--duration: expected a positive duration up to 30 days, like 30s, 5m or 60000 \(ms\), got "-5s"\n$/],
+      [["run", file, "--duration", "1000000000000"], /^--duration: expected a positive duration up to 30 days, .*got "1000000000000"\n$/],
+      [["run", file, "--duration=1s", "--duration", "2s"], /^--duration is given twice \("1s" and "2s"\): give it once\n$/],
+      [["run", "/dev/zero"], /^\/dev\/zero: cannot read the file \(not a regular file\)\n$/],
       [["run", file, "--bogus"], /^unknown option --bogus\nusage:/],
       [["run", file, "--seed"], /^--seed needs a value\n/],
       [["run"], /^missing FILE\n/],

@@ -201,6 +201,50 @@ describe("parseScenario: cross-references", () => {
     expect(problems(text)).toEqual([`${FILE}:6:28: faults[0].target: "minority" means fewer than half of the brokers, and with 2 brokers that is none; name a broker or use "one"`]);
   });
 
+  it("refuses values that would hang the run or quietly do something else", () => {
+    const text = `name: demo
+description: a small pipeline
+duration: 1e308
+cluster:
+  brokers: 3
+  hardware: { cpuThreads: 1000000000, pageCacheFlushMs: 0.0001 }
+topics:
+  - { name: orders, partitions: 3, replicationFactor: 3 }
+producers:
+  - { id: a, topic: orders, workload: { type: diurnal, rate: 10, period: 0 } }
+  - { id: b, topic: orders, workload: { type: bursts, rate: 10, burstRate: 100, every: 1s, for: 2s } }
+consumerGroups:
+  - id: readers
+    topics: [orders, orders]
+    consumers: 1
+    config: { partition.assignment.strategy: "range,fancy", session.timeout.ms: 1 }
+faults:
+  - { kind: pause, target: a, at: 1s }
+`;
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/:3:11: duration: expected a simulated time above 0 and at most 30 days \(2592000000 ms\), got 1e\+308$/),
+      expect.stringMatching(/:6:\d+: cluster\.hardware\.cpuThreads: expected .*at most 10000, got 1000000000$/),
+      expect.stringMatching(/:6:\d+: cluster\.hardware\.pageCacheFlushMs: expected a number of at least 1, got 0\.0001$/),
+      expect.stringMatching(/:10:\d+: producers\[0\]\.workload\.period: expected a cycle length above 0, got 0$/),
+      expect.stringMatching(/:11:\d+: producers\[1\]\.workload\.for: expected a burst length above 0 and shorter than every \(1 s\), got 2 s$/),
+      expect.stringMatching(/:16:\d+: consumerGroups\[0\]\.config\["partition\.assignment\.strategy"\]: .*expected a comma-separated list of range, roundrobin, sticky, cooperative-sticky \(or their class names\), got "fancy"$/),
+    ]);
+    // the cross-checks run once the file fits the schema
+    const fitting = text
+      .replace("duration: 1e308", "duration: 10s")
+      .replace("cpuThreads: 1000000000, pageCacheFlushMs: 0.0001", "cpuThreads: 8")
+      .replace("period: 0", "period: 1h")
+      .replace("for: 2s", "for: 200ms")
+      .replace("range,fancy", "range");
+    expect(problems(fitting)).toEqual([
+      expect.stringMatching(/:14:\d+: consumerGroups\[0\]\.topics\[1\]: topic "orders" is already in this group's topics \(topics\[0\]\)$/),
+      expect.stringMatching(/:16:\d+: consumerGroups\[0\]\.config\["session\.timeout\.ms"\]: expected between group\.min\.session\.timeout\.ms = 6000 and group\.max\.session\.timeout\.ms = 1800000 .*INVALID_SESSION_TIMEOUT\), got 1$/),
+      expect.stringMatching(/:18:\d+: faults\[0\]\.target: "a" is a client: pause targets brokers or the controller \(crash a client instead\)$/),
+    ]);
+    const fine = fitting.replace("[orders, orders]", "[orders]").replace(", session.timeout.ms: 1 }", " }").replace("kind: pause", "kind: crash");
+    expect(load(fine).consumerGroups[0]!.topics).toEqual(["orders"]);
+  });
+
   it("rejects a sink written by no known group, a group with two sinks, and a sink id already taken", () => {
     const text = `${PIPELINE}sinks:
   - { id: board, from: reader }
