@@ -149,6 +149,9 @@ export class Network {
   unslow(from: string, to: string, extraMs: number): void {
     const link = this.link(from, to);
     link.extraLatencyMs = Math.max(0, link.extraLatencyMs - extraMs);
+    // what was sent while slow still arrives late; what is sent from now on does not queue behind it
+    // (its requests have timed out, and the clients reconnect: a new TCP connection has its own order)
+    if (link.lastArrival > this.sim.now) link.lastArrival = this.sim.now;
   }
   makeLossy(from: string, to: string, rate: number): void {
     const link = this.link(from, to);
