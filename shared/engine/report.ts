@@ -42,7 +42,7 @@ export interface Report {
   simulatedMs: number;
   wallMs: number;
   produced: { attempted: number; acked: number; failed: number; errors: Record<string, number>; ackLatencyMs: LatencyBlock };
-  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; lostExamples: { stream: string; fromSeq: number; toSeq: number }[]; why: string[] };
+  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number; lostExamples: { stream: string; fromSeq: number; toSeq: number }[]; why: string[] };
   throughput: { produceMsgsPerSec: number; consumeMsgsPerSec: number; sinkMsgsPerSec: number };
   latencyMs: LatencyBlock;
   faults: FaultReport[];
@@ -194,6 +194,12 @@ export function scanLogs(engine: Engine): void {
       checker.finalLog(stream, ref.store.baseSeqOf(batch), ref.store.countOf(batch));
     }
   }
+  for (const producer of engine.producers.values()) {
+    for (const b of producer.inFlightUnacknowledgeable()) {
+      const ref = partitions[b.pid]!;
+      checker.inFlightAtScan(checker.stream(streamKey(producerNames[producer.index]!, ref.topic, ref.partition)), b.baseSeq, b.count);
+    }
+  }
 }
 
 /**
@@ -234,7 +240,8 @@ function explainLoss(engine: Engine, ackedLost: number, duplicatesDelivered: num
     const acks = [...new Set(producers.map((p) => String(engine.producers.get(p.id)!.config.acks)))];
     const truncations = cluster.events.counts.get("truncation") ?? 0;
     const unclean = cluster.controller.uncleanElections;
-    if (acks.includes("1") || acks.includes("0")) why.push(`acks=${acks.join("/")}: the leader acknowledged writes before its followers had copied them; when leadership moved, the new leader never had them`);
+    if (acks.includes("1")) why.push(`acks=1: the leader acknowledged writes before its followers had copied them; when leadership moved, the new leader never had them`);
+    if (acks.includes("0")) why.push(`acks=0: the producer counts a write as done once it is sent, with no answer from any broker; writes dropped on the way or by a broker that crashed, or not yet copied when leadership moved, are gone without the producer knowing`);
     if (unclean > 0) why.push(`${unclean} unclean leader election(s): a replica outside the ISR became leader, so everything it had not replicated was dropped`);
     if (truncations > 0) why.push(`${truncations} log truncation(s) to the new leader's epoch boundary discarded acknowledged messages`);
     const powerLosses = engine.nemesis.history.filter((f) => f.spec.kind === "power-loss").length;

@@ -23,6 +23,8 @@ export function formatSummary(report: Report, maxEvents = 25): string {
       ["duplicates in the log", fmt(report.delivery.duplicatesInLog)],
       ["duplicates delivered", fmt(report.delivery.duplicatesDelivered)],
       ["out of order (per partition)", fmt(report.delivery.outOfOrder)],
+      // acks=0 counts a write as done when sent: what was still on its way at the end is neither in a log nor lost
+      ...(report.delivery.inFlightAtEnd > 0 ? [["in flight at the end (acks=0)", fmt(report.delivery.inFlightAtEnd)] as [string, string]] : []),
     ]),
   );
   if (report.delivery.why.length > 0) {

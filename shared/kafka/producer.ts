@@ -146,6 +146,8 @@ export class Producer {
     this.up = false;
     this.generation++;
     this.rpc.close();
+    // acks=0 batches still waiting for a connection died with the process: they will never arrive
+    for (const b of this.unarrived) if (b.arrivesAt === Infinity) b.arrivesAt = -Infinity;
     // records in its memory are gone with it: neither acknowledged nor failed
     for (const queue of this.queues) {
       queue.open = null;
@@ -407,6 +409,19 @@ export class Producer {
     }
   }
 
+  /**
+   * acks=0 batches counted as done but maybe not yet at the broker (waiting for a connection, or on
+   * the wire): at the end of a run they are in flight, not lost. Kept while they may still arrive.
+   */
+  private unarrived: { pid: number; baseSeq: number; count: number; arrivesAt: number }[] = [];
+
+  /** acks=0 batches still on their way to a broker now (the report does not count them as lost). */
+  inFlightUnacknowledgeable(): readonly { pid: number; baseSeq: number; count: number }[] {
+    const now = this.cluster.sim.now;
+    this.unarrived = this.unarrived.filter((b) => b.arrivesAt > now);
+    return this.unarrived;
+  }
+
   private send(brokerId: number, batches: Batch[]): void {
     const acks = this.acks;
     const entries: ProduceEntry[] = batches.map((b) => {
@@ -418,7 +433,17 @@ export class Producer {
     const generation = this.generation;
     if (acks === "0") {
       // no response will come: the send counts as done once it is on the wire
-      this.rpc.cast(brokerId, bytes, (broker) => broker.handleProduce(request, () => {}));
+      const sent = batches.map((b) => ({ pid: b.pid, baseSeq: b.baseSeq, count: b.count, arrivesAt: Infinity }));
+      if (this.unarrived.length > 256) this.inFlightUnacknowledgeable(); // forget those that arrived (or were dropped)
+      this.unarrived.push(...sent);
+      this.rpc.cast(
+        brokerId,
+        bytes,
+        (broker) => broker.handleProduce(request, () => {}),
+        (arrivesAt) => {
+          for (const b of sent) b.arrivesAt = arrivesAt ?? -Infinity;
+        },
+      );
       for (const b of batches) this.succeed(this.queues[b.partition]!, b);
       this.drain();
       return;

@@ -171,15 +171,18 @@ export class RpcClient {
   }
 
   /** Fire and forget (acks=0): no response is expected, so nothing can time out. */
-  cast(brokerId: number, bytes: number, serve: (broker: Broker) => void): void {
+  cast(brokerId: number, bytes: number, serve: (broker: Broker) => void, onWire?: (arrivesAt: number | null) => void): void {
     if (this.closed) return;
     const conn = this.connection(brokerId);
     const { net, brokers } = this.cluster;
     const broker = brokers[brokerId]!;
-    const send = () => net.send(this.node, broker.name, bytes, () => broker.receive(() => serve(broker)));
+    const send = () => {
+      const arrivesAt = net.send(this.node, broker.name, bytes, () => broker.receive(() => serve(broker)));
+      onWire?.(arrivesAt);
+    };
     if (conn.state === "ready") send();
     else {
-      conn.waiting.push({ send, fail: () => {} });
+      conn.waiting.push({ send, fail: () => onWire?.(null) });
       if (conn.state === "idle" && conn.retryAt <= this.cluster.sim.now) this.connect(conn);
     }
   }

@@ -23,7 +23,8 @@ import { RangeCounter, RangeSet } from "./ranges";
 
 export interface CheckerResult {
   produced: { attempted: number; acked: number; failed: number };
-  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number };
+  /** inFlightAtEnd: acks=0 messages still on their way to a broker when the run ended (counted acknowledged, not lost). */
+  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number };
 }
 
 export interface StreamRange {
@@ -46,6 +47,8 @@ export class StreamState {
   readonly failed = new RangeSet();
   readonly delivered = new RangeCounter();
   log = new RangeCounter();
+  /** acks=0 messages still on their way to a broker when the logs were scanned: not (yet) lost. */
+  inFlight = new RangeSet();
   /** One past the highest seq seen so far in the final log. */
   logEnd = 0;
   outOfOrder = 0;
@@ -94,6 +97,7 @@ export class Checker {
   beginLogScan(): void {
     for (const s of this.streams.values()) {
       s.log = new RangeCounter();
+      s.inFlight = new RangeSet();
       s.logEnd = 0;
       s.outOfOrder = 0;
     }
@@ -117,16 +121,32 @@ export class Checker {
     if (end > s.logEnd) s.logEnd = end;
   }
 
+  /** An acks=0 batch, counted as acknowledged when sent, had not reached a broker at the scan. */
+  inFlightAtScan(stream: string | StreamState, baseSeq: number, count: number): void {
+    this.state(stream).inFlight.add(baseSeq, baseSeq + count);
+  }
+
+  /** Acknowledged, absent from the final log, and not still on its way. */
+  private lostOf(s: StreamState): RangeSet {
+    const lost = new RangeSet();
+    for (const run of s.acked.minusRuns(s.log)) lost.add(run.start, run.end);
+    if (s.inFlight.size() === 0) return lost;
+    const notInFlight = new RangeSet();
+    for (const run of lost.minusRuns(s.inFlight)) notInFlight.add(run.start, run.end);
+    return notInFlight;
+  }
+
   result(): CheckerResult {
     const r: CheckerResult = {
       produced: { attempted: 0, acked: 0, failed: 0 },
-      delivery: { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0 },
+      delivery: { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, inFlightAtEnd: 0 },
     };
     for (const s of this.streams.values()) {
       r.produced.attempted += s.attempted.size();
       r.produced.acked += s.acked.size();
       r.produced.failed += s.failed.size();
-      r.delivery.ackedLost += s.acked.minus(s.log);
+      r.delivery.ackedLost += s.inFlight.size() === 0 ? s.acked.minus(s.log) : this.lostOf(s).size();
+      r.delivery.inFlightAtEnd += s.inFlight.size();
       r.delivery.duplicatesInLog += s.log.extraCopies();
       r.delivery.duplicatesDelivered += s.delivered.extraCopies();
       r.delivery.outOfOrder += s.outOfOrder;
@@ -138,7 +158,7 @@ export class Checker {
   lostRanges(limit: number): StreamRange[] {
     const out: StreamRange[] = [];
     for (const [stream, s] of this.streams) {
-      for (const run of s.acked.minusRuns(s.log)) {
+      for (const run of this.lostOf(s).runs()) {
         if (out.length >= limit) return out;
         out.push({ stream, start: run.start, end: run.end });
       }

@@ -17,7 +17,7 @@ function clean(c: Checker, stream: string, sizes: number[]): void {
   }
 }
 
-const zeros = { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0 };
+const zeros = { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, inFlightAtEnd: 0 };
 
 describe("Checker", () => {
   it("reports nothing wrong for a clean run", () => {
@@ -39,6 +39,19 @@ describe("Checker", () => {
     c.finalLog(A, 20, 10); // the leader that acked [10, 20) died before replicating it
     expect(c.result().delivery).toEqual({ ...zeros, ackedLost: 10 });
     expect(c.lostRanges(5)).toEqual([{ stream: A, start: 10, end: 20 }]);
+  });
+
+  it("does not count acks=0 messages still on their way at the end as lost, only as in flight", () => {
+    const c = new Checker();
+    c.produced(A, 0, 30);
+    c.acked(A, 0, 30); // acks=0: done when sent
+    c.finalLog(A, 0, 10);
+    c.inFlightAtScan(A, 25, 5); // sent last, not yet at the broker; [10, 25) never arrived
+    expect(c.result().delivery).toEqual({ ...zeros, ackedLost: 15, inFlightAtEnd: 5 });
+    expect(c.lostRanges(5)).toEqual([{ stream: A, start: 10, end: 25 }]);
+    c.beginLogScan(); // a later scan starts afresh
+    c.finalLog(A, 0, 30);
+    expect(c.result().delivery).toEqual(zeros);
   });
 
   it("does not count unacknowledged or failed messages as lost", () => {
