@@ -468,9 +468,26 @@ export class Broker {
       const topic = topics.get(partitions[entry.pid]!.topic)!;
       const minIsr = num(topic.config["min.insync.replicas"]);
       if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
+      // acks=all: answered once the high watermark passes the batch (every ISR member has it)
+      const awaitReplication = (endOffset: number) =>
+        replica.waitingProduces.push({
+          endOffset,
+          complete: (error) => {
+            if (error === KafkaError.NONE && replica.isr.length < minIsr) error = KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+            finish(i, error);
+            if (pending === 0) timeout?.settle();
+          },
+        });
       if (request.idempotent && !entry.resetSequence) {
         const next = replica.nextSeq[entry.producer] ?? 0;
-        if (entry.baseSeq + entry.count <= next) return finish(i, KafkaError.NONE); // a retried duplicate: already in the log
+        if (entry.baseSeq + entry.count <= next) {
+          // a retried duplicate, already in the log: answered as the original append would be, so under
+          // acks=all only once the high watermark covers it (Kafka's purgatory waits for it the same way)
+          const endOffset = request.acks === "all" ? replica.log.endOffsetOfBatch(entry.batchId) : -1;
+          if (endOffset <= replica.highWatermark) return finish(i, KafkaError.NONE);
+          awaitReplication(endOffset);
+          return;
+        }
         if (entry.baseSeq !== next) return finish(i, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);
       }
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
@@ -480,15 +497,7 @@ export class Broker {
         this.advanceHighWatermark(replica);
         return finish(i, KafkaError.NONE);
       }
-      const endOffset = replica.log.logEndOffset;
-      replica.waitingProduces.push({
-        endOffset,
-        complete: (error) => {
-          if (error === KafkaError.NONE && replica.isr.length < minIsr) error = KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
-          finish(i, error);
-          if (pending === 0) timeout?.settle();
-        },
-      });
+      awaitReplication(replica.log.logEndOffset);
       this.advanceHighWatermark(replica);
     });
     if (pending > 0 && request.acks === "all") {

@@ -117,6 +117,11 @@ export class ReplicaLog {
   batchAt(index: number): number {
     return this.ids[index]!;
   }
+  /** End offset of the batch `batchId` (searched from the end: a retried batch is a recent one), or -1 when absent. */
+  endOffsetOfBatch(batchId: number): number {
+    for (let i = this.length - 1; i >= 0; i--) if (this.ids[i] === batchId) return this.ends[i]!;
+    return -1;
+  }
   endOffsetAt(index: number): number {
     return this.ends[index]!;
   }
