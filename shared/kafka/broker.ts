@@ -553,7 +553,9 @@ export class Broker {
         continue;
       }
       const log = replica.log;
-      if (entry.lastFetchedEpoch >= 0 && entry.lastFetchedEpoch !== log.latestEpoch) {
+      // a follower ahead of this log diverged too, though its epoch may still be this log's latest: a new
+      // leader that has not written in its own epoch yet (Kafka records the epoch's start on election)
+      if (entry.lastFetchedEpoch >= 0 && (entry.lastFetchedEpoch !== log.latestEpoch || entry.fetchOffset > log.logEndOffset)) {
         const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);
         if (end.epoch !== entry.lastFetchedEpoch || end.endOffset < entry.fetchOffset) {
           results.push({ pid, error: KafkaError.NONE, diverging: end, batchIds: [], epochs: [], highWatermark: replica.highWatermark });
