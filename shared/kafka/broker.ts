@@ -410,7 +410,12 @@ export class Broker {
     const lagMax = num(this.cluster.brokerConfig["replica.lag.time.max.ms"]);
     for (const replica of this.replicas.values()) {
       if (replica.role !== "leader" || replica.alterPending || this.cluster.partitions[replica.pid]!.internal) continue;
-      const lagging = replica.isr.filter((id) => id !== this.id && now - (replica.followers[id]?.lastCaughtUpMs ?? 0) > lagMax);
+      // Kafka's isCaughtUp: a follower level with the leader's log end is in sync however long ago it fetched (an idle partition)
+      const leo = replica.log.logEndOffset;
+      const lagging = replica.isr.filter((id) => {
+        const follower = replica.followers[id];
+        return id !== this.id && follower?.logEndOffset !== leo && now - (follower?.lastCaughtUpMs ?? 0) > lagMax;
+      });
       if (lagging.length > 0) this.proposeIsr(replica, replica.isr.filter((id) => !lagging.includes(id)));
     }
   }
