@@ -41,9 +41,13 @@ export function formatSummary(report: Report, maxEvents = 25): string {
   out.push("Throughput (msg/s)                         Latency (ms, created → sink)");
   const t = report.throughput;
   const l = report.latencyMs;
-  out.push(`  produce ${fmt(t.produceMsgsPerSec).padStart(12)}                          p50 ${l.p50.toFixed(1).padStart(9)}   p95 ${l.p95.toFixed(1)}`);
-  out.push(`  consume ${fmt(t.consumeMsgsPerSec).padStart(12)}                          p99 ${l.p99.toFixed(1).padStart(9)}   max ${l.max.toFixed(1)}`);
-  out.push(`  sink    ${fmt(t.sinkMsgsPerSec).padStart(12)}                          ack p99 ${report.produced.ackLatencyMs.p99.toFixed(1)}`);
+  // no message reached a sink (or none was acknowledged): there is no latency to show, not a latency of 0
+  const delivered = report.processors.some((p) => p.numInputRows > 0);
+  const ms = (value: number, width = 0) => (delivered ? value.toFixed(1) : "n/a").padStart(width);
+  const ack = report.produced.acked > 0 ? report.produced.ackLatencyMs.p99.toFixed(1) : "n/a";
+  out.push(`  produce ${fmt(t.produceMsgsPerSec).padStart(12)}                          p50 ${ms(l.p50, 9)}   p95 ${ms(l.p95)}`);
+  out.push(`  consume ${fmt(t.consumeMsgsPerSec).padStart(12)}                          p99 ${ms(l.p99, 9)}   max ${ms(l.max)}`);
+  out.push(`  sink    ${fmt(t.sinkMsgsPerSec).padStart(12)}                          ack p99 ${ack}`);
   if (report.processors.length > 0) {
     out.push("");
     out.push("Consumer groups");

@@ -13,7 +13,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { z } from "zod";
 import { formatDuration } from "./duration";
 import { MAX_PARTITIONS, scenarioSchema, type FaultSpec, type Scenario } from "./schema";
-import { brokerConfig, consumerConfig } from "../kafka/config";
+import { brokerConfig, consumerConfig, producerConfig } from "../kafka/config";
 
 export interface ScenarioProblem {
   readonly file: string;
@@ -242,7 +242,11 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    // a binary or mis-encoded file can put kilobytes into one value: show its start only
+    const shown = JSON.stringify(value);
+    return shown.length <= 80 ? shown : `${shown.slice(0, 60)}…" (${value.length} characters)`;
+  }
   return String(value);
 }
 
@@ -442,6 +446,20 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (holder) findings.push({ path: ["producers", i, "id"], message: `duplicate id ${JSON.stringify(producer.id)}: already the name of ${holder}` });
     if (!topics.has(producer.topic)) findings.push({ path: ["producers", i, "topic"], message: `unknown topic ${JSON.stringify(producer.topic)}${topicHint(producer.topic)}` });
     else startsBeforeTopic(producer.start, producer.topic, ["producers", i, "start"]);
+  });
+
+  // producer settings Kafka 4.x refuses to start with (a ConfigException), rather than quietly changing them
+  scenario.producers.forEach((producer, i) => {
+    const config = producer.config;
+    const acks = String(config.acks ?? producerConfig.acks.default);
+    const at = (key: string): PathKey[] => ["producers", i, "config", key];
+    if (config["enable.idempotence"] === true && acks !== "all" && acks !== "-1") {
+      findings.push({ path: at("enable.idempotence"), message: `idempotence needs acks=all, and this producer has acks=${acks}: set enable.idempotence: false, or acks: all` });
+    }
+    const inFlight = Number(config["max.in.flight.requests.per.connection"] ?? producerConfig["max.in.flight.requests.per.connection"].default);
+    if (inFlight > 5 && config["enable.idempotence"] !== false && (acks === "all" || acks === "-1")) {
+      findings.push({ path: at("max.in.flight.requests.per.connection"), message: `expected at most 5 with idempotence (on by default with acks=all), got ${inFlight}; or set enable.idempotence: false` });
+    }
   });
 
   const groupIds = new Map<string, number>();

@@ -245,6 +245,23 @@ faults:
     expect(load(fine).consumerGroups[0]!.topics).toEqual(["orders"]);
   });
 
+  it("refuses producer settings Kafka refuses (idempotence without acks=all, more than 5 in flight with it), and shortens huge values in messages", () => {
+    const text = `${HEAD}topics:
+  - { name: orders, partitions: 1 }
+producers:
+  - { id: a, topic: orders, workload: { type: constant, rate: 1 }, config: { acks: 1, enable.idempotence: true } }
+  - { id: b, topic: orders, workload: { type: constant, rate: 1 }, config: { max.in.flight.requests.per.connection: 10 } }
+  - { id: c, topic: orders, workload: { type: constant, rate: 1 }, config: { max.in.flight.requests.per.connection: 10, enable.idempotence: false } }
+`;
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/:8:\d+: producers\[0\]\.config\["enable\.idempotence"\]: idempotence needs acks=all, and this producer has acks=1: set enable\.idempotence: false, or acks: all$/),
+      expect.stringMatching(/:9:\d+: producers\[1\]\.config\["max\.in\.flight\.requests\.per\.connection"\]: expected at most 5 with idempotence \(on by default with acks=all\), got 10; or set enable\.idempotence: false$/),
+    ]);
+    const long = problems(HEAD.replace("brokers: 3", `brokers: "${"x".repeat(5000)}"`));
+    expect(long).toEqual([expect.stringMatching(/cluster\.brokers: .*got "x{59}…" \(5000 characters\)$/)]);
+    expect(long[0]!.length).toBeLessThan(200);
+  });
+
   it("rejects a sink written by no known group, a group with two sinks, and a sink id already taken", () => {
     const text = `${PIPELINE}sinks:
   - { id: board, from: reader }
