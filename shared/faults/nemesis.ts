@@ -274,15 +274,18 @@ export class Nemesis {
       };
       return { name, pauseIsOutage: true, stop: takeDown, start: bringBack, restart: () => {}, pause: takeDown, resume: bringBack };
     }
-    const client = this.producers.get(name) ?? this.consumers.get(name);
+    const consumer = this.consumers.get(name);
+    const client = this.producers.get(name) ?? consumer;
     if (!client) throw new FaultError(`target "${name}" names no node`);
     if (kind === "pause") throw new FaultError(`pause targets brokers or the controller; "${name}" is a client (use crash)`);
+    // a consumer shut down cleanly leaves its group at once (KafkaConsumer.close()); a crash is noticed after session.timeout.ms
+    const close = () => (consumer ? consumer.close() : client.crash());
     return {
       name,
-      stop: () => client.crash(),
+      stop: (how) => (how === "shutdown" ? close() : client.crash()),
       start: () => client.restart(),
       restart: () => {
-        client.crash();
+        close();
         client.restart();
       },
       pause: () => {},

@@ -155,6 +155,33 @@ export class Consumer {
 
   crash(): void {
     if (!this.up) return;
+    this.stop();
+    this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name} crashed: the group notices only after session.timeout.ms = ${num(this.config["session.timeout.ms"]) / 1000} s`);
+  }
+
+  /**
+   * A clean shutdown, as KafkaConsumer.close(): with auto-commit it commits what it processed, then
+   * sends LeaveGroup, so the group rebalances at once instead of after session.timeout.ms.
+   */
+  close(): void {
+    if (!this.up) return;
+    if (this.config["enable.auto.commit"] === true) this.commit();
+    const memberId = this.memberId;
+    if (memberId && this.coordinatorId > 0) {
+      this.toCoordinator<number>(
+        40,
+        (reply) => {
+          this.group.leave(memberId, "LeaveGroup on a clean shutdown");
+          reply(40, 0);
+        },
+        () => {},
+      );
+    }
+    this.stop();
+    this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name} shut down cleanly: ${memberId ? "it committed what it had processed and left the group, which rebalances at once" : "it was in no group"}`);
+  }
+
+  private stop(): void {
     this.up = false;
     this.incarnation++;
     this.rpc.close();
@@ -166,7 +193,6 @@ export class Consumer {
     this.bufferedRecords = 0;
     this.fetching.length = 0;
     this.phase = "idle";
-    this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name} crashed: the group notices only after session.timeout.ms = ${num(this.config["session.timeout.ms"]) / 1000} s`);
   }
 
   restart(): void {

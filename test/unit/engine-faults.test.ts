@@ -144,3 +144,22 @@ describe("link faults heal", () => {
   });
 });
 
+describe("clients shut down cleanly", () => {
+  it("a consumer's clean shutdown leaves the group at once (LeaveGroup), so it rebalances in about a second, not after session.timeout.ms", () => {
+    const engine = new Engine(
+      smallScenario({
+        durationMs: 15_000,
+        consumerGroups: [{ id: "g", topics: [TOPIC], consumers: 2, config: { "auto.offset.reset": "earliest" } }],
+        faults: [{ kind: "shutdown", target: "g-1", at: 6000 }],
+      }),
+    );
+    engine.run();
+    const left = eventsOf(engine, "group").find((e) => e.text === "g-1 left group g: LeaveGroup on a clean shutdown");
+    expect(left?.atMs).toBeGreaterThanOrEqual(6000);
+    expect(left!.atMs).toBeLessThan(6100);
+    expect(eventsOf(engine, "consumer").some((e) => e.text.startsWith("g-1 shut down cleanly: it committed what it had processed and left the group"))).toBe(true);
+    const group = engine.coordinator.group("g");
+    expect([...group.members.values()].map((m) => [m.client, m.assignment.length])).toEqual([["g-0", 3]]);
+  });
+});
+
