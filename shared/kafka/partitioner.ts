@@ -172,6 +172,14 @@ export class StickyPartitioner {
     return false;
   }
 
+  /**
+   * The sticky partition's batch is full: switch now (Kafka switches only at a batch boundary,
+   * enableSwitch = allBatchesFull, so a record that does not fit never opens a batch of its own there).
+   */
+  batchFull(): void {
+    if (this.sticky >= 0) this.switchPartition();
+  }
+
   private switchPartition(): void {
     this.sticky = this.nextPartition();
     this.produced = 0;

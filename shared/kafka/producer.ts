@@ -278,8 +278,13 @@ export class Producer {
     const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / recordBytes));
     let left = n;
     while (left > 0) {
-      const room = perBatch - Math.floor(sticky.producedBytes / recordBytes);
-      const k = Math.max(1, Math.min(left, room));
+      let room = perBatch - Math.floor(sticky.producedBytes / recordBytes);
+      if (room <= 0) {
+        // the batch holds no more records though batch.size bytes are not quite reached: switch at the boundary
+        sticky.batchFull();
+        room = perBatch;
+      }
+      const k = Math.min(left, room);
       const p = sticky.partition(k * recordBytes);
       this.append(p, k, from, to);
       left -= k;
