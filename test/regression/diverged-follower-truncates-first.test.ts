@@ -1,20 +1,13 @@
 import { expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
-import { scenarioSchema } from "../../shared/scenario/schema";
+import { partitionedLeader } from "../support/engine-scenarios";
 
 // A new leader that has not yet written in its own epoch has the old epoch as its log's latest.
 // The old leader, back from a partition with records nobody else had (same epoch, further on),
 // was taken as caught up: it re-entered the ISR before truncating, and could then be elected
 // with those records. A follower ahead of the leader's log end has diverged: it truncates first.
 it("a former leader back from a partition truncates its diverged records before it rejoins the ISR", () => {
-  const scenario = scenarioSchema.parse({
-    name: "diverge", description: "x", duration: 75_000,
-    cluster: { brokers: 3, config: { "min.insync.replicas": 2 } },
-    topics: [{ name: "t", partitions: 1, replicationFactor: 3, assignment: [[1, 2, 3]] }],
-    producers: [{ id: "p", topic: "t", workload: { type: "constant", rate: 1000 }, keys: { type: "uniform", count: 100 }, recordBytes: 100, config: { acks: "1" } }],
-    faults: [{ kind: "partition", groups: [["broker-1", "p"], ["broker-2", "broker-3", "controller"]], at: "10s", duration: "60s" }],
-  });
-  const engine = new Engine(scenario);
+  const engine = new Engine(partitionedLeader("1", 75_000));
   engine.run();
   const events = engine.report().events;
   const truncated = events.findIndex((e) => e.kind === "truncation" && e.text.startsWith("broker-1 truncated t-0"));

@@ -100,3 +100,18 @@ export function runUntilTrue(engine: Engine, untilMs: number, stepMs: number, pr
 export function eventsOf(engine: Engine, kind: string): { atMs: number; text: string }[] {
   return engine.cluster.events.all().filter((e) => e.kind === kind);
 }
+
+/**
+ * One partition led by broker-1, cut off with its producer from the rest of the cluster and
+ * the controller from t=10 s to t=70 s: the old leader keeps taking writes nobody else gets,
+ * then comes back to a new leader (the regression tests of divergence and duplicate acks).
+ */
+export function partitionedLeader(acks: "1" | "all", durationMs: number): Scenario {
+  return scenarioSchema.parse({
+    name: "partitioned-leader", description: "a leader cut off with its producer", duration: durationMs,
+    cluster: { brokers: 3, config: { "min.insync.replicas": 2 } },
+    topics: [{ name: "t", partitions: 1, replicationFactor: 3, assignment: [[1, 2, 3]] }],
+    producers: [{ id: "p", topic: "t", workload: { type: "constant", rate: 1000 }, keys: { type: "uniform", count: 100 }, recordBytes: 100, config: { acks } }],
+    faults: [{ kind: "partition", groups: [["broker-1", "p"], ["broker-2", "broker-3", "controller"]], at: "10s", duration: "60s" }],
+  });
+}
