@@ -195,7 +195,7 @@ export function scanLogs(engine: Engine): void {
     }
   }
   for (const producer of engine.producers.values()) {
-    for (const b of producer.inFlightUnacknowledgeable()) {
+    for (const b of producer.acksZeroInFlight()) {
       const ref = partitions[b.pid]!;
       checker.inFlightAtScan(checker.stream(streamKey(producerNames[producer.index]!, ref.topic, ref.partition)), b.baseSeq, b.count);
     }

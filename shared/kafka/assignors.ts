@@ -49,6 +49,23 @@ export type AssignorName = "range" | "roundrobin" | "sticky" | "cooperative-stic
 
 export const ASSIGNORS: readonly AssignorName[] = ["range", "roundrobin", "sticky", "cooperative-sticky"];
 
+/** partition.assignment.strategy items: the short names, and Kafka's class names with or without their package. */
+const ASSIGNOR_ALIASES: Record<string, AssignorName> = {
+  range: "range",
+  rangeassignor: "range",
+  roundrobin: "roundrobin",
+  roundrobinassignor: "roundrobin",
+  sticky: "sticky",
+  stickyassignor: "sticky",
+  "cooperative-sticky": "cooperative-sticky",
+  cooperativestickyassignor: "cooperative-sticky",
+};
+
+/** The assignor one item of partition.assignment.strategy names, or undefined. */
+export function assignorOf(item: string): AssignorName | undefined {
+  return ASSIGNOR_ALIASES[item.trim().toLowerCase().replace(/^.*\./, "")];
+}
+
 export type Assignment = Record<string, TopicPartition[]>;
 
 /** Kafka's AbstractStickyAssignor.DEFAULT_GENERATION. */

@@ -467,22 +467,22 @@ export class Broker {
     let timeout: TimeoutHandle | null = null;
     // like Kafka, parked fetches are checked once the whole request is appended, not per partition
     const appended: Replica[] = [];
+    // acks=all: entry i is answered once the high watermark passes `endOffset` (every ISR member has it)
+    const awaitReplication = (replica: Replica, minIsr: number, i: number, endOffset: number) =>
+      replica.waitingProduces.push({
+        endOffset,
+        complete: (error) => {
+          if (error === KafkaError.NONE && replica.isr.length < minIsr) error = KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+          finish(i, error);
+          if (pending === 0) timeout?.settle();
+        },
+      });
     request.entries.forEach((entry, i) => {
       const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
       const topic = topics.get(partitions[entry.pid]!.topic)!;
       const minIsr = num(topic.config["min.insync.replicas"]);
       if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
-      // acks=all: answered once the high watermark passes the batch (every ISR member has it)
-      const awaitReplication = (endOffset: number) =>
-        replica.waitingProduces.push({
-          endOffset,
-          complete: (error) => {
-            if (error === KafkaError.NONE && replica.isr.length < minIsr) error = KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
-            finish(i, error);
-            if (pending === 0) timeout?.settle();
-          },
-        });
       if (request.idempotent && !entry.resetSequence) {
         const next = replica.nextSeq[entry.producer] ?? 0;
         if (entry.baseSeq + entry.count <= next) {
@@ -490,7 +490,7 @@ export class Broker {
           // acks=all only once the high watermark covers it (Kafka's purgatory waits for it the same way)
           const endOffset = request.acks === "all" ? replica.log.endOffsetOfBatch(entry.batchId) : -1;
           if (endOffset <= replica.highWatermark) return finish(i, KafkaError.NONE);
-          awaitReplication(endOffset);
+          awaitReplication(replica, minIsr, i, endOffset);
           return;
         }
         if (entry.baseSeq !== next) return finish(i, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);
@@ -502,7 +502,7 @@ export class Broker {
         this.advanceHighWatermark(replica);
         return finish(i, KafkaError.NONE);
       }
-      awaitReplication(replica.log.logEndOffset);
+      awaitReplication(replica, minIsr, i, replica.log.logEndOffset);
       this.advanceHighWatermark(replica);
     });
     if (pending > 0 && request.acks === "all") {

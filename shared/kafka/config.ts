@@ -5,6 +5,8 @@
  * names. Times are milliseconds, sizes bytes, as in Kafka.
  */
 
+import { ASSIGNORS, assignorOf } from "./assignors";
+
 export type ConfigValue = number | boolean | string;
 
 export interface ConfigSpec {
@@ -14,8 +16,8 @@ export interface ConfigSpec {
   readonly min?: number;
   readonly max?: number;
   readonly values?: readonly string[];
-  /** A comma-separated list whose items (case aside, a Java package prefix aside) must be among these. */
-  readonly listOf?: readonly string[];
+  /** A comma-separated list: each item must be one `accepts`; `names` says which in messages. */
+  readonly listOf?: { readonly names: readonly string[]; readonly accepts: (item: string) => boolean };
 }
 
 const INT_MAX = 2147483647;
@@ -94,7 +96,7 @@ export const consumerConfig = spec({
   "fetch.max.wait.ms": { default: 500, type: "int", min: 0, doc: "Longest the broker holds a fetch waiting for fetch.min.bytes." },
   "fetch.max.bytes": { default: 52428800, type: "int", min: 0, doc: "Most bytes returned by one fetch request. (Not modelled yet: accepted so real configs load, changes nothing here.)" },
   "max.partition.fetch.bytes": { default: 1048576, type: "int", min: 1, doc: "Most bytes returned per partition by one fetch." },
-  "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", listOf: ["range", "roundrobin", "sticky", "cooperative-sticky", "rangeassignor", "roundrobinassignor", "stickyassignor", "cooperativestickyassignor"], doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
+  "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", listOf: { names: ASSIGNORS, accepts: (item) => assignorOf(item) !== undefined }, doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
   "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the consumer waits for a response before it retries." },
   "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
   "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long." },
@@ -120,8 +122,8 @@ export function configProblem(table: ConfigTable, key: string, value: unknown): 
       if (typeof text !== "string") return `expected a string, got ${JSON.stringify(value)}`;
       if (entry.values && !entry.values.includes(text)) return `expected one of ${entry.values.join(", ")}, got ${JSON.stringify(value)}`;
       if (entry.listOf) {
-        const unknown = text.split(",").map((item) => item.trim()).filter((item) => !entry.listOf!.includes(item.toLowerCase().replace(/^.*\./, "")));
-        if (unknown.length > 0) return `expected a comma-separated list of ${entry.listOf.filter((name) => !name.endsWith("assignor")).join(", ")} (or their class names), got ${unknown.map((u) => JSON.stringify(u)).join(", ")}`;
+        const unknown = text.split(",").map((item) => item.trim()).filter((item) => !entry.listOf!.accepts(item));
+        if (unknown.length > 0) return `expected a comma-separated list of ${entry.listOf.names.join(", ")} (or their class names), got ${unknown.map((u) => JSON.stringify(u)).join(", ")}`;
       }
       return null;
     }

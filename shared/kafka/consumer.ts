@@ -14,7 +14,7 @@ import { brokerName, num } from "../engine/context";
 import { consumerConfig, resolveConfig, type ConfigValue } from "./config";
 import { RpcClient } from "./rpc";
 import { KafkaError, errorName } from "./errors";
-import { assign, ASSIGNORS, type AssignorName, type TopicPartition } from "./assignors";
+import { assign, assignorOf, type AssignorName, type TopicPartition } from "./assignors";
 import type { ConsumerGroupSpec } from "../scenario/schema";
 import type { Group, JoinResponse, SyncResponse } from "./coordinator";
 import type { ConsumerFetchResult } from "./broker";
@@ -29,23 +29,11 @@ interface Buffered {
   readonly count: number;
 }
 
-const ASSIGNOR_ALIASES: Record<string, AssignorName> = {
-  range: "range",
-  rangeassignor: "range",
-  roundrobin: "roundrobin",
-  roundrobinassignor: "roundrobin",
-  sticky: "sticky",
-  stickyassignor: "sticky",
-  "cooperative-sticky": "cooperative-sticky",
-  cooperativestickyassignor: "cooperative-sticky",
-};
-
 export function parseAssignors(value: string): AssignorName[] {
   const names = value
     .split(",")
-    .map((s) => s.trim().toLowerCase().replace(/^.*\./, ""))
-    .map((s) => ASSIGNOR_ALIASES[s])
-    .filter((s): s is AssignorName => s !== undefined && ASSIGNORS.includes(s));
+    .map((item) => assignorOf(item))
+    .filter((s): s is AssignorName => s !== undefined);
   return names.length > 0 ? names : ["range"];
 }
 

@@ -421,7 +421,7 @@ export class Producer {
   private unarrived: { pid: number; baseSeq: number; count: number; arrivesAt: number }[] = [];
 
   /** acks=0 batches still on their way to a broker now (the report does not count them as lost). */
-  inFlightUnacknowledgeable(): readonly { pid: number; baseSeq: number; count: number }[] {
+  acksZeroInFlight(): readonly { pid: number; baseSeq: number; count: number }[] {
     const now = this.cluster.sim.now;
     this.unarrived = this.unarrived.filter((b) => b.arrivesAt > now);
     return this.unarrived;
@@ -439,7 +439,7 @@ export class Producer {
     if (acks === "0") {
       // no response will come: the send counts as done once it is on the wire
       const sent = batches.map((b) => ({ pid: b.pid, baseSeq: b.baseSeq, count: b.count, arrivesAt: Infinity }));
-      if (this.unarrived.length > 256) this.inFlightUnacknowledgeable(); // forget those that arrived (or were dropped)
+      if (this.unarrived.length > 256) this.acksZeroInFlight(); // forget those that arrived (or were dropped)
       this.unarrived.push(...sent);
       this.rpc.cast(
         brokerId,
