@@ -76,3 +76,13 @@ export function brokerName(id: number): string {
 export function num(value: ConfigValue | undefined): number {
   return typeof value === "number" ? value : Number(value);
 }
+
+/**
+ * min.insync.replicas as Kafka applies it to one partition: never more than
+ * its replication factor (Partition.effectiveMinIsr), so a topic asking for
+ * more than it has replicas is not stuck for good.
+ */
+export function effectiveMinIsr(cluster: Pick<Cluster, "partitions" | "topics">, pid: number, replicationFactor: number): number {
+  const minIsr = num(cluster.topics.get(cluster.partitions[pid]!.topic)!.config["min.insync.replicas"]);
+  return minIsr < replicationFactor ? minIsr : replicationFactor;
+}

@@ -23,7 +23,7 @@ import { Stats } from "./stats";
 import { Nemesis, FaultError } from "../faults/nemesis";
 import { commandSchema, type CommandResult, type EngineCommandInput, type RecordedAction } from "./commands";
 import type { Cluster, ConnectionRegistry, PartitionRef, TopicRef } from "./context";
-import { num } from "./context";
+import { effectiveMinIsr, num } from "./context";
 import { buildReport, type Report } from "./report";
 
 export const OFFSETS_TOPIC = "__consumer_offsets";
@@ -425,7 +425,7 @@ export class Engine {
     const every = 500;
     const sample = () => {
       const now = this.sim.now;
-      const { controller, partitions, topics } = this.cluster;
+      const { controller, partitions } = this.cluster;
       let under = 0;
       let underMin = 0;
       let offline = 0;
@@ -435,7 +435,7 @@ export class Engine {
         if (ref.internal) continue;
         if (state.leader < 0) offline++;
         if (state.isr.length < state.replicas.length) under++;
-        if (state.isr.length < num(topics.get(ref.topic)!.config["min.insync.replicas"])) underMin++;
+        if (state.isr.length < effectiveMinIsr(this.cluster, state.pid, state.replicas.length)) underMin++;
         isrTotal += state.isr.length;
       }
       const series = this.stats.series;

@@ -13,7 +13,7 @@ const FULL_FRAME_PARTITIONS = 100;
 const FULL_FRAME_EVERY_MS = 1000;
 import { scanLogs } from "./report";
 import { describe } from "../faults/nemesis";
-import { num } from "./context";
+import { effectiveMinIsr } from "./context";
 
 const FLOW_SAMPLE = 120;
 const FLOW_MIN_BYTES = 400;
@@ -186,12 +186,12 @@ export class FrameBuilder {
 
 /** Every (non-internal) partition with its replicas, as the canvas draws them. */
 function partitionViews(engine: Engine): PartitionView[] {
-  const { controller, partitions, topics, brokers } = engine.cluster;
+  const { controller, partitions, brokers } = engine.cluster;
   return controller.partitions
     .filter((p) => !partitions[p.pid]!.internal)
     .map((p): PartitionView => {
       const ref = partitions[p.pid]!;
-      const minIsr = num(topics.get(ref.topic)!.config["min.insync.replicas"]);
+      const minIsr = effectiveMinIsr(engine.cluster, p.pid, p.replicas.length);
       return {
         pid: p.pid,
         topic: ref.topic,

@@ -9,6 +9,7 @@ import type { SimEvent } from "./events";
 import { errorName } from "../kafka/errors";
 import { streamKey, type StreamState } from "../metrics/checker";
 import { describe } from "../faults/nemesis";
+import { effectiveMinIsr } from "./context";
 
 export interface FaultReport {
   kind: string;
@@ -158,7 +159,7 @@ export function buildReport(engine: Engine, wallMs: number): Report {
       leaderElections: controller.elections,
       uncleanLeaderElections: controller.uncleanElections,
       offlinePartitions: controller.partitions.filter((p) => p.leader < 0 && !partitions[p.pid]!.internal).length,
-      underMinIsrPartitions: controller.partitions.filter((p) => !partitions[p.pid]!.internal && p.isr.length < Number(cluster.topics.get(partitions[p.pid]!.topic)!.config["min.insync.replicas"])).length,
+      underMinIsrPartitions: controller.partitions.filter((p) => !partitions[p.pid]!.internal && p.isr.length < effectiveMinIsr(cluster, p.pid, p.replicas.length)).length,
       eventsByKind: Object.fromEntries([...cluster.events.counts].sort((a, b) => a[0].localeCompare(b[0]))),
     },
     events: [...cluster.events.all()].filter((e) => e.kind !== "group" || cluster.events.all().length < 400).slice(-300),

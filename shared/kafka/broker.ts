@@ -10,7 +10,7 @@
  * unflushed data is gone and nothing answers, not even with a reset).
  */
 import type { Cluster } from "../engine/context";
-import { brokerName, num } from "../engine/context";
+import { brokerName, effectiveMinIsr, num } from "../engine/context";
 import { ServiceQueue } from "./resources";
 import { Timeouts, type Expiring, type TimeoutHandle } from "../kernel/timeouts";
 import { Replica, type ParkedFetch } from "./replica";
@@ -396,7 +396,13 @@ export class Broker {
 
   // ---- leader side: HW and ISR ----
 
+  /**
+   * Kafka >= 3.7 (KAFKA-15583): the HW does not move while the ISR is smaller
+   * than min.insync.replicas, so under acks=1 a leader alone goes on taking
+   * writes no consumer can read until a follower is back in the ISR.
+   */
   private advanceHighWatermark(replica: Replica): void {
+    if (replica.isr.length < effectiveMinIsr(this.cluster, replica.pid, replica.replicas.length)) return;
     const hw = replica.computeHighWatermark();
     if (hw > replica.highWatermark) {
       replica.highWatermark = hw;
@@ -452,7 +458,7 @@ export class Broker {
     let bytes = 0;
     for (const entry of request.entries) bytes += entry.bytes;
     this.stats.bytesIn += bytes;
-    const { sim, partitions, topics } = this.cluster;
+    const { sim } = this.cluster;
     const readyAt = this.cpuDone(bytes);
     const errors: number[] = new Array(request.entries.length).fill(-1);
     let pending = request.entries.length;
@@ -480,8 +486,7 @@ export class Broker {
     request.entries.forEach((entry, i) => {
       const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
-      const topic = topics.get(partitions[entry.pid]!.topic)!;
-      const minIsr = num(topic.config["min.insync.replicas"]);
+      const minIsr = effectiveMinIsr(this.cluster, entry.pid, replica.replicas.length);
       if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
       if (request.idempotent && !entry.resetSequence) {
         const next = replica.nextSeq[entry.producer] ?? 0;

@@ -35,7 +35,7 @@ export const brokerConfig = spec({
   "replica.fetch.max.bytes": { default: 1048576, type: "int", min: 1, doc: "Bytes a follower fetches per partition in one request." },
   "replica.socket.timeout.ms": { default: 30000, type: "int", min: 1, doc: "A follower's fetch unanswered for this long is abandoned and retried." },
   "replica.fetch.backoff.ms": { default: 1000, type: "int", min: 0, doc: "How long a follower waits after a failed fetch before trying again." },
-  "min.insync.replicas": { default: 1, type: "int", min: 1, doc: "With acks=all, a write fails with NOT_ENOUGH_REPLICAS while the ISR is smaller than this." },
+  "min.insync.replicas": { default: 1, type: "int", min: 1, doc: "While the ISR is smaller than this (capped at the replication factor), acks=all writes fail with NOT_ENOUGH_REPLICAS and the high watermark stops, so consumers see nothing new." },
   "unclean.leader.election.enable": { default: false, type: "boolean", doc: "Allow an out-of-sync replica to become leader when no ISR member is alive (availability over durability)." },
   "auto.leader.rebalance.enable": { default: true, type: "boolean", doc: "The controller moves leadership back to each partition's preferred replica when brokers are imbalanced." },
   "leader.imbalance.check.interval.seconds": { default: 300, type: "int", min: 1, doc: "How often the controller checks leader imbalance." },
