@@ -42,6 +42,8 @@ export interface ProduceRequest {
 export interface ConsumerFetchEntry {
   readonly pid: number;
   readonly offset: number;
+  /** The leader epoch the consumer believes current (KIP-320's currentLeaderEpoch; -1: unknown, not checked). */
+  readonly leaderEpoch: number;
 }
 
 export interface ConsumerFetchResult {
@@ -51,8 +53,18 @@ export interface ConsumerFetchResult {
   readonly error: number;
   readonly batchIds: number[];
   readonly endOffsets: number[];
+  /** Each batch's leader epoch: a consumer's position and commits carry it (KIP-320). */
+  readonly epochs: number[];
   readonly highWatermark: number;
   readonly logEndOffset: number;
+}
+
+/** An OffsetsForLeaderEpoch answer: where `epoch` ends in the leader's log (KIP-320's position validation). */
+export interface EpochEndOffset {
+  readonly error: number;
+  /** The largest epoch <= the one asked for that the log holds (-1: none, the log starts later). */
+  readonly epoch: number;
+  readonly endOffset: number;
 }
 
 const MB = 1024 * 1024;
@@ -614,6 +626,28 @@ export class Broker {
     }
   }
 
+  /**
+   * OffsetsForLeaderEpoch from a consumer validating its position after a
+   * leader change (KIP-320): where `epoch` ends in this leader's log.
+   */
+  endOffsetForEpoch(pid: number, currentLeaderEpoch: number, epoch: number): EpochEndOffset {
+    const replica = this.replicaOf[pid];
+    if (!replica || replica.role !== "leader") return { error: KafkaError.NOT_LEADER_OR_FOLLOWER, epoch: -1, endOffset: -1 };
+    const error = this.epochError(replica, currentLeaderEpoch);
+    if (error !== KafkaError.NONE) return { error, epoch: -1, endOffset: -1 };
+    const end = replica.log.endOffsetForEpoch(epoch);
+    // the epoch began after the log's first one was lost (empty log, or older than all it holds): Kafka answers UNDEFINED
+    if (end.epoch < 0) return { error: KafkaError.NONE, epoch: -1, endOffset: -1 };
+    // a leader that has not written in its own epoch yet still ends the asked epoch where its own began
+    return { error: KafkaError.NONE, epoch: end.epoch, endOffset: Math.min(end.endOffset, epoch < replica.leaderEpoch ? replica.leaderEpochStartOffset : end.endOffset) };
+  }
+
+  /** KIP-320: a client's view of the leader epoch against this leader's (-1: the client did not say). */
+  private epochError(replica: Replica, currentLeaderEpoch: number): number {
+    if (currentLeaderEpoch < 0 || currentLeaderEpoch === replica.leaderEpoch) return KafkaError.NONE;
+    return currentLeaderEpoch < replica.leaderEpoch ? KafkaError.FENCED_LEADER_EPOCH : KafkaError.UNKNOWN_LEADER_EPOCH;
+  }
+
   /** Incremental fetch (KIP-227): only partitions with records or an error are in the response. */
   readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number, out: { bytes: number }): ConsumerFetchResult[] {
     let total = 0;
@@ -621,12 +655,14 @@ export class Broker {
     for (const entry of entries) {
       const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") {
-        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], highWatermark: 0, logEndOffset: 0 });
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], epochs: [], highWatermark: 0, logEndOffset: 0 });
         continue;
       }
       const log = replica.log;
-      if (entry.offset > log.logEndOffset) {
-        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.OFFSET_OUT_OF_RANGE, batchIds: [], endOffsets: [], highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+      const epochError = entry.leaderEpoch === replica.leaderEpoch ? KafkaError.NONE : this.epochError(replica, entry.leaderEpoch);
+      if (epochError !== KafkaError.NONE || entry.offset > log.logEndOffset) {
+        const error = epochError !== KafkaError.NONE ? epochError : KafkaError.OFFSET_OUT_OF_RANGE;
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error, batchIds: [], endOffsets: [], epochs: [], highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
         continue;
       }
       // consumers read only up to the high watermark: what every ISR member has
@@ -634,6 +670,7 @@ export class Broker {
       const store = this.cluster.partitions[entry.pid]!.store;
       const batchIds: number[] = [];
       const endOffsets: number[] = [];
+      const epochs: number[] = [];
       let bytes = 0;
       for (let i = log.indexOf(entry.offset); i < log.length && log.endOffsetAt(i) <= replica.highWatermark; i++) {
         const size = store.bytesOf(log.batchAt(i));
@@ -641,9 +678,10 @@ export class Broker {
         bytes += size;
         batchIds.push(log.batchAt(i));
         endOffsets.push(log.endOffsetAt(i));
+        epochs.push(log.epochAt(i));
       }
       total += bytes;
-      if (batchIds.length > 0) results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+      if (batchIds.length > 0) results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, epochs, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
     }
     out.bytes = total;
     return results;

@@ -91,7 +91,7 @@ export const consumerConfig = spec({
   "max.poll.records": { default: 500, type: "int", min: 1, doc: "Records returned by one poll()." },
   "enable.auto.commit": { default: true, type: "boolean", doc: "Commit the polled offsets in the background every auto.commit.interval.ms." },
   "auto.commit.interval.ms": { default: 5000, type: "int", min: 0, doc: "Interval between automatic offset commits." },
-  "auto.offset.reset": { default: "latest", type: "string", values: ["earliest", "latest", "none"], doc: "Where a partition with no committed offset starts: the log start or its end." },
+  "auto.offset.reset": { default: "latest", type: "string", values: ["earliest", "latest", "none"], doc: "Where a partition with no valid position starts: earliest = the log start, latest = its end; none = the application gets an exception and stops reading it. A position the log was truncated under goes back to where the logs diverge instead (KIP-320)." },
   "fetch.min.bytes": { default: 1, type: "int", min: 0, doc: "The broker holds a fetch until this many bytes are available (or fetch.max.wait.ms passes). (Not modelled yet: accepted so real configs load, changes nothing here.)" },
   "fetch.max.wait.ms": { default: 500, type: "int", min: 0, doc: "Longest the broker holds a fetch waiting for fetch.min.bytes." },
   "fetch.max.bytes": { default: 52428800, type: "int", min: 0, doc: "Most bytes returned by one fetch request. (Not modelled yet: accepted so real configs load, changes nothing here.)" },

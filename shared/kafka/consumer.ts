@@ -17,7 +17,7 @@ import { KafkaError, errorName } from "./errors";
 import { assign, assignorOf, type AssignorName, type TopicPartition } from "./assignors";
 import type { ConsumerGroupSpec } from "../scenario/schema";
 import type { Group, JoinResponse, SyncResponse } from "./coordinator";
-import type { ConsumerFetchResult } from "./broker";
+import type { ConsumerFetchResult, EpochEndOffset } from "./broker";
 import { LeaderView } from "./metadata";
 import type { Timer } from "../kernel/simulator";
 import type { Sink } from "../pipeline/sink";
@@ -27,6 +27,8 @@ interface Buffered {
   readonly batchId: number;
   readonly endOffset: number;
   readonly count: number;
+  /** The batch's leader epoch: a commit carries the epoch of the last record processed (KIP-320). */
+  readonly epoch: number;
 }
 
 export function parseAssignors(value: string): AssignorName[] {
@@ -50,6 +52,22 @@ export class Consumer {
   private readonly positions = new Map<number, number>();
   /** Offset after the last record processed, per owned partition: what a commit writes. */
   private readonly processed = new Map<number, number>();
+  /**
+   * KIP-320, per pid: the leader epoch of the last record fetched (the position's epoch) and of
+   * the last processed (what a commit carries); -1 when unknown (a reset position).
+   */
+  private readonly positionEpoch: number[] = [];
+  private readonly processedEpoch: number[] = [];
+  /** Per subscribed partition (leader view index): the leader epoch the position was validated against (-1: not yet). */
+  private validatedEpoch: Int32Array;
+  /** Per subscribed partition: the leader epoch an OffsetsForLeaderEpoch request is in flight for (-1: none). */
+  private validatingEpoch: Int32Array;
+  /** Batches of the poll being processed that a truncation made stale: they must not move `processed`. */
+  private staleTaken: Set<Buffered> | null = null;
+  /** Partitions not fetched: the application got an exception (auto.offset.reset = none), or a reset waits for a leader. */
+  private readonly stopped = new Set<number>();
+  /** Positions waiting for a leader to answer auto.offset.reset = latest. */
+  private readonly awaitingReset = new Set<number>();
   private buffer: Buffered[] = [];
   private bufferedRecords = 0;
   /** Per broker id: a fetch to it is in flight. */
@@ -77,6 +95,8 @@ export class Consumer {
   processedRecords = 0;
   /** Positions reset by auto.offset.reset after OFFSET_OUT_OF_RANGE. */
   offsetResets = 0;
+  /** Log truncations found by validating the position after a leader change (KIP-320). */
+  truncationsDetected = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -98,6 +118,8 @@ export class Consumer {
       });
     }
     this.leaders = new LeaderView(cluster, () => this.rpc, pids, () => num(this.config["retry.backoff.ms"]), () => this.fetchAll());
+    this.validatedEpoch = new Int32Array(pids.length).fill(-1);
+    this.validatingEpoch = new Int32Array(pids.length).fill(-1);
     this.rpc = this.newRpc();
   }
 
@@ -177,6 +199,9 @@ export class Consumer {
     this.cluster.sim.cancel(this.pollTimer);
     this.positions.clear();
     this.processed.clear();
+    this.stopped.clear();
+    this.awaitingReset.clear();
+    this.validatingEpoch.fill(-1);
     this.buffer = [];
     this.bufferedRecords = 0;
     this.fetching.length = 0;
@@ -319,28 +344,71 @@ export class Consumer {
   }
 
   private fetchCommitted(pids: number[]): void {
-    this.toCoordinator<(number | undefined)[]>(
+    this.toCoordinator<([offset: number, epoch: number] | undefined)[]>(
       60 + 8 * pids.length,
-      (reply) => reply(40 + 12 * pids.length, pids.map((pid) => this.group.committed.get(pid))),
+      (reply) =>
+        reply(
+          40 + 16 * pids.length,
+          pids.map((pid) => {
+            const offset = this.group.committed.get(pid);
+            return offset === undefined ? undefined : [offset, this.group.committedEpoch.get(pid) ?? -1];
+          }),
+        ),
       (offsets) => {
         pids.forEach((pid, i) => {
           const committed = offsets[i];
-          if (committed !== undefined) this.positions.set(pid, committed);
-          else this.resetPosition(pid);
+          this.stopped.delete(pid);
+          // a committed position carries its epoch: it is validated against the leader before the first fetch
+          this.validatedEpoch[this.indexOfPid[pid]!] = -1;
+          if (committed !== undefined) {
+            this.positions.set(pid, committed[0]);
+            this.positionEpoch[pid] = committed[1];
+          } else this.resetPosition(pid, "it has no committed offset");
           this.processed.set(pid, this.positions.get(pid) ?? 0);
+          this.processedEpoch[pid] = this.positionEpoch[pid]!;
         });
         this.fetchAll();
       },
     );
   }
 
-  /** auto.offset.reset: where a partition with no committed offset starts. */
-  private resetPosition(pid: number): void {
-    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
-    const replica = leader && leader.processUp ? leader.replica(pid) : null;
+  /**
+   * auto.offset.reset: where a partition with no valid position starts. With
+   * `none` the application gets an exception instead (NoOffsetForPartition,
+   * OffsetOutOfRange or LogTruncation) and stops reading the partition.
+   */
+  private resetPosition(pid: number, why: string): void {
     const policy = this.config["auto.offset.reset"];
-    // "latest" reads the leader's high watermark when the position is set
-    this.positions.set(pid, policy === "earliest" || !replica ? 0 : replica.highWatermark);
+    this.positionEpoch[pid] = -1;
+    if (policy === "none") {
+      if (!this.positions.has(pid)) this.positions.set(pid, 0);
+      this.stopped.add(pid);
+      this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: ${why} on ${this.cluster.partitions[pid]!.name} and auto.offset.reset = none: the application gets an exception and stops reading it`);
+      return;
+    }
+    this.stopped.delete(pid);
+    if (policy === "earliest") {
+      this.positions.set(pid, 0);
+      return;
+    }
+    // "latest" asks the leader for its high watermark (ListOffsets); with no leader known or up, it asks again later
+    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
+    if (leader && leader.processUp && leader.replica(pid).role === "leader") {
+      this.positions.set(pid, leader.replica(pid).highWatermark);
+      return;
+    }
+    if (!this.positions.has(pid)) this.positions.set(pid, 0);
+    this.stopped.add(pid);
+    this.awaitingReset.add(pid);
+    this.leaders.refresh();
+    this.retry(() => this.retryResets());
+  }
+
+  private retryResets(): void {
+    const waiting = [...this.awaitingReset];
+    this.awaitingReset.clear();
+    for (const pid of waiting) if (this.positions.has(pid)) this.resetPosition(pid, "still no leader to reset from");
+    this.fetchAll();
   }
 
   private heartbeat(): void {
@@ -370,6 +438,8 @@ export class Consumer {
     for (const pid of pids) {
       this.positions.delete(pid);
       this.processed.delete(pid);
+      this.stopped.delete(pid);
+      this.awaitingReset.delete(pid);
     }
     const gone = new Set(pids);
     this.buffer = this.buffer.filter((b) => !gone.has(b.pid));
@@ -379,10 +449,10 @@ export class Consumer {
   /** Commit processed offsets (all owned partitions, or `only`). */
   private commit(only?: number[]): void {
     if (!this.memberId) return;
-    const offsets: [number, number][] = [];
+    const offsets: [number, number, number][] = [];
     for (const pid of only ?? this.processed.keys()) {
       const offset = this.processed.get(pid);
-      if (offset !== undefined) offsets.push([pid, offset]);
+      if (offset !== undefined) offsets.push([pid, offset, this.processedEpoch[pid] ?? -1]);
     }
     if (offsets.length === 0) return;
     const generation = this.generationId;
@@ -422,10 +492,14 @@ export class Consumer {
     if (this.bufferedRecords >= 2 * maxPoll) return;
     // usually every leader has a fetch in flight already: then nothing is allocated
     let byLeader: Map<number, number[]> | null = null;
-    const leaderOf = this.leaders.leader;
+    const { leader: leaderOf, leaderEpoch } = this.leaders;
     for (const pid of this.positions.keys()) {
-      const leader = leaderOf[this.indexOfPid[pid]!]!;
+      const index = this.indexOfPid[pid]!;
+      const leader = leaderOf[index]!;
       if (leader < 0 || this.fetching[leader] === true) continue;
+      if (this.stopped.size > 0 && this.stopped.has(pid)) continue;
+      // KIP-320: a new leader epoch since the position was checked: validate it before fetching
+      if (this.validatedEpoch[index] !== leaderEpoch[index] && !this.validate(pid, index, leader)) continue;
       byLeader ??= new Map();
       const list = byLeader.get(leader);
       if (list) list.push(pid);
@@ -434,9 +508,99 @@ export class Consumer {
     if (byLeader) for (const [leader, pids] of byLeader) this.fetchFrom(leader, pids);
   }
 
+  /**
+   * KIP-320: after a leader change the consumer asks the new leader where the
+   * epoch of its position ends (OffsetsForLeaderEpoch). A position past that
+   * end means the log was truncated under it: it goes back to the first
+   * offset known to diverge. True when there is nothing to validate.
+   */
+  private validate(pid: number, index: number, leader: number): boolean {
+    const current = this.leaders.leaderEpoch[index]!;
+    const epoch = this.positionEpoch[pid] ?? -1;
+    if (epoch < 0) {
+      this.validatedEpoch[index] = current;
+      return true;
+    }
+    if (this.validatingEpoch[index] === current) return false;
+    this.validatingEpoch[index] = current;
+    const position = this.positions.get(pid)!;
+    const incarnation = this.incarnation;
+    this.rpc.call<EpochEndOffset>(
+      leader,
+      60,
+      (broker, reply) => reply(40, broker.endOffsetForEpoch(pid, current, epoch)),
+      (result) => {
+        if (incarnation !== this.incarnation) return;
+        this.validatingEpoch[index] = -1;
+        if (!result.ok || result.value.error !== KafkaError.NONE) {
+          this.count(result.ok ? result.value.error : result.error);
+          this.leaders.refresh();
+          this.retry(() => this.fetchAll());
+          return;
+        }
+        // moved on meanwhile (a rebalance, a reset, a late fetch, a newer leader): fetchAll asks again if need be
+        if (this.positions.get(pid) === position && this.positionEpoch[pid] === epoch && this.leaders.leaderEpoch[index] === current) {
+          const end = result.value;
+          if (end.epoch < 0) {
+            this.offsetResets++;
+            this.resetPosition(pid, `the new leader holds no record of leader epoch ${epoch}, where position ${position} was`);
+          } else if (end.endOffset < position) this.truncated(pid, position, epoch, end);
+          this.validatedEpoch[index] = current;
+        }
+        this.fetchAll();
+      },
+    );
+    return false;
+  }
+
+  /** The log was truncated below this consumer's position: resume at the first offset known to diverge. */
+  private truncated(pid: number, position: number, epoch: number, end: EpochEndOffset): void {
+    this.truncationsDetected++;
+    const name = this.cluster.partitions[pid]!.name;
+    // what was fetched but not handed to the application is dropped (Kafka drops a fetched batch that no longer starts at the position)
+    this.dropBuffered(pid);
+    // the application's own position: after the last record handed to it (processed, or in the poll being processed)
+    let handedOver = this.processed.get(pid) ?? position;
+    let handedEpoch = this.processedEpoch[pid] ?? -1;
+    if (this.processingUntil >= 0) {
+      for (const b of this.taken) {
+        if (b.pid !== pid) continue;
+        handedOver = b.endOffset;
+        handedEpoch = b.epoch;
+      }
+    }
+    const diverge = end.endOffset;
+    let text = `${this.name}: log truncation detected on ${name}: leader epoch ${epoch} ends at offset ${diverge} on the new leader, before position ${position} (KIP-320)`;
+    if (this.config["auto.offset.reset"] === "none") {
+      this.resetPosition(pid, `log truncation below position ${position}`);
+      return;
+    }
+    if (diverge < handedOver) {
+      // records the application already processed past the divergence are in no log now; it reads the new ones from there
+      text += `; it resumes at ${diverge}, and the ${handedOver - diverge} records it had processed past it are in no log now`;
+      this.processed.set(pid, diverge);
+      this.processedEpoch[pid] = end.epoch;
+      for (const b of this.taken) if (b.pid === pid) (this.staleTaken ??= new Set()).add(b);
+      this.positions.set(pid, diverge);
+      this.positionEpoch[pid] = end.epoch;
+    } else {
+      text += `; it fetches again from ${handedOver}, the offset after the last record it was handed`;
+      this.positions.set(pid, handedOver);
+      this.positionEpoch[pid] = handedEpoch;
+    }
+    this.cluster.events.emit(this.cluster.sim.now, "consumer", text);
+  }
+
+  private dropBuffered(pid: number): void {
+    if (!this.buffer.some((b) => b.pid === pid)) return;
+    this.buffer = this.buffer.filter((b) => b.pid !== pid);
+    this.bufferedRecords = this.buffer.reduce((n, b) => n + b.count, 0);
+  }
+
   private fetchFrom(leader: number, pids: number[]): void {
     this.fetching[leader] = true;
-    const entries = pids.map((pid) => ({ pid, offset: this.positions.get(pid)! }));
+    const epochOf = this.leaders.leaderEpoch;
+    const entries = pids.map((pid) => ({ pid, offset: this.positions.get(pid)!, leaderEpoch: epochOf[this.indexOfPid[pid]!]! }));
     const incarnation = this.incarnation;
     const maxWait = num(this.config["fetch.max.wait.ms"]);
     const maxPartitionBytes = num(this.config["max.partition.fetch.bytes"]);
@@ -457,24 +621,29 @@ export class Consumer {
         result.value.forEach((r) => {
           const pid = r.pid;
           if (this.positions.get(pid) !== r.fetchOffset) return; // moved on (rebalance, reset)
-          if (r.error === KafkaError.NOT_LEADER_OR_FOLLOWER) stale = true;
+          if (r.error === KafkaError.NOT_LEADER_OR_FOLLOWER || r.error === KafkaError.FENCED_LEADER_EPOCH || r.error === KafkaError.UNKNOWN_LEADER_EPOCH) stale = true;
           else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) {
             this.offsetResets++;
+            this.dropBuffered(pid);
             this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: offset ${r.fetchOffset} of ${this.cluster.partitions[pid]!.name} is beyond the log end ${r.logEndOffset} (the log was truncated); auto.offset.reset = ${String(this.config["auto.offset.reset"])}`);
-            this.resetPosition(pid);
+            this.resetPosition(pid, `offset ${r.fetchOffset} is out of range`);
           }
           if (r.error !== KafkaError.NONE) {
             this.count(r.error);
             return;
           }
           const store = this.cluster.partitions[pid]!.store;
-          for (let k = 0; k < r.batchIds.length; k++) {
+          const n = r.batchIds.length;
+          for (let k = 0; k < n; k++) {
             const count = store.countOf(r.batchIds[k]!);
-            this.buffer.push({ pid, batchId: r.batchIds[k]!, endOffset: r.endOffsets[k]!, count });
+            this.buffer.push({ pid, batchId: r.batchIds[k]!, endOffset: r.endOffsets[k]!, count, epoch: r.epochs[k]! });
             this.bufferedRecords += count;
             this.cluster.instruments.consumed(count);
           }
-          if (r.batchIds.length > 0) this.positions.set(pid, r.endOffsets[r.endOffsets.length - 1]!);
+          if (n > 0) {
+            this.positions.set(pid, r.endOffsets[n - 1]!);
+            this.positionEpoch[pid] = r.epochs[n - 1]!;
+          }
         });
         if (stale) this.leaders.refresh();
         this.poll();
@@ -565,9 +734,13 @@ export class Consumer {
       // a partition revoked meanwhile: its records were handed over, but processing had happened
       const store = partitions[b.pid]!.store;
       instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId));
-      if (this.processed.has(b.pid)) this.processed.set(b.pid, b.endOffset);
+      if (this.processed.has(b.pid) && (this.staleTaken === null || !this.staleTaken.has(b))) {
+        this.processed.set(b.pid, b.endOffset);
+        this.processedEpoch[b.pid] = b.epoch;
+      }
     }
     taken.length = 0;
+    this.staleTaken = null;
     if (this.config["enable.auto.commit"] !== true) this.commit();
     if (!this.memberId && this.phase === "stable") {
       this.revoke([...this.positions.keys()]);

@@ -52,6 +52,8 @@ export class Group {
   readonly members = new Map<string, Member>();
   /** Committed offsets by partition id. */
   readonly committed = new Map<number, number>();
+  /** The leader epoch of the record before each committed offset (OffsetCommit's committedLeaderEpoch; KIP-320). */
+  readonly committedEpoch = new Map<number, number>();
   private joinTimer: Timer | null = null;
   private nextMember = 0;
   rebalances = 0;
@@ -110,12 +112,15 @@ export class Group {
     return KafkaError.NONE;
   }
 
-  commit(memberId: string, generation: number, offsets: [number, number][]): number {
+  commit(memberId: string, generation: number, offsets: [pid: number, offset: number, leaderEpoch: number][]): number {
     const member = this.members.get(memberId);
     if (!member) return KafkaError.UNKNOWN_MEMBER_ID;
     if (generation !== this.generation) return KafkaError.ILLEGAL_GENERATION;
     this.touch(member);
-    for (const [pid, offset] of offsets) this.committed.set(pid, offset);
+    for (const [pid, offset, epoch] of offsets) {
+      this.committed.set(pid, offset);
+      this.committedEpoch.set(pid, epoch);
+    }
     return KafkaError.NONE;
   }
 
