@@ -62,6 +62,12 @@ export class Consumer {
   private validatedEpoch: Int32Array;
   /** Per subscribed partition: the leader epoch an OffsetsForLeaderEpoch request is in flight for (-1: none). */
   private validatingEpoch: Int32Array;
+  /**
+   * Rebalance steps waiting for the application's next poll(): Kafka runs a rebalance (revoking,
+   * committing, joining, taking a new assignment) inside poll(), so a poll being processed ends first.
+   */
+  private atNextPoll: (() => void)[] = [];
+  private rebalanceQueued = false;
   /** Batches of the poll being processed that a truncation made stale: they must not move `processed`. */
   private staleTaken: Set<Buffered> | null = null;
   /** Partitions not fetched: the application got an exception (auto.offset.reset = none), or a reset waits for a leader. */
@@ -201,6 +207,8 @@ export class Consumer {
     this.processed.clear();
     this.stopped.clear();
     this.awaitingReset.clear();
+    this.atNextPoll = [];
+    this.rebalanceQueued = false;
     this.validatingEpoch.fill(-1);
     this.buffer = [];
     this.bufferedRecords = 0;
@@ -323,9 +331,15 @@ export class Consumer {
           this.onRebalance(r.error);
           return;
         }
-        this.applyAssignment(r.assignment);
+        this.inPollLoop(() => this.applyAssignment(r.assignment));
       },
     );
+  }
+
+  /** Run a rebalance step now if the application is between polls, else once its current poll is processed. */
+  private inPollLoop(step: () => void): void {
+    if (this.processingUntil < 0) step();
+    else this.atNextPoll.push(step);
   }
 
   private applyAssignment(assignment: TopicPartition[]): void {
@@ -426,6 +440,17 @@ export class Consumer {
   private onRebalance(error: number): void {
     if (this.phase === "joining" || this.phase === "finding") return;
     if (error === KafkaError.UNKNOWN_MEMBER_ID) this.memberId = null;
+    if (this.processingUntil >= 0) {
+      // the heartbeat thread only flags it: the application rejoins from its next poll()
+      if (!this.rebalanceQueued) {
+        this.rebalanceQueued = true;
+        this.atNextPoll.push(() => {
+          this.rebalanceQueued = false;
+          this.onRebalance(error);
+        });
+      }
+      return;
+    }
     if (!this.cooperative) {
       // eager protocol: commit and give up every partition before rejoining
       this.commit();
@@ -742,6 +767,11 @@ export class Consumer {
     taken.length = 0;
     this.staleTaken = null;
     if (this.config["enable.auto.commit"] !== true) this.commit();
+    if (this.atNextPoll.length > 0) {
+      const steps = this.atNextPoll;
+      this.atNextPoll = [];
+      for (const step of steps) step();
+    }
     if (!this.memberId && this.phase === "stable") {
       this.revoke([...this.positions.keys()]);
       this.join();
