@@ -67,6 +67,9 @@ export class Consumer {
    * committing, joining, taking a new assignment) inside poll(), so a poll being processed ends first.
    */
   private atNextPoll: (() => void)[] = [];
+  /** The last assignment taken, and its generation: what the sticky assignors' subscription user data carries. */
+  private lastAssigned: TopicPartition[] = [];
+  private lastAssignedGeneration: number | undefined = undefined;
   private rebalanceQueued = false;
   /** Batches of the poll being processed that a truncation made stale: they must not move `processed`. */
   private staleTaken: Set<Buffered> | null = null;
@@ -209,6 +212,8 @@ export class Consumer {
     this.awaitingReset.clear();
     this.atNextPoll = [];
     this.rebalanceQueued = false;
+    this.lastAssigned = [];
+    this.lastAssignedGeneration = undefined;
     this.validatingEpoch.fill(-1);
     this.buffer = [];
     this.bufferedRecords = 0;
@@ -287,13 +292,15 @@ export class Consumer {
 
   private join(): void {
     this.phase = "joining";
-    const owned = this.cooperative ? [...this.positions.keys()].map((pid) => this.topicOfPid.get(pid)!) : [];
+    // cooperative: what it still owns; eager: it owns nothing now, but the sticky assignor's user data
+    // carries its last assignment and that assignment's generation (the eager StickyAssignor stays sticky)
+    const owned = this.cooperative ? [...this.positions.keys()].map((pid) => this.topicOfPid.get(pid)!) : this.lastAssigned;
     const protocols = parseAssignors(String(this.config["partition.assignment.strategy"]));
     const session = num(this.config["session.timeout.ms"]);
     const rebalance = num(this.config["max.poll.interval.ms"]);
     this.toCoordinator<JoinResponse>(
       200,
-      (reply) => this.group.join(this.memberId, this.name, this.spec.topics, protocols, owned, session, rebalance, (r) => reply(100 + 50 * r.members.length, r)),
+      (reply) => this.group.join(this.memberId, this.name, this.spec.topics, protocols, owned, this.lastAssignedGeneration, session, rebalance, (r) => reply(100 + 50 * r.members.length, r)),
       (r) => {
         if (r.error === KafkaError.UNKNOWN_MEMBER_ID) {
           this.memberId = null;
@@ -343,6 +350,8 @@ export class Consumer {
   }
 
   private applyAssignment(assignment: TopicPartition[]): void {
+    this.lastAssigned = assignment;
+    this.lastAssignedGeneration = this.generationId;
     const next = new Set(assignment.map((tp) => this.pidOf.get(`${tp.topic}:${tp.partition}`)!));
     const revoked = [...this.positions.keys()].filter((pid) => !next.has(pid));
     const added = [...next].filter((pid) => !this.positions.has(pid));

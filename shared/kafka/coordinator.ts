@@ -20,7 +20,7 @@ export interface JoinResponse {
   readonly leaderId: string;
   readonly protocol: AssignorName;
   /** For the leader only: every member's subscription and owned partitions. */
-  readonly members: { id: string; topics: string[]; owned: TopicPartition[] }[];
+  readonly members: { id: string; topics: string[]; owned: TopicPartition[]; generation?: number }[];
 }
 
 export interface SyncResponse {
@@ -34,6 +34,8 @@ interface Member {
   topics: string[];
   protocols: AssignorName[];
   owned: TopicPartition[];
+  /** The generation `owned` was assigned in (the sticky assignors' user data); undefined: none. */
+  ownedGeneration: number | undefined;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   expiry: Timer | null;
@@ -63,20 +65,21 @@ export class Group {
     readonly id: string,
   ) {}
 
-  join(memberId: string | null, client: string, topics: string[], protocols: AssignorName[], owned: TopicPartition[], sessionTimeoutMs: number, rebalanceTimeoutMs: number, reply: (r: JoinResponse) => void): void {
+  join(memberId: string | null, client: string, topics: string[], protocols: AssignorName[], owned: TopicPartition[], ownedGeneration: number | undefined, sessionTimeoutMs: number, rebalanceTimeoutMs: number, reply: (r: JoinResponse) => void): void {
     let member = memberId ? this.members.get(memberId) : undefined;
     if (memberId && !member) {
       reply({ error: KafkaError.UNKNOWN_MEMBER_ID, memberId: "", generation: -1, leaderId: "", protocol: "range", members: [] });
       return;
     }
     if (!member) {
-      member = { id: `${client}-${++this.nextMember}`, client, topics, protocols, owned, sessionTimeoutMs, rebalanceTimeoutMs, expiry: null, join: null, sync: null, assignment: [] };
+      member = { id: `${client}-${++this.nextMember}`, client, topics, protocols, owned, ownedGeneration, sessionTimeoutMs, rebalanceTimeoutMs, expiry: null, join: null, sync: null, assignment: [] };
       this.members.set(member.id, member);
       this.log(`${client} joined group ${this.id}`);
     }
     member.topics = topics;
     member.protocols = protocols;
     member.owned = owned;
+    member.ownedGeneration = ownedGeneration;
     member.join = reply;
     this.touch(member);
     if (this.state !== "PreparingRebalance") this.prepareRebalance(`${client} is joining`);
@@ -199,7 +202,7 @@ export class Group {
     this.protocol = members[0]!.protocols.find((p) => members.every((m) => m.protocols.includes(p))) ?? "range";
     if (!this.members.has(this.leaderId)) this.leaderId = members[0]!.id;
     this.state = "CompletingRebalance";
-    const subscriptions = members.map((m) => ({ id: m.id, topics: m.topics, owned: m.owned }));
+    const subscriptions = members.map((m) => ({ id: m.id, topics: m.topics, owned: m.owned, ...(m.ownedGeneration === undefined ? {} : { generation: m.ownedGeneration }) }));
     for (const m of members) {
       const respond = m.join!;
       m.join = null;
