@@ -134,7 +134,7 @@ export function buildReport(engine: Engine, wallMs: number): Report {
       errors: producedErrors,
       ackLatencyMs: stats.ackLatency.summary(),
     },
-    delivery: { ...checked.delivery, lostExamples, why: explainLoss(engine, checked.delivery.ackedLost, checked.delivery.duplicatesDelivered) },
+    delivery: { ...checked.delivery, lostExamples, why: explainLoss(engine, checked.delivery) },
     throughput: {
       produceMsgsPerSec: round(stats.steady.acked / steadySeconds),
       consumeMsgsPerSec: round(stats.steady.consumed / steadySeconds),
@@ -233,7 +233,8 @@ function recoveryTime(engine: Engine, atMs: number, horizon: number, band: { thr
 }
 
 /** Why messages were lost or delivered twice, from what the model recorded (never written in advance). */
-function explainLoss(engine: Engine, ackedLost: number, duplicatesDelivered: number): string[] {
+function explainLoss(engine: Engine, delivery: { ackedLost: number; duplicatesDelivered: number; duplicatesInLog: number; outOfOrder: number }): string[] {
+  const { ackedLost, duplicatesDelivered, duplicatesInLog, outOfOrder } = delivery;
   const why: string[] = [];
   const { cluster } = engine;
   const producers = engine.scenario.producers;
@@ -247,6 +248,12 @@ function explainLoss(engine: Engine, ackedLost: number, duplicatesDelivered: num
     if (truncations > 0) why.push(`${truncations} log truncation(s) to the new leader's epoch boundary discarded acknowledged messages`);
     const powerLosses = engine.nemesis.history.filter((f) => f.spec.kind === "power-loss").length;
     if (powerLosses > 0) why.push(`${powerLosses} power loss(es): data still in the page cache (never flushed) was gone`);
+  }
+  const plain = engine.scenario.producers.filter((p) => !engine.producers.get(p.id)!.idempotent).map((p) => p.id);
+  if (plain.length > 0) {
+    const who = `${plain.join(", ")} ${plain.length > 1 ? "are" : "is"} not idempotent (enable.idempotence = false, or acks other than all)`;
+    if (duplicatesInLog > 0) why.push(`${who}: a retried write the broker had already appended (its answer was lost or came too late) was appended again`);
+    if (outOfOrder > 0) why.push(`${who}: batches that failed together were retried newest first (the accumulator puts a failed batch back at the head of its queue), so later messages reached the log before earlier ones`);
   }
   if (duplicatesDelivered > 0) {
     const rebalances = [...engine.coordinator.all()].reduce((n, g) => n + g.rebalances, 0);

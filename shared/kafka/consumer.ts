@@ -186,24 +186,30 @@ export class Consumer {
     if (!this.up) return;
     if (this.config["enable.auto.commit"] === true) this.commit();
     const memberId = this.memberId;
+    const rpc = this.rpc;
     if (memberId && this.coordinatorId > 0) {
-      this.toCoordinator<number>(
+      // close() waits for the LeaveGroup answer (or its timeout) before it closes the connections, so
+      // the commit above and the LeaveGroup reach the coordinator even though the consumer stops now
+      const offsetsPid = this.coordinatorPid();
+      rpc.call<number>(
+        this.coordinatorId,
         40,
-        (reply) => {
-          this.group.leave(memberId, "LeaveGroup on a clean shutdown");
+        (broker, reply) => {
+          if (broker.leadsOffsetsPartition(offsetsPid)) this.group.leave(memberId, "LeaveGroup on a clean shutdown");
           reply(40, 0);
         },
-        () => {},
+        () => rpc.close(),
       );
-    }
-    this.stop();
+      this.stop(false);
+    } else this.stop();
     this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name} shut down cleanly: ${memberId ? "it committed what it had processed and left the group, which rebalances at once" : "it was in no group"}`);
   }
 
-  private stop(): void {
+  /** Stop consuming; `closeRpc` false leaves the connections to the caller (a clean close finishing its requests). */
+  private stop(closeRpc = true): void {
     this.up = false;
     this.incarnation++;
-    this.rpc.close();
+    if (closeRpc) this.rpc.close();
     this.leaders.reset();
     this.cluster.sim.cancel(this.pollTimer);
     this.positions.clear();

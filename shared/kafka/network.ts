@@ -2,12 +2,55 @@
  * The network: every pair of nodes is joined by a link with latency (base +
  * exponential jitter), bandwidth and loss, one direction at a time. A link
  * delivers in order (TCP). Faults cut, slow or make links lossy; they compose
- * by counting, so two overlapping cuts heal independently. A message on a cut
- * or lossy link is simply never delivered: the sender's timeouts decide.
+ * by counting, so two overlapping cuts heal independently.
+ *
+ * Client requests and their responses travel on TCP connections (stream()):
+ * a lost segment costs retransmission timeouts, not the message, and a
+ * message on a cut link is not answered while the cut lasts but is sent
+ * again after it heals, at the sender's next retransmission (Linux: 200 ms,
+ * doubling; given up after tcp_retries2). So a short cut delays requests by
+ * about its length, and the clients' request.timeout.ms decides only for
+ * long ones. Other messages (send(): heartbeats and metadata between brokers
+ * and the controller, connection set-up, which resends its own SYNs) are
+ * simply lost on a cut or lossy link.
  */
 import type { Simulator } from "../kernel/simulator";
 import { Rng } from "../kernel/rng";
 import type { NetworkSpec } from "../scenario/schema";
+
+/** Linux's TCP_RTO_MIN: a lost segment is sent again after this, then after twice as long each time. */
+const RTO_MS = 200;
+/** tcp_retries2 = 15: after this many retransmissions (about 15 minutes) the kernel gives up on the data. */
+const MAX_RETRANSMITS = 15;
+/** Held messages are checked for dead connections whenever a link's list reaches a power of two from this size. */
+const HELD_PRUNE_AT = 1024;
+
+/** A message of a TCP stream waiting on a cut link for the cut to heal. */
+interface Held {
+  readonly sentAt: number;
+  readonly bytes: number;
+  readonly fire: (arg: never) => void;
+  readonly arg: unknown;
+  /** True once the message's connection is gone (reset, or a process at either end died): it is not sent again. */
+  readonly gone: (arg: never) => boolean;
+  readonly order: StreamOrder;
+}
+
+/** The connection a stream message belongs to: gone(arg) tells whether it still exists. */
+export type Liveness<T> = (arg: T) => boolean;
+
+/**
+ * One direction of one TCP connection: its bytes reach the application in order, so a message
+ * waiting for a retransmission holds back the later ones of its connection (not other connections).
+ */
+export class StreamOrder {
+  lastArrival = 0;
+}
+
+/** Time from the first send to the k-th retransmission: RTO + 2 RTO + … + 2^(k-1) RTO. */
+function retransmitDelay(k: number): number {
+  return RTO_MS * (2 ** k - 1);
+}
 
 /** One direction between two nodes. */
 export class Link {
@@ -19,6 +62,8 @@ export class Link {
   busyUntil = 0;
   lastArrival = 0;
   bytesSent = 0;
+  /** Stream messages sent while the link is cut, oldest first (null: none). */
+  held: Held[] | null = null;
   constructor(
     readonly from: string,
     readonly to: string,
@@ -108,18 +153,7 @@ export class Network {
       this.dropped++;
       return null;
     }
-    const now = this.sim.now;
-    let start = link.busyUntil > now ? link.busyUntil : now;
-    if (departAt > start) start = departAt;
-    const transmitted = start + bytes / this.bytesPerMs;
-    link.busyUntil = transmitted;
-    link.bytesSent += bytes;
-    const jitter = this.spec.jitterMs > 0 ? link.rng.exponential(this.spec.jitterMs) : 0;
-    let arrival = transmitted + this.spec.latencyMs + link.extraLatencyMs + jitter;
-    if (arrival < link.lastArrival) arrival = link.lastArrival; // in order, like TCP
-    link.lastArrival = arrival;
-    if (this.observer) this.observer(link.from, link.to, bytes, start, arrival);
-    return arrival;
+    return this.put(link, bytes, departAt, 0);
   }
 
   /** A message on `link` reaches its end now, unless a cut made while it was in flight lost it. */
@@ -129,6 +163,107 @@ export class Network {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Send a message of a TCP connection on `link`; `fire(arg)` runs when it
+   * arrives. Loss costs retransmissions (each lost try waits RTO, doubling);
+   * on a cut link the message waits for the heal. Returns the arrival time,
+   * or null when it waits (or the kernel gave up on it).
+   */
+  stream<T>(link: Link, order: StreamOrder, bytes: number, departAt: number, fire: (arg: T) => void, arg: T, gone: Liveness<T>): number | null {
+    if (link.cuts > 0) {
+      this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
+      return null;
+    }
+    let retransmits = 0;
+    const loss = this.spec.lossRate + link.lossRate;
+    if (loss > 0) {
+      while (retransmits <= MAX_RETRANSMITS && link.rng.chance(loss)) retransmits++;
+      if (retransmits > MAX_RETRANSMITS) {
+        this.dropped++;
+        return null;
+      }
+    }
+    const arrival = this.put(link, bytes, departAt, retransmits > 0 ? retransmitDelay(retransmits) : 0, order);
+    this.sim.post(arrival, fire, arg);
+    return arrival;
+  }
+
+  /**
+   * A stream message reaches the end of `link` now; if a cut made while it
+   * was in flight lost it, it waits for the heal like one sent on the cut
+   * link, and `fire(arg)` runs when it comes again. True when it is here.
+   */
+  streamArrived<T>(link: Link, order: StreamOrder, fire: (arg: T) => void, arg: T, bytes: number, gone: Liveness<T>): boolean {
+    if (link.cuts === 0) return true;
+    this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
+    return false;
+  }
+
+  private hold<T>(link: Link, order: StreamOrder, sentAt: number, bytes: number, fire: (arg: T) => void, arg: T, gone: Liveness<T>): void {
+    let held = link.held;
+    // a long cut: clients time out and reconnect, so most of what waits belongs to dead connections
+    if (held && held.length >= HELD_PRUNE_AT && (held.length & (held.length - 1)) === 0) {
+      const live = held.filter((h) => !h.gone(h.arg as never));
+      this.dropped += held.length - live.length;
+      held = link.held = live;
+    }
+    (held ??= link.held = []).push({ sentAt, bytes, fire: fire as (arg: never) => void, arg, gone: gone as (arg: never) => boolean, order });
+  }
+
+  /**
+   * The cut on `link` healed: the sender's TCP sends what waited again at its
+   * next retransmission, which goes back over the oldest message's backoff;
+   * the rest follows it in order. What waited past tcp_retries2 is given up,
+   * and so is what belonged to a connection that is gone by now (a client
+   * that timed out reconnects on a new connection, which does not wait
+   * behind the old one's data).
+   */
+  private release(link: Link): void {
+    const held = link.held;
+    if (!held) return;
+    link.held = null;
+    const now = this.sim.now;
+    for (const h of held) {
+      if (h.gone(h.arg as never)) {
+        this.dropped++;
+        continue;
+      }
+      let k = 1;
+      while (k <= MAX_RETRANSMITS && h.sentAt + retransmitDelay(k) < now) k++;
+      if (k > MAX_RETRANSMITS) {
+        this.dropped++;
+        continue;
+      }
+      const arrival = this.put(link, h.bytes, 0, h.sentAt + retransmitDelay(k) - now, h.order);
+      this.sim.post(arrival, h.fire, h.arg as never);
+    }
+  }
+
+  /**
+   * Put `bytes` on an open link, leaving no earlier than `departAt`: its arrival time. A stream
+   * message arrives `extraMs` (retransmissions) after its last copy crossed the wire, and not before
+   * the earlier messages of its connection.
+   */
+  private put(link: Link, bytes: number, departAt: number, extraMs: number, order?: StreamOrder): number {
+    const now = this.sim.now;
+    let start = link.busyUntil > now ? link.busyUntil : now;
+    if (departAt > start) start = departAt;
+    const transmitted = start + bytes / this.bytesPerMs;
+    link.busyUntil = transmitted;
+    link.bytesSent += bytes;
+    const jitter = this.spec.jitterMs > 0 ? link.rng.exponential(this.spec.jitterMs) : 0;
+    let arrival = transmitted + this.spec.latencyMs + link.extraLatencyMs + jitter;
+    if (arrival < link.lastArrival) arrival = link.lastArrival; // the wire keeps order
+    link.lastArrival = arrival;
+    if (order) {
+      arrival += extraMs;
+      if (arrival < order.lastArrival) arrival = order.lastArrival;
+      order.lastArrival = arrival;
+    }
+    if (this.observer) this.observer(link.from, link.to, bytes, start, arrival);
+    return arrival;
   }
 
   /** One-way latency estimate without side effects (for timeouts and displays). */
@@ -142,6 +277,7 @@ export class Network {
   uncut(from: string, to: string): void {
     const link = this.link(from, to);
     if (link.cuts > 0) link.cuts--;
+    if (link.cuts === 0) this.release(link);
   }
   slow(from: string, to: string, extraMs: number): void {
     this.link(from, to).extraLatencyMs += extraMs;

@@ -123,7 +123,7 @@ export class Producer {
     return this.config.acks as "0" | "1" | "all";
   }
 
-  private get idempotent(): boolean {
+  get idempotent(): boolean {
     // idempotence needs acks=all; Kafka 4.x refuses the combination otherwise, we fall back quietly
     return this.config["enable.idempotence"] === true && this.acks === "all";
   }
@@ -493,10 +493,16 @@ export class Producer {
     const base = num(this.config["retry.backoff.ms"]);
     const max = num(this.config["retry.backoff.max.ms"]);
     batch.retryAt = now + Math.min(max, base * Math.pow(2, Math.max(0, batch.attempts - 1)));
-    // back in the queue in sequence order, so a retried batch goes before later ones
-    let i = queue.ready.length;
-    while (i > 0 && queue.ready[i - 1]!.baseSeq > batch.baseSeq) i--;
-    queue.ready.splice(i, 0, batch);
+    if (this.idempotent) {
+      // back in the queue in sequence order, so a retried batch goes before later ones
+      let i = queue.ready.length;
+      while (i > 0 && queue.ready[i - 1]!.baseSeq > batch.baseSeq) i--;
+      queue.ready.splice(i, 0, batch);
+    } else {
+      // RecordAccumulator.reenqueue without a transaction manager: addFirst. Batches failed together
+      // (a dropped connection) go back newest first, one source of reordering without idempotence.
+      queue.ready.unshift(batch);
+    }
     this.waiting.add(batch.partition);
     const generation = this.generation;
     this.cluster.sim.at(batch.retryAt, () => {

@@ -13,7 +13,7 @@
  */
 import type { Cluster } from "../engine/context";
 import type { Broker } from "./broker";
-import type { Link } from "./network";
+import { StreamOrder, type Link } from "./network";
 import { KafkaError } from "./errors";
 import type { Timer } from "../kernel/simulator";
 
@@ -33,6 +33,13 @@ const forgotten = (): void => {};
 class Exchange {
   answered = false;
   value: unknown = undefined;
+  /** The response's size (a response held on a cut link is sent again with it). */
+  replyBytes = 0;
+  /** The broker process the request was sent to: a restarted one knows nothing of the old connection. */
+  readonly brokerIncarnation: number;
+  /** The two directions of the connection as it was when the request was sent. */
+  readonly outOrder: StreamOrder;
+  readonly backOrder: StreamOrder;
   /** The broker's answer, handed to serve(). */
   readonly reply: (bytes: number, value: unknown, readyAt?: number) => void;
 
@@ -44,21 +51,38 @@ class Exchange {
     readonly deadline: number,
     public serve: Serve,
     public done: (result: RpcResult<unknown>) => void,
+    readonly requestBytes: number,
   ) {
+    this.brokerIncarnation = broker.incarnation;
+    this.outOrder = conn.outOrder;
+    this.backOrder = conn.backOrder;
     this.reply = (bytes, value, readyAt = 0) => {
       if (this.answered) return;
       this.answered = true;
       this.value = value;
-      const { net, sim } = this.client.cluster;
-      const arrival = net.transmit(this.conn.back!, bytes, this.broker.egress(bytes, readyAt));
-      if (arrival !== null) sim.post(arrival, atClient, this);
+      this.replyBytes = bytes;
+      this.client.cluster.net.stream(this.conn.back!, this.backOrder, bytes, this.broker.egress(bytes, readyAt), atClient, this, gone);
     };
   }
 }
 
+/**
+ * The exchange's connection no longer exists: the client reset it (after a request timeout, or a
+ * reset from the broker), or the broker process it was opened to died. What the client's socket had
+ * not delivered by then is dropped (a simplification: a kernel may go on retransmitting a closed
+ * socket's data for a while). A client process that dies does not take back what it had sent: its
+ * kernel still delivers it, and only the answers find nobody.
+ */
+function gone(ex: Exchange): boolean {
+  return ex.conn.generation !== ex.generation || ex.broker.incarnation !== ex.brokerIncarnation;
+}
+
 /** The request reaches the broker. */
 function atBroker(ex: Exchange): void {
-  if (!ex.client.cluster.net.arrived(ex.conn.out!)) return;
+  if (!ex.client.cluster.net.streamArrived(ex.conn.out!, ex.outOrder, atBroker, ex, ex.requestBytes, gone)) return;
+  // the client closed the connection while the request was still in its socket (a retransmission
+  // due after a request timeout is never sent), or the broker process it was sent to died since
+  if (gone(ex)) return;
   const broker = ex.broker;
   if (broker.running) ex.serve(broker, ex.reply);
   else broker.receive(() => ex.serve(broker, ex.reply));
@@ -66,7 +90,7 @@ function atBroker(ex: Exchange): void {
 
 /** The response reaches the client. */
 function atClient(ex: Exchange): void {
-  if (!ex.client.cluster.net.arrived(ex.conn.back!)) return;
+  if (!ex.client.cluster.net.streamArrived(ex.conn.back!, ex.backOrder, atClient, ex, ex.replyBytes, gone)) return;
   const conn = ex.conn;
   if (conn.generation !== ex.generation || ex.client.isClosed) return;
   if (!conn.settle(ex)) return;
@@ -99,6 +123,9 @@ class Connection {
   /** The two links this connection uses, looked up once. */
   out: Link | null = null;
   back: Link | null = null;
+  /** In-order delivery of this connection's two directions (new ones for each new connection). */
+  outOrder = new StreamOrder();
+  backOrder = new StreamOrder();
   constructor(readonly brokerId: number) {}
 
   /** Take `ex` off the in-flight list; false if it is not there (answered, timed out or reset). */
@@ -177,8 +204,16 @@ export class RpcClient {
     const { net, brokers } = this.cluster;
     const broker = brokers[brokerId]!;
     const send = () => {
-      const arrivesAt = net.send(this.node, broker.name, bytes, () => broker.receive(() => serve(broker)));
-      onWire?.(arrivesAt);
+      const incarnation = broker.incarnation;
+      const generation = conn.generation;
+      const link = net.link(this.node, broker.name);
+      const order = conn.outOrder;
+      const dead = (): boolean => conn.generation !== generation || broker.incarnation !== incarnation;
+      const arrive = (): void => {
+        if (!net.streamArrived(link, order, arrive, undefined, bytes, dead)) return;
+        if (!dead()) broker.receive(() => serve(broker));
+      };
+      onWire?.(net.stream(link, order, bytes, 0, arrive, undefined, dead));
     };
     if (conn.state === "ready") send();
     else {
@@ -194,7 +229,6 @@ export class RpcClient {
       this.cluster.sim.cancel(conn.sweep);
       this.cluster.sim.cancel(conn.connectTimer);
       conn.unregister?.();
-      conn.generation++;
       conn.inflight = [];
       conn.waiting = [];
     }
@@ -220,6 +254,8 @@ export class RpcClient {
     const { sim, net, brokers } = this.cluster;
     conn.state = "connecting";
     const generation = ++conn.generation;
+    conn.outOrder = new StreamOrder();
+    conn.backOrder = new StreamOrder();
     const broker = brokers[conn.brokerId]!;
     const stale = () => conn.generation !== generation || this.closed;
     conn.connectTimer = sim.schedule(this.options.connectTimeoutMs, () => {
@@ -263,13 +299,12 @@ export class RpcClient {
   private transmit(conn: Connection, bytes: number, serve: Serve, done: (r: RpcResult<unknown>) => void): void {
     const { sim, net, brokers } = this.cluster;
     const broker = brokers[conn.brokerId]!;
-    const ex = new Exchange(this, conn, conn.generation, broker, sim.now + this.options.requestTimeoutMs, serve, done);
+    const ex = new Exchange(this, conn, conn.generation, broker, sim.now + this.options.requestTimeoutMs, serve, done, bytes);
     conn.inflight.push(ex);
     if (!conn.sweep) this.armSweep(conn, ex.deadline);
     conn.out ??= net.link(this.node, broker.name);
     conn.back ??= net.link(broker.name, this.node);
-    const arrival = net.transmit(conn.out, bytes);
-    if (arrival !== null) sim.post(arrival, atBroker, ex);
+    net.stream(conn.out, ex.outOrder, bytes, 0, atBroker, ex, gone);
   }
 
   private armSweep(conn: Connection, at: number): void {

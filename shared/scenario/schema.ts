@@ -73,7 +73,7 @@ export const networkSchema = z
     latencyMs: nonNegative.default(0.25).describe("one-way base latency of every link"),
     jitterMs: nonNegative.default(0.05).describe("mean extra random latency per message"),
     bandwidthMbps: positive.default(10_000).describe("bandwidth of each link, each direction"),
-    lossRate: z.number().min(0).max(1).default(0).describe("probability a message is lost on a link"),
+    lossRate: z.number().min(0).max(1).default(0).describe("probability a packet is lost on a link: client requests and responses (TCP) are sent again after 200 ms, doubling; controller heartbeats and metadata are lost"),
   })
   .default({ latencyMs: 0.25, jitterMs: 0.05, bandwidthMbps: 10_000, lossRate: 0 });
 
@@ -177,7 +177,7 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("partition"), groups: z.array(z.array(target).min(1)).min(2), ...faultBase }),
   z.strictObject({ kind: z.literal("cut"), from: target, to: target, oneWay, ...faultBase }),
   z.strictObject({ kind: z.literal("slow-link"), from: target, to: target, oneWay, extraLatencyMs: positive, ...faultBase }),
-  z.strictObject({ kind: z.literal("lossy-link"), from: target, to: target, oneWay, lossRate: z.number().gt(0).max(1), ...faultBase }),
+  z.strictObject({ kind: z.literal("lossy-link"), from: target, to: target, oneWay, lossRate: z.number().gt(0).max(1).describe("extra packet loss on the link while the fault lasts (TCP traffic retransmits, so it shows as latency)"), ...faultBase }),
 ]);
 
 export const scenarioSchema = z.strictObject({
