@@ -16,10 +16,16 @@ export interface FaultReport {
   target: string;
   atMs: number;
   healedAtMs: number | null;
-  /** Injection until sink throughput and p99 are back in the band (null: not within the run). */
+  /** Injection until throughput (and p99, measured at the sink) are back in the band (null: see recoveryStatus). */
   recoveryMs: number | null;
+  /** recovered (recoveryMs > 0), no-impact (0), not-recovered (still outside the band at the next fault or the end), no-baseline (no steady traffic before the fault to compare with). */
+  recoveryStatus: RecoveryStatus;
+  /** What was measured: the sink (consumer groups' processed records and their end-to-end p99), or, in a run without consumer groups, the producers' acknowledged records. */
+  recoveryMeasuredOn: "sink" | "acked";
   description: string;
 }
+
+export type RecoveryStatus = "recovered" | "no-impact" | "not-recovered" | "no-baseline";
 
 export interface ProcessorReport {
   id: string;
@@ -84,15 +90,19 @@ export function buildReport(engine: Engine, wallMs: number): Report {
   const steadySeconds = Math.max(engine.now - scenario.report.warmup, 1) / 1000;
 
   const band = scenario.report.recoveryBand;
+  const measuredOn = scenario.consumerGroups.length > 0 ? "sink" : "acked";
   const faults = engine.nemesis.history.map((fault, i, all): FaultReport => {
     // the next fault that starts later bounds this one's recovery window
     const next = all.slice(i + 1).find((f) => f.atMs > fault.atMs)?.atMs ?? engine.now;
+    const recovery = recoveryTime(engine, measuredOn, fault.atMs, Math.max(next, fault.atMs), band);
     return {
       kind: fault.spec.kind,
       target: fault.targets.join(" | "),
       atMs: round(fault.atMs, 3),
       healedAtMs: fault.healedAtMs === null ? null : round(fault.healedAtMs, 3),
-      recoveryMs: recoveryTime(engine, fault.atMs, Math.max(next, fault.atMs), band),
+      recoveryMs: recovery.ms,
+      recoveryStatus: recovery.status,
+      recoveryMeasuredOn: measuredOn,
       description: describe(fault.spec, fault.targets),
     };
   });
@@ -205,31 +215,35 @@ export function scanLogs(engine: Engine): void {
 
 /**
  * Recovery: the time from injection to the end of the last stretch, before
- * `horizon` (the next fault or the end of the run), in which sink throughput
- * or p99 latency were outside the band around their pre-fault level over a
- * `windowMs` window. 0 when the fault never moved them out of the band;
- * null when they were still out of it at the horizon.
+ * `horizon` (the next fault or the end of the run), in which throughput (and,
+ * at the sink, p99 latency) were outside the band around their pre-fault
+ * level over a `windowMs` window. 0 when the fault never moved them out of
+ * the band; null when they were still out of it at the horizon, or when the
+ * 10 s before the fault (after the warm-up) give no steady level to compare
+ * with. `on` is the sink, or without consumer groups the acknowledged records.
  */
-function recoveryTime(engine: Engine, atMs: number, horizon: number, band: { throughputPct: number; p99Pct: number; windowMs: number }): number | null {
+function recoveryTime(engine: Engine, on: "sink" | "acked", atMs: number, horizon: number, band: { throughputPct: number; p99Pct: number; windowMs: number }): { ms: number | null; status: RecoveryStatus } {
   const series = engine.stats.series;
   const step = series.bucketMs;
   const window = Math.max(band.windowMs, step);
-  const baselineFrom = Math.max(step, atMs - 10_000);
-  if (atMs - baselineFrom < window) return null; // no steady state to compare with
-  const baseRate = series.rate("sink", baselineFrom, atMs);
-  const baseP99 = series.p99(baselineFrom, atMs);
-  if (baseRate <= 0) return null;
+  // acknowledgements are counted in the series after the warm-up only
+  const baselineFrom = Math.max(step, atMs - 10_000, on === "acked" ? engine.scenario.report.warmup : 0);
+  if (atMs - baselineFrom < window) return { ms: null, status: "no-baseline" };
+  const baseRate = series.rate(on, baselineFrom, atMs);
+  if (baseRate <= 0) return { ms: null, status: "no-baseline" };
+  const baseP99 = on === "sink" ? series.p99(baselineFrom, atMs) : null;
   const outOfBand = (t: number) => {
-    const rate = series.rate("sink", t - window, t);
-    const p99 = series.p99(t - window, t);
+    const rate = series.rate(on, t - window, t);
     if (Math.abs(rate - baseRate) / baseRate > band.throughputPct / 100) return true;
-    return baseP99 !== null && p99 !== null && p99 > baseP99 * (1 + band.p99Pct / 100);
+    if (baseP99 === null) return false;
+    const p99 = series.p99(t - window, t);
+    return p99 !== null && p99 > baseP99 * (1 + band.p99Pct / 100);
   };
   let lastBad = -1;
   for (let t = atMs + step; t <= horizon; t += step) if (outOfBand(t)) lastBad = t;
-  if (lastBad < 0) return 0;
-  if (lastBad + window > horizon) return null;
-  return round(lastBad - atMs, 0);
+  if (lastBad < 0) return { ms: 0, status: "no-impact" };
+  if (lastBad + window > horizon) return { ms: null, status: "not-recovered" };
+  return { ms: round(lastBad - atMs, 0), status: "recovered" };
 }
 
 /** Why messages were lost or delivered twice, from what the model recorded (never written in advance). */

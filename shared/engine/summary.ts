@@ -58,11 +58,27 @@ export function formatSummary(report: Report, maxEvents = 25): string {
   }
   if (report.faults.length > 0) {
     out.push("");
-    out.push(`Faults (recovered = sink throughput within ${report.recoveryBand.throughputPct}% and p99 within +${report.recoveryBand.p99Pct}% of pre-fault, for ${report.recoveryBand.windowMs / 1000} s)`);
+    const band = report.recoveryBand;
+    const window = `for ${band.windowMs / 1000} s`;
+    out.push(
+      report.faults.some((f) => f.recoveryMeasuredOn === "acked")
+        ? `Faults (recovered = acknowledged throughput within ${band.throughputPct}% of pre-fault, ${window}; no consumer group, so the producers' acknowledgements are measured)`
+        : `Faults (recovered = sink throughput within ${band.throughputPct}% and p99 within +${band.p99Pct}% of pre-fault, ${window})`,
+    );
     for (const f of report.faults) {
       // a restart is done once the node is back: there is nothing to heal
       const healed = f.kind === "restart" ? "a one-off (nothing to heal)" : f.healedAtMs === null ? "not healed" : `healed ${formatSimTime(f.healedAtMs)}`;
-      const recovery = f.recoveryMs === null ? "not recovered within the run" : f.recoveryMs === 0 ? "no visible impact" : `recovered after ${(f.recoveryMs / 1000).toFixed(1)} s`;
+      const next = report.faults.find((g) => g.atMs > f.atMs);
+      const recovery =
+        f.recoveryStatus === "recovered"
+          ? `recovered after ${(f.recoveryMs! / 1000).toFixed(1)} s`
+          : f.recoveryStatus === "no-impact"
+            ? "no visible impact"
+            : f.recoveryStatus === "no-baseline"
+              ? "recovery not measured: no steady traffic in the 10 s before it to compare with"
+              : next
+                ? `not recovered before the next fault (${formatSimTime(next.atMs)})`
+                : "not recovered within the run";
       out.push(`  [${formatSimTime(f.atMs)}] ${f.description}; ${healed}; ${recovery}`);
     }
   }
