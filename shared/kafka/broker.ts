@@ -68,6 +68,8 @@ export interface EpochEndOffset {
 }
 
 const MB = 1024 * 1024;
+/** BrokerServer.shutdown's timeout (5 min, not a config): how long a controlled shutdown waits for the controller. */
+const CONTROLLED_SHUTDOWN_WAIT_MS = 300_000;
 
 export class Broker {
   readonly name: string;
@@ -217,18 +219,24 @@ export class Broker {
       return;
     }
     const incarnation = this.incarnation;
-    net.send(this.name, controller.name, 100, () =>
-      controller.receive(() => {
-        controller.controlledShutdown(this.id);
-        net.send(controller.name, this.name, 100, () => {
-          if (incarnation === this.incarnation) stopNow();
-        });
-      }),
-    );
-    // Kafka gives up on a controlled shutdown that gets no answer and stops anyway
-    this.later(30_000, () => {
+    // KRaft: the broker's heartbeats say it wants to shut down until the controller answers that it may
+    const ask = () => {
       if (!this.processUp) return;
-      this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name}'s controlled shutdown got no answer from the controller in 30 s: it stops anyway, without the controller moving its leaderships first`);
+      net.send(this.name, controller.name, 100, () =>
+        controller.receive(() => {
+          controller.controlledShutdown(this.id);
+          net.send(controller.name, this.name, 100, () => {
+            if (incarnation === this.incarnation) stopNow();
+          });
+        }),
+      );
+      this.later(num(brokerConfig["broker.heartbeat.interval.ms"]), ask);
+    };
+    ask();
+    // BrokerServer.shutdown waits this long for the controller's answer, then stops anyway
+    this.later(CONTROLLED_SHUTDOWN_WAIT_MS, () => {
+      if (!this.processUp) return;
+      this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name}'s controlled shutdown got no answer from the controller in ${CONTROLLED_SHUTDOWN_WAIT_MS / 60_000} min: it stops anyway, without the controller moving its leaderships first`);
       stopNow();
     });
   }

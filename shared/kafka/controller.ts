@@ -213,6 +213,7 @@ export class Controller {
   /** Controlled shutdown: move leaderships away and leave the ISRs, then let the broker stop. */
   controlledShutdown(brokerId: number): void {
     const reg = this.registrations.get(brokerId)!;
+    if (reg.shuttingDown) return; // asked again (an answer was lost): its leaderships have moved already
     reg.shuttingDown = true;
     reg.fenced = true;
     this.cluster.sim.cancel(reg.expiry);

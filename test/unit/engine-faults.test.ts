@@ -114,7 +114,8 @@ describe("overlapping lifecycle faults on one node", () => {
   it("a shutdown healed before it finished (the controller unreachable) starts the broker again once it stops; it used to stay down", () => {
     const engine = new Engine(
       smallScenario({
-        durationMs: 40_000,
+        durationMs: 310_000,
+        rate: 200,
         faults: [
           { kind: "cut", from: "broker-1", to: "controller", at: 1000 },
           { kind: "shutdown", target: "broker-1", at: 2000, duration: 3000 },
@@ -125,11 +126,32 @@ describe("overlapping lifecycle faults on one node", () => {
     expect(engine.cluster.brokers[1]!.processUp).toBe(true); // still waiting for the controller's answer
     engine.run();
     const said = eventsOf(engine, "broker").filter((e) => e.text.startsWith("broker-1")).map((e) => [e.atMs, e.text]);
+    // BrokerServer.shutdown waits 5 minutes for the controller before it stops anyway
     expect(said).toEqual([
-      [32_000, "broker-1's controlled shutdown got no answer from the controller in 30 s: it stops anyway, without the controller moving its leaderships first"],
-      [32_000, "broker-1 started again and is catching up"],
+      [302_000, "broker-1's controlled shutdown got no answer from the controller in 5 min: it stops anyway, without the controller moving its leaderships first"],
+      [302_000, "broker-1 started again and is catching up"],
     ]);
     expect(engine.cluster.brokers[1]!.processUp).toBe(true);
+  });
+
+  it("a controlled shutdown asks again with every heartbeat: once the controller is reachable it moves the leaderships, then the broker stops", () => {
+    const engine = new Engine(
+      smallScenario({
+        durationMs: 20_000,
+        faults: [
+          { kind: "cut", from: "broker-1", to: "controller", at: 1000, duration: 4000 },
+          { kind: "shutdown", target: "broker-1", at: 2000 },
+        ],
+      }),
+    );
+    engine.run();
+    const moved = eventsOf(engine, "broker").find((e) => e.text.startsWith("broker-1 shut down cleanly (controlled shutdown moved its leaderships first)"));
+    // the cut heals at 5 s; the next want-shutdown heartbeat (every broker.heartbeat.interval.ms = 2 s from 2 s) goes at 6 s
+    expect(moved?.atMs).toBeGreaterThanOrEqual(6000);
+    expect(moved!.atMs).toBeLessThan(6100);
+    expect(engine.cluster.brokers[1]!.processUp).toBe(false);
+    expect(engine.cluster.controller.partitions.every((p) => p.leader !== 1)).toBe(true);
+    expect(engine.report().delivery.ackedLost).toBe(0);
   });
 });
 
