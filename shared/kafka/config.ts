@@ -16,11 +16,27 @@ export interface ConfigSpec {
   readonly min?: number;
   readonly max?: number;
   readonly values?: readonly string[];
+  /** A form accepted besides `values`: `name` says it in messages, `pattern` (a regular expression, case-insensitive) in the JSON Schema. */
+  readonly orForm?: { readonly name: string; readonly pattern: string; readonly accepts: (text: string) => boolean };
   /** A comma-separated list: each item must be one `accepts`; `names` says which in messages. */
   readonly listOf?: { readonly names: readonly string[]; readonly accepts: (item: string) => boolean };
 }
 
 const INT_MAX = 2147483647;
+
+/**
+ * auto.offset.reset = by_duration:<java.time.Duration text> (KIP-1106): days, hours, minutes and
+ * seconds (with up to 9 decimals), at least one of them; Kafka refuses negative durations.
+ */
+const BY_DURATION_PATTERN = /^by_duration:P(?=\d|T\d)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d{1,9})?)S)?)?$/i;
+
+/** The duration of an auto.offset.reset = by_duration:… value in ms, or null if `text` is not one. */
+export function byDurationMs(text: string): number | null {
+  const m = BY_DURATION_PATTERN.exec(text);
+  if (!m) return null;
+  const n = (v: string | undefined) => (v === undefined ? 0 : Number(v.replace(",", ".")));
+  return ((n(m[1]) * 24 + n(m[2])) * 60 + n(m[3])) * 60_000 + n(m[4]) * 1000;
+}
 
 function spec<T extends Record<string, ConfigSpec>>(table: T): T {
   return table;
@@ -91,7 +107,13 @@ export const consumerConfig = spec({
   "max.poll.records": { default: 500, type: "int", min: 1, doc: "Records returned by one poll()." },
   "enable.auto.commit": { default: true, type: "boolean", doc: "Commit the polled offsets in the background every auto.commit.interval.ms." },
   "auto.commit.interval.ms": { default: 5000, type: "int", min: 0, doc: "Interval between automatic offset commits." },
-  "auto.offset.reset": { default: "latest", type: "string", values: ["earliest", "latest", "none"], doc: "Where a partition with no valid position starts: earliest = the log start, latest = its end; none = the application gets an exception and stops reading it. A position the log was truncated under goes back to where the logs diverge instead (KIP-320)." },
+  "auto.offset.reset": {
+    default: "latest",
+    type: "string",
+    values: ["earliest", "latest", "none"],
+    orForm: { name: "by_duration:<ISO-8601 duration, e.g. PT10M>", pattern: BY_DURATION_PATTERN.source, accepts: (text) => byDurationMs(text) !== null },
+    doc: "Where a partition with no valid position starts: earliest = the log start, latest = its end, by_duration:PT10M = the first record written in the last 10 minutes (KIP-1106); none = the application gets an exception and stops reading it. A position the log was truncated under goes back to where the logs diverge instead (KIP-320).",
+  },
   "fetch.min.bytes": { default: 1, type: "int", min: 0, doc: "The broker holds a fetch until this many bytes are available (or fetch.max.wait.ms passes). (Not modelled yet: accepted so real configs load, changes nothing here.)" },
   "fetch.max.wait.ms": { default: 500, type: "int", min: 0, doc: "Longest the broker holds a fetch waiting for fetch.min.bytes." },
   "fetch.max.bytes": { default: 52428800, type: "int", min: 0, doc: "Most bytes returned by one fetch request. (Not modelled yet: accepted so real configs load, changes nothing here.)" },
@@ -120,7 +142,10 @@ export function configProblem(table: ConfigTable, key: string, value: unknown): 
     case "string": {
       const text = typeof value === "number" ? String(value) : value;
       if (typeof text !== "string") return `expected a string, got ${JSON.stringify(value)}`;
-      if (entry.values && !entry.values.includes(text)) return `expected one of ${entry.values.join(", ")}, got ${JSON.stringify(value)}`;
+      if (entry.values && !entry.values.includes(text) && !entry.orForm?.accepts(text)) {
+        const forms = entry.orForm ? `${entry.values.join(", ")} or ${entry.orForm.name}` : entry.values.join(", ");
+        return `expected one of ${forms}, got ${JSON.stringify(value)}`;
+      }
       if (entry.listOf) {
         const unknown = text.split(",").map((item) => item.trim()).filter((item) => !entry.listOf!.accepts(item));
         if (unknown.length > 0) return `expected a comma-separated list of ${entry.listOf.names.join(", ")} (or their class names), got ${unknown.map((u) => JSON.stringify(u)).join(", ")}`;

@@ -11,7 +11,7 @@
  */
 import type { Cluster } from "../engine/context";
 import { brokerName, num } from "../engine/context";
-import { consumerConfig, resolveConfig, type ConfigValue } from "./config";
+import { byDurationMs, consumerConfig, resolveConfig, type ConfigValue } from "./config";
 import { RpcClient } from "./rpc";
 import { KafkaError, errorName } from "./errors";
 import { assign, assignorOf, type AssignorName, type TopicPartition } from "./assignors";
@@ -420,10 +420,14 @@ export class Consumer {
       this.positions.set(pid, 0);
       return;
     }
-    // "latest" asks the leader for its high watermark (ListOffsets); with no leader known or up, it asks again later
+    // "latest" asks the leader for its high watermark (ListOffsets); "by_duration" for the first
+    // offset written since now minus the duration; with no leader known or up, it asks again later
     const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
     if (leader && leader.processUp && leader.replica(pid).role === "leader") {
-      this.positions.set(pid, leader.replica(pid).highWatermark);
+      const replica = leader.replica(pid);
+      const duration = byDurationMs(String(policy));
+      const at = duration === null ? replica.highWatermark : replica.log.offsetForTimestamp(this.cluster.partitions[pid]!.store, this.cluster.sim.now - duration, replica.highWatermark);
+      this.positions.set(pid, at);
       return;
     }
     if (!this.positions.has(pid)) this.positions.set(pid, 0);

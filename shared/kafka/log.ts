@@ -155,6 +155,27 @@ export class ReplicaLog {
     return lo;
   }
 
+  /**
+   * ListOffsets by timestamp: the first offset below `limit` (the high watermark, for a consumer)
+   * whose record was created at or after `timestampMs`, or `limit` when none was. Records of a batch
+   * are taken as evenly spread between its first and last creation time (what the model keeps). As
+   * Kafka's time index, batches are matched by their largest timestamp, scanning from the start.
+   */
+  offsetForTimestamp(store: BatchStore, timestampMs: number, limit: number): number {
+    for (let i = 0; i < this.length; i++) {
+      const base = this.baseOffsetAt(i);
+      if (base >= limit) break;
+      const id = this.ids[i]!;
+      const last = store.lastCreatedOf(id);
+      if (last < timestampMs) continue;
+      const first = store.firstCreatedOf(id);
+      const count = store.countOf(id);
+      const k = first >= timestampMs || count <= 1 ? 0 : Math.ceil(((timestampMs - first) / (last - first)) * (count - 1));
+      return Math.min(base + k, limit);
+    }
+    return limit;
+  }
+
   /** Bytes between two offsets (batch-aligned), cheap thanks to running totals. */
   bytesBetween(fromIndex: number, toIndex: number): number {
     if (toIndex <= fromIndex) return 0;

@@ -78,7 +78,23 @@ function configProperty(spec: ConfigSpec): JsonSchema {
       if (!spec.values) return { type: ["string", "number"], ...common };
       // YAML reads `acks: 1` as a number; configProblem accepts it as "1"
       const numeric = spec.values.filter((v) => /^-?\d+$/.test(v)).map(Number);
+      // JSON Schema patterns have no flags: letters match either case
+      if (spec.orForm) return { anyOf: [{ enum: [...spec.values, ...numeric] }, { type: "string", pattern: caseless(spec.orForm.pattern) }], ...common };
       return { enum: [...spec.values, ...numeric], ...common };
     }
   }
+}
+
+/** A regular expression's source that matches letters in either case without the i flag. */
+function caseless(source: string): string {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      out += c + (source[i + 1] ?? "");
+      i++;
+    } else if (/[a-z]/i.test(c)) out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    else out += c;
+  }
+  return out;
 }

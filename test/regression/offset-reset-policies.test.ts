@@ -38,3 +38,23 @@ it("auto.offset.reset = latest while the partition has no live leader: it waits 
   expect(engine.stats.totals.consumed).toBeGreaterThan(5_000);
   expect(engine.stats.totals.consumed).toBeLessThan(engine.stats.totals.acked - 4_900);
 });
+
+// auto.offset.reset = by_duration:<ISO-8601 duration> (Kafka 4.0, KIP-1106): start at the first record
+// written within that duration before now (ListOffsets by timestamp), not at either end of the log.
+it("auto.offset.reset = by_duration:PT6S starts at the records written in the 6 s before the reset", () => {
+  const consumedWith = (reset: string) => {
+    const engine = new Engine(scenarioSchema.parse(base(reset)));
+    engine.run();
+    return engine.stats.totals.consumed;
+  };
+  // 1,000 msg/s from t=0 to t=40 s; the group starts at t=10 s and gets its assignment, so resets,
+  // at ≈13 s (group.initial.rebalance.delay.ms = 3 s): latest starts at ≈13,000, PT6S at ≈7,000
+  const latest = consumedWith("latest");
+  expect(latest).toBeGreaterThan(26_500);
+  expect(latest).toBeLessThan(27_500);
+  const byDuration = consumedWith("by_duration:PT6S");
+  expect(byDuration).toBeGreaterThan(32_500);
+  expect(byDuration).toBeLessThan(33_500);
+  expect(consumedWith("by_duration:PT1M")).toBeGreaterThan(39_900); // longer ago than the log: the log start
+  expect(consumedWith("BY_DURATION:pt0.5s")).toBe(latest + 500); // case does not matter, fractions of seconds work
+});

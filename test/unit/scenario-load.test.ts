@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { byDurationMs, configProblem, consumerConfig } from "../../shared/kafka/config";
 import { parseDuration } from "../../shared/scenario/duration";
 import { DURATION_PATTERN, scenarioJsonSchema, scenarioJsonSchemaText } from "../../shared/scenario/json-schema";
 import { formatPath, formatProblems, nearestName, parseScenario } from "../../shared/scenario/load";
@@ -432,6 +433,34 @@ describe("scenario JSON Schema", () => {
     for (const text of ["5 minutes", "-1s", "s", "1.s", "10"]) {
       expect(pattern.test(text), text).toBe(false);
       expect(parseDuration(text), text).toBeNull();
+    }
+  });
+
+  it("accepts auto.offset.reset = by_duration:… as the loader does (KIP-1106)", () => {
+    const schema = scenarioJsonSchema() as { properties: Record<string, any> };
+    const reset = schema.properties.consumerGroups.items.properties.config.properties["auto.offset.reset"];
+    const pattern = new RegExp(reset.anyOf[1].pattern);
+    expect(reset.anyOf[0].enum).toEqual(["earliest", "latest", "none"]);
+    const cases: [string, number | null][] = [
+      ["by_duration:PT10M", 600_000],
+      ["by_duration:P1D", 86_400_000],
+      ["by_duration:P1DT2H", 93_600_000],
+      ["BY_DURATION:pt1.5s", 1_500],
+      ["by_duration:PT0,25S", 250],
+      ["by_duration:P", null],
+      ["by_duration:PT", null],
+      ["by_duration:P1DT", null],
+      ["by_duration:-PT1H", null],
+      ["by_duration:PT-1H", null],
+      ["by_duration:10m", null],
+      ["by_duration:", null],
+    ];
+    for (const [text, ms] of cases) {
+      expect(byDurationMs(text), text).toBe(ms);
+      expect(pattern.test(text), text).toBe(ms !== null);
+      expect(configProblem(consumerConfig, "auto.offset.reset", text), text).toBe(
+        ms === null ? `expected one of earliest, latest, none or by_duration:<ISO-8601 duration, e.g. PT10M>, got ${JSON.stringify(text)}` : null,
+      );
     }
   });
 
