@@ -40,7 +40,8 @@ export interface ProcessorReport {
   finalLagMessages: number;
   errors: Record<string, number>;
   /** Where the group writes what it processed (null: processing is its last step). */
-  sink: { id: string; kind: string; recordsPerSec: number; writeLatencyMs: number; writes: number; records: number } | null;
+  /** writes and records booked; `unacknowledged`: those the group's application was still waiting for at the end (not in numInputRows yet). */
+  sink: { id: string; kind: string; recordsPerSec: number; writeLatencyMs: number; writes: number; records: number; unacknowledged: { writes: number; records: number } } | null;
 }
 
 export interface Report {
@@ -282,5 +283,5 @@ function sinkReport(engine: Engine, groupId: string): ProcessorReport["sink"] {
   const sink = [...engine.sinks.values()].find((s) => s.settings.from === groupId);
   if (!sink) return null;
   const { id, kind, recordsPerSec, writeLatencyMs } = sink.settings;
-  return { id, kind, recordsPerSec, writeLatencyMs, writes: sink.writes, records: sink.records };
+  return { id, kind, recordsPerSec, writeLatencyMs, writes: sink.writes, records: sink.records, unacknowledged: sink.unacknowledged() };
 }

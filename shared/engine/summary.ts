@@ -53,7 +53,11 @@ export function formatSummary(report: Report, maxEvents = 25): string {
     out.push("Consumer groups");
     for (const p of report.processors) {
       out.push(`  ${p.id}: ${fmt(p.numInputRows)} records in ${fmt(p.batches)} polls, ${p.rebalances} rebalance(s), max lag ${fmt(p.maxLagMessages)}, final lag ${fmt(p.finalLagMessages)}`);
-      if (p.sink) out.push(`    → sink ${p.sink.id} (${p.sink.kind}, ${fmt(p.sink.recordsPerSec)} records/s, ${p.sink.writeLatencyMs} ms a write): ${fmt(p.sink.records)} records in ${fmt(p.sink.writes)} writes`);
+      if (p.sink) {
+        const open = p.sink.unacknowledged;
+        const pending = open.writes > 0 ? ` (${fmt(open.records)} of them in ${fmt(open.writes)} write${open.writes === 1 ? "" : "s"} not yet acknowledged at the end)` : "";
+        out.push(`    → sink ${p.sink.id} (${p.sink.kind}, ${fmt(p.sink.recordsPerSec)} records/s, ${p.sink.writeLatencyMs} ms a write): ${fmt(p.sink.records)} records in ${fmt(p.sink.writes)} writes${pending}`);
+      }
     }
   }
   if (report.faults.length > 0) {

@@ -50,6 +50,10 @@ export class Sink {
   private pendingRecords: number[] = [];
   private pendingHead = 0;
   private absorbedSoFar = 0;
+  /** The first pending write not yet acknowledged (its service over and writeLatencyMs passed); never past pendingHead. */
+  private ackHead = 0;
+  private ackedWrites = 0;
+  private ackedRecords = 0;
   /** False while the sink is down. */
   up = true;
   /** Writers waiting for the sink to come back, oldest first. */
@@ -81,17 +85,32 @@ export class Sink {
     return this.absorbedSoFar;
   }
 
+  /** Writes booked and not yet acknowledged now (a writer still waiting for them), and their records. */
+  unacknowledged(): { writes: number; records: number } {
+    this.settle(this.sim.now);
+    return { writes: this.writes - this.ackedWrites, records: this.records - this.ackedRecords };
+  }
+
   private settle(now: number): void {
     const ends = this.pendingEnds;
+    const records = this.pendingRecords;
     let head = this.pendingHead;
-    while (head < ends.length && ends[head]! <= now) this.absorbedSoFar += this.pendingRecords[head++]!;
-    if (head > 1024 && head * 2 > ends.length) {
-      // drop the settled prefix now and then, so the lists stay as short as the queue
-      this.pendingEnds = ends.slice(head);
-      this.pendingRecords = this.pendingRecords.slice(head);
-      head = 0;
+    while (head < ends.length && ends[head]! <= now) this.absorbedSoFar += records[head++]!;
+    let ack = this.ackHead;
+    const latency = this.settings.writeLatencyMs;
+    while (ack < head && ends[ack]! + latency <= now) {
+      this.ackedRecords += records[ack++]!;
+      this.ackedWrites++;
+    }
+    if (ack > 1024 && ack * 2 > ends.length) {
+      // drop the acknowledged prefix now and then, so the lists stay as short as the queue
+      this.pendingEnds = ends.slice(ack);
+      this.pendingRecords = records.slice(ack);
+      head -= ack;
+      ack = 0;
     }
     this.pendingHead = head;
+    this.ackHead = ack;
   }
 
   /** Call `retry` when the sink is back up (it is down now). */

@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
 import { FrameBuilder } from "../../shared/engine/frame-builder";
+import { formatSummary } from "../../shared/engine/summary";
 import { eventsOf, runToReport, smallScenario, TOPIC } from "../support/engine-scenarios";
 import type { ScenarioInput } from "../../shared/scenario/schema";
 
@@ -39,6 +40,18 @@ describe("sinks", () => {
     // delivered = acknowledged by the sink: all but the writes still waiting (one per member, ≤ max.poll.records = 500 each)
     expect(slow.stats.totals.delivered).toBeLessThanOrEqual(sink.records);
     expect(slow.stats.totals.delivered).toBeGreaterThanOrEqual(sink.records - 2 * 500);
+  });
+
+  it("the report tells the sink's writes not yet acknowledged at the end apart, so its count and the group's add up", () => {
+    const { report } = runToReport(withSink({ kind: "database", recordsPerSec: 1500 }));
+    const [processor] = report.processors;
+    const sink = processor!.sink!;
+    // a slow sink has a write of each member queued at any moment
+    expect(sink.unacknowledged.writes).toBeGreaterThan(0);
+    expect(sink.unacknowledged.writes).toBeLessThanOrEqual(2);
+    expect(sink.records - sink.unacknowledged.records).toBe(processor!.numInputRows);
+    expect(sink.writes - sink.unacknowledged.writes).toBe(processor!.batches);
+    expect(formatSummary(report)).toContain(`(${sink.unacknowledged.records.toLocaleString("en-US")} of them in ${sink.unacknowledged.writes} write`);
   });
 
   it("the sink's frame view shows it busy all the time and a backlog of queued writes", () => {
