@@ -308,7 +308,7 @@ export class Broker {
       const { net, controller } = this.cluster;
       const incarnation = this.incarnation;
       const version = this.metadataVersion;
-      net.send(this.name, controller.name, 100, () => controller.receive(() => controller.heartbeat(this.id, incarnation, version)));
+      net.send(this.name, controller.name, 100, () => controller.receiveHeartbeat(this.id, incarnation, version));
       this.later(num(brokerConfig["broker.heartbeat.interval.ms"]), heartbeat);
     };
     heartbeat();

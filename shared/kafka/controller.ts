@@ -43,6 +43,8 @@ export class Controller {
   up = true;
   paused = false;
   private deferred: (() => void)[] = [];
+  /** Heartbeats that arrived while paused, oldest first: they are handled before the rest on resume. */
+  private deferredHeartbeats: (() => void)[] = [];
   private readonly registrations = new Map<number, Registration>();
   readonly partitions: PartitionState[] = [];
   version = 0;
@@ -146,6 +148,13 @@ export class Controller {
     else fn();
   }
 
+  /** A broker heartbeat arrives: handled now, or first thing after a pause. */
+  receiveHeartbeat(brokerId: number, incarnation: number, metadataVersion: number): void {
+    if (!this.up) return;
+    if (this.paused) this.deferredHeartbeats.push(() => this.heartbeat(brokerId, incarnation, metadataVersion));
+    else this.heartbeat(brokerId, incarnation, metadataVersion);
+  }
+
   crash(): void {
     this.up = false;
     for (const reg of this.registrations.values()) this.cluster.sim.cancel(reg.expiry);
@@ -156,6 +165,7 @@ export class Controller {
     this.up = true;
     this.paused = false;
     this.deferred = [];
+    this.deferredHeartbeats = [];
     for (const [id, reg] of this.registrations) if (!reg.fenced) this.armExpiry(id);
   }
 
@@ -163,8 +173,18 @@ export class Controller {
     this.paused = true;
   }
 
+  /**
+   * Heartbeats that waited out the pause in the socket are handled first: since Kafka 4.0 a
+   * heartbeat updates the broker's contact time before, and apart from, the controller's other work
+   * (KAFKA-17793), so brokers that kept heartbeating are not fenced for the controller's own silence.
+   * Then the rest, in arrival order; a session expiry that came due during the pause fences only a
+   * broker no heartbeat has renewed since.
+   */
   resume(): void {
     this.paused = false;
+    const heartbeats = this.deferredHeartbeats;
+    this.deferredHeartbeats = [];
+    for (const fn of heartbeats) if (this.up) fn();
     const queued = this.deferred;
     this.deferred = [];
     for (const fn of queued) if (this.up) fn();
@@ -232,7 +252,9 @@ export class Controller {
       reg.expiry = null;
       if (!this.up) return;
       if (this.paused) {
-        this.deferred.push(() => this.fence(brokerId));
+        this.deferred.push(() => {
+          if (reg.expiry === null) this.fence(brokerId);
+        });
         return;
       }
       this.fence(brokerId);
