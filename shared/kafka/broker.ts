@@ -28,8 +28,8 @@ export interface ProduceEntry {
   readonly baseSeq: number;
   readonly count: number;
   readonly bytes: number;
-  /** The producer bumped its epoch for this partition: accept any sequence. */
-  readonly resetSequence: boolean;
+  /** The producer's epoch for this partition: a higher one than the broker knows starts a new sequence; a lower one is refused. */
+  readonly epoch: number;
 }
 
 export interface ProduceRequest {
@@ -508,7 +508,11 @@ export class Broker {
       if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
       const minIsr = effectiveMinIsr(this.cluster, entry.pid, replica.replicas.length);
       if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
-      if (request.idempotent && !entry.resetSequence) {
+      const knownEpoch = replica.producerEpoch[entry.producer] ?? 0;
+      // a batch from before the producer's epoch bump: fenced (ProducerAppendInfo.checkProducerEpoch)
+      if (request.idempotent && entry.epoch < knownEpoch) return finish(i, KafkaError.INVALID_PRODUCER_EPOCH);
+      // in a new epoch the sequence starts afresh; in the same one it must follow on
+      if (request.idempotent && entry.epoch === knownEpoch) {
         const next = replica.nextSeq[entry.producer] ?? 0;
         if (entry.baseSeq + entry.count <= next) {
           // a retried duplicate, already in the log: answered as the original append would be, so under
@@ -522,6 +526,10 @@ export class Broker {
       }
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
+      if (request.idempotent) {
+        replica.producerEpoch[entry.producer] = entry.epoch;
+        this.cluster.partitions[entry.pid]!.store.setProducerEpoch(entry.batchId, entry.epoch);
+      }
       appended.push(replica);
       if (request.acks !== "all") {
         this.advanceHighWatermark(replica);
@@ -727,9 +735,7 @@ export class Broker {
       const size = store.bytesOf(batchId);
       log.append(batchId, count, size, result.epochs[i]!);
       bytes += size;
-      const producer = store.producerOf(batchId);
-      const end = store.baseSeqOf(batchId) + count;
-      if (end > (replica.nextSeq[producer] ?? 0)) replica.nextSeq[producer] = end;
+      replica.noteProducerBatch(store.producerOf(batchId), store.baseSeqOf(batchId) + count, store.producerEpochOf(batchId));
     }
     if (bytes > 0) {
       this.disk.serve(this.cluster.sim.now, bytes / this.bytesPerMsDisk);
@@ -744,6 +750,7 @@ export class Broker {
     replica.rebuildSequences(
       (id) => store.producerOf(id),
       (id) => store.baseSeqOf(id) + store.countOf(id),
+      (id) => store.producerEpochOf(id),
     );
   }
 

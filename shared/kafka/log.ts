@@ -32,6 +32,8 @@ export class BatchStore {
   private bytes = new Float64Array(64);
   private firstCreated = new Float64Array(64);
   private lastCreated = new Float64Array(64);
+  /** The producer epoch the batch was appended with (its last append, if a retry was appended again). */
+  private producerEpochs = new Int32Array(64);
   size = 0;
 
   add(producerIndex: number, baseSeq: number, count: number, bytes: number, firstCreatedMs: number, lastCreatedMs: number): number {
@@ -43,6 +45,7 @@ export class BatchStore {
       this.bytes = room(this.bytes, this.size);
       this.firstCreated = room(this.firstCreated, this.size);
       this.lastCreated = room(this.lastCreated, this.size);
+      this.producerEpochs = room(this.producerEpochs, this.size);
     }
     this.producer[id] = producerIndex;
     this.baseSeq[id] = baseSeq;
@@ -70,6 +73,12 @@ export class BatchStore {
   }
   lastCreatedOf(id: number): number {
     return this.lastCreated[id]!;
+  }
+  producerEpochOf(id: number): number {
+    return this.producerEpochs[id]!;
+  }
+  setProducerEpoch(id: number, epoch: number): void {
+    this.producerEpochs[id] = epoch;
   }
 }
 

@@ -34,7 +34,6 @@ interface Batch {
   readonly deadline: number;
   attempts: number;
   retryAt: number;
-  resetSequence: boolean;
 }
 
 interface PartitionQueue {
@@ -43,8 +42,14 @@ interface PartitionQueue {
   ready: Batch[];
   inFlight: number;
   nextSeq: number;
-  /** After a batch failed for good, the next one restarts the sequence (producer epoch bump). */
-  bumpEpoch: boolean;
+  /**
+   * The producer epoch batches of this partition are sent with. A batch failed for good leaves a
+   * gap in the sequence (or the leader lost the producer's state): the epoch is bumped, and the
+   * broker starts the sequence afresh at the first batch of the new epoch and refuses older ones.
+   */
+  epoch: number;
+  /** A bump is due: it happens once no request of the old epoch is in flight, and nothing is sent meanwhile. */
+  bumpPending: boolean;
   /** Base sequences of closed batches neither acknowledged nor failed yet, oldest first. */
   outstanding: number[];
 }
@@ -102,7 +107,7 @@ export class Producer {
     this.arrivals = new Arrivals(spec.workload, entityRng(cluster, `workload:${spec.id}`));
     const topic = cluster.topics.get(spec.topic)!;
     this.pids = topic.pids;
-    this.queues = topic.pids.map(() => ({ open: null, ready: [], inFlight: 0, nextSeq: 0, bumpEpoch: false, outstanding: [] }));
+    this.queues = topic.pids.map(() => ({ open: null, ready: [], inFlight: 0, nextSeq: 0, epoch: 0, bumpPending: false, outstanding: [] }));
     this.leaders = new LeaderView(cluster, () => this.rpc, topic.pids, () => num(this.config["retry.backoff.ms"]), () => this.drain());
     this.counts = new Int32Array(topic.pids.length);
     const keys = this.config["partitioner.ignore.keys"] === true ? null : keyWeights(spec.keys);
@@ -166,7 +171,10 @@ export class Producer {
     this.rpc = this.newRpc();
     this.leaders.reset();
     // a new producer instance: new producer id/epoch, sequences restart
-    for (const queue of this.queues) queue.bumpEpoch = true;
+    for (const queue of this.queues) {
+      queue.epoch++;
+      queue.bumpPending = false;
+    }
     this.start();
   }
 
@@ -314,7 +322,6 @@ export class Producer {
           deadline: start + num(this.config["delivery.timeout.ms"]),
           attempts: 0,
           retryAt: 0,
-          resetSequence: false,
         };
       }
       const batch = queue.open;
@@ -336,10 +343,6 @@ export class Producer {
     // the partition's next batch lingers from its own first record
     this.lingered.delete(batch.partition);
     this.opened.delete(batch.partition);
-    if (queue.bumpEpoch) {
-      batch.resetSequence = true;
-      queue.bumpEpoch = false;
-    }
     batch.baseSeq = queue.nextSeq;
     queue.nextSeq += batch.count;
     const store = this.cluster.partitions[batch.pid]!.store;
@@ -396,6 +399,12 @@ export class Producer {
         }
         const broker = this.leaders.leader[p]!;
         if (head.retryAt > now || broker < 0) continue;
+        if (queue.bumpPending) {
+          // Kafka's shouldStopDrainBatchesForPartition: nothing goes out until the old epoch's requests are answered
+          if (queue.inFlight > 0) continue;
+          queue.epoch++;
+          queue.bumpPending = false;
+        }
         // idempotence keeps at most 5 batches per partition in flight; without it, order needs max.in.flight 1
         if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
         if (!requests.has(broker)) {
@@ -431,7 +440,7 @@ export class Producer {
     const acks = this.acks;
     const entries: ProduceEntry[] = batches.map((b) => {
       b.attempts++;
-      return { pid: b.pid, batchId: b.batchId, producer: this.index, baseSeq: b.baseSeq, count: b.count, bytes: b.bytes, resetSequence: b.resetSequence };
+      return { pid: b.pid, batchId: b.batchId, producer: this.index, baseSeq: b.baseSeq, count: b.count, bytes: b.bytes, epoch: this.queues[b.partition]!.epoch };
     });
     const request = { acks, idempotent: this.idempotent, timeoutMs: num(this.config["request.timeout.ms"]), entries };
     const bytes = 80 + batches.reduce((sum, b) => sum + b.bytes, 0);
@@ -474,7 +483,6 @@ export class Producer {
     queue.inFlight--;
     this.settle(queue, batch);
     this.bufferedBytes -= batch.bytes - 61;
-    batch.resetSequence = false;
     this.cluster.instruments.acked(this.index, batch.pid, batch.baseSeq, batch.count, batch.firstCreated, batch.lastCreated);
   }
 
@@ -488,7 +496,7 @@ export class Producer {
     }
     // the oldest outstanding batch is out of sequence: the leader lost this producer's state
     // (an unclean election or truncation); bump the epoch and restart the sequence (KIP-360)
-    if (error === KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER && queue.outstanding[0] === batch.baseSeq) batch.resetSequence = true;
+    if (error === KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER && queue.outstanding[0] === batch.baseSeq) queue.bumpPending = true;
     if (error !== KafkaError.NOT_ENOUGH_REPLICAS && error !== KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND && error !== KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER) this.leaders.refresh();
     const base = num(this.config["retry.backoff.ms"]);
     const max = num(this.config["retry.backoff.max.ms"]);
@@ -513,7 +521,7 @@ export class Producer {
   private fail(queue: PartitionQueue, batch: Batch, error: number): void {
     this.settle(queue, batch);
     this.bufferedBytes -= batch.bytes - 61;
-    if (this.idempotent) queue.bumpEpoch = true;
+    if (this.idempotent) queue.bumpPending = true;
     this.cluster.instruments.failed(this.index, batch.pid, batch.baseSeq, batch.count, error);
   }
 

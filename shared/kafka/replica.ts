@@ -48,6 +48,8 @@ export class Replica {
   maximalIsr: readonly number[] | null = null;
   /** Per producer: the sequence number after the last appended batch (idempotence). */
   readonly nextSeq: number[] = [];
+  /** Per producer: the producer epoch of its last appended batch (a stale epoch is refused). */
+  readonly producerEpoch: number[] = [];
 
   constructor(
     readonly pid: number,
@@ -98,13 +100,15 @@ export class Replica {
   }
 
   /** Rebuild per-producer sequence state from the log (after truncation). */
-  rebuildSequences(producerOf: (batchId: number) => number, endSeqOf: (batchId: number) => number): void {
+  rebuildSequences(producerOf: (batchId: number) => number, endSeqOf: (batchId: number) => number, epochOf: (batchId: number) => number): void {
     this.nextSeq.length = 0;
-    for (let i = 0; i < this.log.length; i++) {
-      const batch = this.log.batchAt(i);
-      const producer = producerOf(batch);
-      const end = endSeqOf(batch);
-      if (end > (this.nextSeq[producer] ?? 0)) this.nextSeq[producer] = end;
-    }
+    this.producerEpoch.length = 0;
+    for (let i = 0; i < this.log.length; i++) this.noteProducerBatch(producerOf(this.log.batchAt(i)), endSeqOf(this.log.batchAt(i)), epochOf(this.log.batchAt(i)));
+  }
+
+  /** A batch of `producer` ending at sequence `end` with producer epoch `epoch` is in the log. */
+  noteProducerBatch(producer: number, end: number, epoch: number): void {
+    if (end > (this.nextSeq[producer] ?? 0)) this.nextSeq[producer] = end;
+    if (epoch > (this.producerEpoch[producer] ?? 0)) this.producerEpoch[producer] = epoch;
   }
 }
