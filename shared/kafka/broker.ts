@@ -486,7 +486,8 @@ export class Broker {
       if (errors[i] !== -1) return;
       errors[i] = error;
       if (error !== KafkaError.NONE) this.stats.failedProduceRequests++;
-      if (--pending === 0 && request.acks !== "0") reply(40 + 12 * errors.length, errors, readyAt);
+      // acks=0: nothing goes back, but the caller learns of errors (the broker then closes the connection)
+      if (--pending === 0) reply(40 + 12 * errors.length, errors, readyAt);
     };
     // the log disk takes the bytes; a disk far behind (beyond what the page cache absorbs) holds the append
     this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);

@@ -121,6 +121,9 @@ export class Producer {
       requestTimeoutMs: num(this.config["request.timeout.ms"]),
       connectTimeoutMs: num(this.config["socket.connection.setup.timeout.ms"]),
       reconnectBackoffMs: num(this.config["reconnect.backoff.ms"]),
+      onDisconnect: () => {
+        if (this.up) this.leaders.refresh();
+      },
     });
   }
 
@@ -409,6 +412,8 @@ export class Producer {
         if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
         if (!requests.has(broker)) {
           if (this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
+          // acks=0 batches count as done once sent: they stay in the accumulator until the connection is open
+          if (this.acks === "0" && !this.rpc.ready(broker)) continue;
           requests.set(broker, []);
           sizes.set(broker, 0);
         }
@@ -453,13 +458,18 @@ export class Producer {
       this.rpc.cast(
         brokerId,
         bytes,
-        (broker) => broker.handleProduce(request, () => {}),
+        // a failed acks=0 write (say, to a broker no longer the leader) is answered by closing the connection
+        (broker, close) =>
+          broker.handleProduce(request, (_bytes, errors) => {
+            if (errors.some((e) => e !== KafkaError.NONE)) close();
+          }),
         (arrivesAt) => {
           for (const b of sent) b.arrivesAt = arrivesAt ?? -Infinity;
         },
       );
+      // done once sent; the drain loop that sent it goes on (draining again from here would send a
+      // partition's next batch before this request's batches reach the wire)
       for (const b of batches) this.succeed(this.queues[b.partition]!, b);
-      this.drain();
       return;
     }
     this.rpc.call<number[]>(

@@ -144,6 +144,8 @@ export interface RpcOptions {
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   reconnectBackoffMs: number;
+  /** Called after a connection is lost (Kafka's clients then refresh their metadata). */
+  onDisconnect?: () => void;
 }
 
 export class RpcClient {
@@ -197,8 +199,11 @@ export class RpcClient {
     }
   }
 
-  /** Fire and forget (acks=0): no response is expected, so nothing can time out. */
-  cast(brokerId: number, bytes: number, serve: (broker: Broker) => void, onWire?: (arrivesAt: number | null) => void): void {
+  /**
+   * Fire and forget (acks=0): no response is expected, so nothing can time out. `serve` gets a
+   * `close` the broker calls to close the connection (Kafka's answer to an acks=0 request that failed).
+   */
+  cast(brokerId: number, bytes: number, serve: (broker: Broker, close: () => void) => void, onWire?: (arrivesAt: number | null) => void): void {
     if (this.closed) return;
     const conn = this.connection(brokerId);
     const { net, brokers } = this.cluster;
@@ -211,7 +216,12 @@ export class RpcClient {
       const dead = (): boolean => conn.generation !== generation || broker.incarnation !== incarnation;
       const arrive = (): void => {
         if (!net.streamArrived(link, order, arrive, undefined, bytes, dead)) return;
-        if (!dead()) broker.receive(() => serve(broker));
+        if (!dead()) broker.receive(() => serve(broker, close));
+      };
+      const close = (): void => {
+        net.send(broker.name, this.node, 64, () => {
+          if (conn.generation === generation && !this.closed) this.reset(conn, KafkaError.NETWORK_EXCEPTION);
+        });
       };
       onWire?.(net.stream(link, order, bytes, 0, arrive, undefined, dead));
     };
@@ -233,6 +243,18 @@ export class RpcClient {
       conn.waiting = [];
     }
     this.conns.clear();
+  }
+
+  /**
+   * Kafka's NetworkClient.ready(): true when the connection to `brokerId` is open; otherwise it
+   * starts opening one (unless backing off after a failure) and says false.
+   */
+  ready(brokerId: number): boolean {
+    if (this.closed) return false;
+    const conn = this.connection(brokerId);
+    if (conn.state === "ready") return true;
+    if (conn.state === "idle" && conn.retryAt <= this.cluster.sim.now) this.connect(conn);
+    return false;
   }
 
   /** Drop one connection, failing what is in flight on it. */
@@ -341,5 +363,7 @@ export class RpcClient {
     conn.waiting = [];
     for (const p of inflight) p.done({ ok: false, error });
     for (const w of waiting) w.fail(error);
+    // NetworkClient.handleServerDisconnect: a lost connection asks for a metadata refresh
+    this.options.onDisconnect?.();
   }
 }

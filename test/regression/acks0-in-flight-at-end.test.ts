@@ -35,6 +35,9 @@ it("acks=0 writes sent to a crashed broker are lost, and the report says why", (
   const engine = new Engine(acks0([{ kind: "crash", target: "broker-1", at: 2000, duration: 1000 }]));
   engine.run();
   const report = engine.report();
-  expect(report.delivery.ackedLost).toBeGreaterThan(500);
+  // the batch on its way when the broker died (linger.ms = 500: about 500 records); later batches wait
+  // in the accumulator for the connection, which opens again once the broker is back
+  expect(report.delivery.ackedLost).toBeGreaterThan(400);
+  expect(report.delivery.ackedLost).toBeLessThan(600);
   expect(report.delivery.why[0]).toMatch(/^acks=0: the producer counts a write as done once it is sent/);
 });
