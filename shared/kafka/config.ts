@@ -79,7 +79,7 @@ export const topicConfig = spec({
 /** Producer keys. */
 export const producerConfig = spec({
   acks: { default: "all", type: "string", values: ["0", "1", "all", "-1"], doc: "Acknowledgement required before a send counts as done: 0 none, 1 the leader, all the whole ISR." },
-  "linger.ms": { default: 5, type: "int", min: 0, doc: "How long a partition's batch waits for more records before it is sent." },
+  "linger.ms": { default: 5, type: "int", min: 0, doc: "How long a partition's batch waits for more records before it is sent (a batch that reaches batch.size goes at once)." },
   "batch.size": { default: 16384, type: "int", min: 0, doc: "Bytes per partition batch; a full batch is sent without waiting for linger.ms." },
   "buffer.memory": { default: 33554432, type: "double", min: 0, doc: "Bytes of unsent records the producer may hold; beyond it send() blocks (back-pressure)." },
   "max.block.ms": { default: 60000, type: "int", min: 0, doc: "How long send() may block on a full buffer before it fails the record." },

@@ -15,7 +15,7 @@ import { producerConfig, resolveConfig, type ConfigValue } from "./config";
 import { RpcClient } from "./rpc";
 import { KafkaError, errorName, isRetriable } from "./errors";
 import { StickyPartitioner, keyPartitionWeights } from "./partitioner";
-import { Arrivals, keyWeights } from "../workload/arrivals";
+import { Arrivals, keyWeights, rateAt } from "../workload/arrivals";
 import type { ProducerSpec } from "../scenario/schema";
 import type { Rng } from "../kernel/rng";
 import type { ProduceEntry } from "./broker";
@@ -76,6 +76,8 @@ export class Producer {
   private readonly opened = new Set<number>();
   /** Partition of a keyed record, by the keys' weights; null for null keys (sticky partitioner). */
   private readonly keyed: AliasTable | null;
+  /** Share of the records that go to the busiest partition (1 for null keys: the sticky partition takes them all). */
+  private readonly busiestShare: number;
   private readonly counts: Int32Array;
   private readonly sticky: StickyPartitioner | null;
   private bufferedBytes = 0;
@@ -111,7 +113,9 @@ export class Producer {
     this.leaders = new LeaderView(cluster, () => this.rpc, topic.pids, () => num(this.config["retry.backoff.ms"]), () => this.drain());
     this.counts = new Int32Array(topic.pids.length);
     const keys = this.config["partitioner.ignore.keys"] === true ? null : keyWeights(spec.keys);
-    this.keyed = keys ? new AliasTable(keyPartitionWeights(keys.names, keys.weights, topic.pids.length)) : null;
+    const partitionWeights = keys ? keyPartitionWeights(keys.names, keys.weights, topic.pids.length) : null;
+    this.keyed = partitionWeights ? new AliasTable(partitionWeights) : null;
+    this.busiestShare = partitionWeights ? Math.max(...partitionWeights) / partitionWeights.reduce((a, b) => a + b, 0) : 1;
     this.sticky = keys ? null : new StickyPartitioner(() => this.rng.float(), topic.pids.length, { batchSize: num(this.config["batch.size"]), adaptive: this.config["partitioner.adaptive.partitioning.enable"] === true });
     this.rpc = this.newRpc();
   }
@@ -187,8 +191,19 @@ export class Producer {
 
   // ---- the application and the accumulator ----
 
+  /**
+   * The accumulator is fed once a tick: every linger.ms, or sooner when a batch fills faster than
+   * that. Kafka wakes its sender as soon as a batch is full (KafkaProducer.doSend: batchIsFull), so a
+   * full batch does not wait out linger.ms; here it waits at most one tick (1 ms at the least).
+   */
   private tickMs(): number {
-    return Math.max(1, num(this.config["linger.ms"]));
+    const linger = Math.max(1, num(this.config["linger.ms"]));
+    const rate = rateAt(this.spec.workload, this.cluster.sim.now) * this.arrivals.factor;
+    if (rate <= 0) return linger;
+    const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / this.recordBytes()));
+    // the sticky partitioner sends every null-key record to one partition; keys spread by their hash
+    const fillMs = (perBatch / (rate * this.busiestShare)) * 1000;
+    return Math.max(1, Math.min(linger, fillMs));
   }
 
   private scheduleTick(): void {

@@ -12,7 +12,7 @@ function acks0(faults: unknown[] = []) {
     name: "acks0", description: "x", duration: 5000,
     cluster: { brokers: 1 },
     topics: [{ name: "t", partitions: 1 }],
-    producers: [{ id: "p", topic: "t", workload: { type: "constant", rate: 1000 }, config: { acks: "0", "linger.ms": 500 } }],
+    producers: [{ id: "p", topic: "t", workload: { type: "constant", rate: 1000 }, config: { acks: "0", "linger.ms": 500, "batch.size": 1_048_576 } }],
     faults,
   });
 }
@@ -23,7 +23,7 @@ it("a healthy acks=0 run that ends with a batch on the wire loses nothing: the b
   const report = engine.report();
   expect(report.delivery.ackedLost).toBe(0);
   expect(report.delivery.why).toEqual([]);
-  // linger.ms = 500 at 1,000 msg/s: the batch closed at t = 5 s left exactly then
+  // linger.ms = 500 at 1,000 msg/s (batch.size large enough that batches never fill): the batch closed at t = 5 s left exactly then
   expect(report.delivery.inFlightAtEnd).toBeGreaterThan(400);
   expect(report.delivery.inFlightAtEnd).toBeLessThan(600);
   expect(formatSummary(report)).toMatch(/in flight at the end \(acks=0\) +\d{3}\n/);
