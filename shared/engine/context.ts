@@ -38,7 +38,8 @@ export interface Instruments {
   /** `times` errors of one kind: a batch's error response counts once, records refused by send() (BUFFER_EXHAUSTED, MESSAGE_TOO_LARGE) one each. */
   produceError(error: number, times?: number): void;
   consumed(count: number): void;
-  delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number): void;
+  /** Records `from` .. `from + count - 1` of a batch (all of it by default) were processed by the application. */
+  delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number, from?: number, count?: number): void;
   replicated(bytes: number): void;
 }
 

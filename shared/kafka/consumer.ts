@@ -25,7 +25,10 @@ import type { Sink } from "../pipeline/sink";
 interface Buffered {
   readonly pid: number;
   readonly batchId: number;
+  /** The offset after this piece's last record. */
   readonly endOffset: number;
+  /** Records of the batch before this piece (a poll that stopped at max.poll.records took them). */
+  readonly from: number;
   readonly count: number;
   /** The batch's leader epoch: a commit carries the epoch of the last record processed (KIP-320). */
   readonly epoch: number;
@@ -679,8 +682,14 @@ export class Consumer {
           const store = this.cluster.partitions[pid]!.store;
           const n = r.batchIds.length;
           for (let k = 0; k < n; k++) {
-            const count = store.countOf(r.batchIds[k]!);
-            this.buffer.push({ pid, batchId: r.batchIds[k]!, endOffset: r.endOffsets[k]!, count, epoch: r.epochs[k]! });
+            const total = store.countOf(r.batchIds[k]!);
+            const endOffset = r.endOffsets[k]!;
+            // the broker sends whole batches: the consumer skips the records before its position (a
+            // position in the middle of a batch, after a commit mid-batch or a reset by timestamp)
+            const from = Math.max(0, r.fetchOffset - (endOffset - total));
+            const count = total - from;
+            if (count <= 0) continue;
+            this.buffer.push({ pid, batchId: r.batchIds[k]!, endOffset, from, count, epoch: r.epochs[k]! });
             this.bufferedRecords += count;
             this.cluster.instruments.consumed(count);
           }
@@ -704,10 +713,18 @@ export class Consumer {
     const taken = this.taken;
     taken.length = 0;
     let records = 0;
-    while (this.buffer.length > 0 && (records === 0 || records + this.buffer[0]!.count <= maxPoll)) {
-      const b = this.buffer.shift()!;
-      taken.push(b);
-      records += b.count;
+    while (this.buffer.length > 0 && records < maxPoll) {
+      const b = this.buffer[0]!;
+      const want = maxPoll - records;
+      if (b.count <= want) {
+        taken.push(this.buffer.shift()!);
+        records += b.count;
+        continue;
+      }
+      // FetchCollector stops at max.poll.records in the middle of a batch; the next poll goes on from there
+      taken.push({ ...b, count: want, endOffset: b.endOffset - (b.count - want) });
+      this.buffer[0] = { ...b, from: b.from + want, count: b.count - want };
+      records += want;
     }
     this.bufferedRecords -= records;
     this.takenRecords = records;
@@ -777,7 +794,7 @@ export class Consumer {
       const b = taken[i]!;
       // a partition revoked meanwhile: its records were handed over, but processing had happened
       const store = partitions[b.pid]!.store;
-      instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId));
+      instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId), b.from, b.count);
       if (this.processed.has(b.pid) && (this.staleTaken === null || !this.staleTaken.has(b))) {
         this.processed.set(b.pid, b.endOffset);
         this.processedEpoch[b.pid] = b.epoch;
