@@ -81,7 +81,7 @@ export const producerConfig = spec({
   acks: { default: "all", type: "string", values: ["0", "1", "all", "-1"], doc: "Acknowledgement required before a send counts as done: 0 none, 1 the leader, all the whole ISR." },
   "linger.ms": { default: 5, type: "int", min: 0, doc: "How long a partition's batch waits for more records before it is sent (a batch that reaches batch.size goes at once)." },
   "batch.size": { default: 16384, type: "int", min: 0, doc: "Bytes per partition batch; a full batch is sent without waiting for linger.ms." },
-  "buffer.memory": { default: 33554432, type: "double", min: 0, doc: "Bytes of unsent records the producer may hold; beyond it send() blocks (back-pressure)." },
+  "buffer.memory": { default: 33554432, type: "double", min: 0, doc: "Memory for the producer's batches: each batch takes batch.size of it from creation until acknowledged; when none is left send() blocks (back-pressure) and every batch is sent at once." },
   "max.block.ms": { default: 60000, type: "int", min: 0, doc: "How long send() may block on a full buffer before it fails the record." },
   "compression.type": { default: "none", type: "string", values: ["none", "gzip", "snappy", "lz4", "zstd"], doc: "Compression of batches; shrinks bytes on the wire and on disk." },
   retries: { default: INT_MAX, type: "int", min: 0, doc: "How many times a failed batch is retried (bounded in practice by delivery.timeout.ms)." },

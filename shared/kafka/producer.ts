@@ -34,6 +34,8 @@ interface Batch {
   readonly deadline: number;
   attempts: number;
   retryAt: number;
+  /** Bytes of buffer.memory this batch holds from its creation until it is acknowledged or fails. */
+  readonly allocated: number;
 }
 
 interface PartitionQueue {
@@ -229,8 +231,10 @@ export class Producer {
     }
     this.admitBlocked(now, from);
     const linger = num(this.config["linger.ms"]);
+    // RecordAccumulator.ready(): while send() waits for buffer.memory, every batch is sendable at once
+    const exhausted = this.blocked.length > 0;
     for (const p of this.opened) {
-      if (now - this.queues[p]!.open!.firstCreated >= linger - 1e-9) this.lingered.add(p);
+      if (exhausted || now - this.queues[p]!.open!.firstCreated >= linger - 1e-9) this.lingered.add(p);
     }
     this.expire(now);
     this.drain();
@@ -238,8 +242,6 @@ export class Producer {
   }
 
   private admitBlocked(now: number, windowStart: number): void {
-    const recordBytes = this.recordBytes();
-    const limit = num(this.config["buffer.memory"]);
     const maxBlock = num(this.config["max.block.ms"]);
     while (this.blocked.length > 0) {
       const head = this.blocked[0]!;
@@ -249,12 +251,11 @@ export class Producer {
         this.blocked.shift();
         continue;
       }
-      const room = Math.floor((limit - this.bufferedBytes) / recordBytes);
-      if (room <= 0) return;
-      const n = Math.min(room, head[1]);
-      this.accumulate(n, Math.max(head[0], windowStart), now);
-      head[1] -= n;
-      if (head[1] === 0) this.blocked.shift();
+      // records go in until a partition needs a new batch and buffer.memory has no room for it
+      const left = this.accumulate(head[1], Math.max(head[0], windowStart), now);
+      head[1] = left;
+      if (left > 0) return;
+      this.blocked.shift();
     }
   }
 
@@ -284,21 +285,24 @@ export class Producer {
     return this.spec.recordBytes * (compressed ? this.spec.compressionRatio : 1);
   }
 
-  /** Spread `n` records created in [from, to] over partitions and into their open batches. */
-  private accumulate(n: number, from: number, to: number): void {
+  /**
+   * Spread `n` records created in [from, to] over partitions and into their batches; returns how
+   * many found no room (a new batch needed more of buffer.memory than is free): they stay blocked.
+   */
+  private accumulate(n: number, from: number, to: number): number {
     const recordBytes = this.recordBytes();
-    this.bufferedBytes += n * recordBytes;
     if (this.keyed) {
       // each record's key picks its partition (murmur2, computed once per key); records are drawn independently
       const counts = this.counts;
       for (let i = 0; i < n; i++) counts[this.keyed.sample(this.rng.float())]!++;
+      let left = 0;
       for (let p = 0; p < counts.length; p++) {
         if (counts[p]! > 0) {
-          this.append(p, counts[p]!, from, to);
+          left += this.append(p, counts[p]!, from, to);
           counts[p] = 0;
         }
       }
-      return;
+      return left;
     }
     const sticky = this.sticky!;
     const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / recordBytes));
@@ -312,12 +316,15 @@ export class Producer {
       }
       const k = Math.min(left, room);
       const p = sticky.partition(k * recordBytes);
-      this.append(p, k, from, to);
-      left -= k;
+      const refused = this.append(p, k, from, to);
+      left -= k - refused;
+      if (refused > 0) return left;
     }
+    return 0;
   }
 
-  private append(partition: number, count: number, from: number, to: number): void {
+  /** Put `count` records into the partition's batches; returns how many found no buffer.memory for a new batch. */
+  private append(partition: number, count: number, from: number, to: number): number {
     const queue = this.queues[partition]!;
     const recordBytes = this.recordBytes();
     const batchSize = num(this.config["batch.size"]);
@@ -327,6 +334,11 @@ export class Producer {
     const span = to - from;
     while (left > 0) {
       if (!queue.open) {
+        // BufferPool: a new batch takes batch.size (or its one larger record) of buffer.memory at once
+        const limit = num(this.config["buffer.memory"]);
+        const allocated = Math.min(limit, Math.max(batchSize, 61 + recordBytes));
+        if (this.bufferedBytes + allocated > limit) return left;
+        this.bufferedBytes += allocated;
         this.opened.add(partition);
         queue.open = {
           partition,
@@ -340,6 +352,7 @@ export class Producer {
           deadline: start + num(this.config["delivery.timeout.ms"]),
           attempts: 0,
           retryAt: 0,
+          allocated,
         };
       }
       const batch = queue.open;
@@ -353,6 +366,7 @@ export class Producer {
       start = end;
       if (batch.count >= perBatch) this.close(queue);
     }
+    return 0;
   }
 
   private close(queue: PartitionQueue): void {
@@ -507,7 +521,7 @@ export class Producer {
   private succeed(queue: PartitionQueue, batch: Batch): void {
     queue.inFlight--;
     this.settle(queue, batch);
-    this.bufferedBytes -= batch.bytes - 61;
+    this.bufferedBytes -= batch.allocated;
     this.cluster.instruments.acked(this.index, batch.pid, batch.baseSeq, batch.count, batch.firstCreated, batch.lastCreated);
   }
 
@@ -545,7 +559,7 @@ export class Producer {
 
   private fail(queue: PartitionQueue, batch: Batch, error: number): void {
     this.settle(queue, batch);
-    this.bufferedBytes -= batch.bytes - 61;
+    this.bufferedBytes -= batch.allocated;
     if (this.idempotent) queue.bumpPending = true;
     this.cluster.instruments.failed(this.index, batch.pid, batch.baseSeq, batch.count, error);
   }
