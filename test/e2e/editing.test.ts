@@ -169,6 +169,22 @@ describe("editing the pipeline with the mouse", () => {
     await app.byTestId("producer-node-sensors").click();
     await pollUntil("linger.ms to read 20 after re-selecting", () => input.inputValue(), (v) => v === "20", 5000);
     await app.shot("valid linger.ms accepted");
+
+    // auto.offset.reset takes its named values or by_duration:<ISO-8601 duration>, typed
+    await app.byTestId("canvas").click({ position: { x: 5, y: 5 } });
+    await app.byTestId("group-node-analytics").click();
+    const reset = app.byTestId("config-input-auto.offset.reset");
+    await reset.waitFor({ state: "visible" });
+    await reset.fill("by_duration:10m");
+    await reset.press("Enter");
+    await error.waitFor({ state: "visible", timeout: 5000 });
+    expect((await error.innerText()).trim()).toContain("by_duration:<ISO-8601 duration, e.g. PT10M>");
+    await reset.fill("by_duration:PT10M");
+    await reset.press("Enter");
+    await pollUntil("the error to clear", () => error.isVisible(), (v) => !v, 5000);
+    await app.byTestId("canvas").click({ position: { x: 5, y: 5 } });
+    await app.byTestId("group-node-analytics").click();
+    await pollUntil("auto.offset.reset to read by_duration:PT10M", () => reset.inputValue(), (v) => v === "by_duration:PT10M", 5000);
     app.expectNoPageErrors();
   }, 120_000);
 });

@@ -25,7 +25,9 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
   });
 
   const shown = draft ?? formatConfigValue(current);
-  const choices = spec.type === "boolean" ? ["true", "false"] : spec.values ? [...new Set(spec.values.concat(String(current)))] : null;
+  // a key with a free form besides its values (auto.offset.reset = by_duration:PT10M) is typed, its values offered
+  const choices = spec.type === "boolean" ? ["true", "false"] : spec.values && !spec.orForm ? [...new Set(spec.values.concat(String(current)))] : null;
+  const suggestions = spec.values && spec.orForm ? spec.values : null;
   const hint = gloss(configKey, current);
   const defaultText = formatConfigValue(spec.default);
   const defaultGloss = gloss(configKey, spec.default);
@@ -55,6 +57,8 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
               id={`config-${configKey}`}
               data-testid={`config-input-${configKey}`}
               value={shown}
+              list={suggestions ? `config-options-${configKey}` : undefined}
+              title={spec.orForm ? `${spec.values!.join(", ")} or ${spec.orForm.name}` : undefined}
               inputMode={spec.type === "int" || spec.type === "double" ? "decimal" : "text"}
               spellCheck={false}
               readOnly={!editable || pending}
@@ -64,6 +68,13 @@ export const ConfigRow = memo(function ConfigRow({ table, configKey, spec, curre
               onKeyDown={onKeyDown}
               onBlur={(e) => onBlur(e.currentTarget.value)}
             />
+          )}
+          {suggestions && (
+            <datalist id={`config-options-${configKey}`}>
+              {suggestions.map((c) => (
+                <option key={c} value={c} />
+              ))}
+            </datalist>
           )}
           {hint && draft === null && <span className="config-gloss">{hint}</span>}
         </div>
