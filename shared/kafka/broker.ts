@@ -59,6 +59,26 @@ export interface ConsumerFetchResult {
   readonly logEndOffset: number;
 }
 
+/** A consumer's fetch limits (the consumer's own configs, sent in its Fetch request). */
+export interface ConsumerFetchLimits {
+  /** fetch.max.wait.ms: how long the broker may hold the fetch. */
+  readonly maxWaitMs: number;
+  /** fetch.min.bytes: the broker answers once this many bytes are readable (or the wait is over). */
+  readonly minBytes: number;
+  /** fetch.max.bytes: the whole response's limit. */
+  readonly maxBytes: number;
+  /** max.partition.fetch.bytes: each partition's limit. */
+  readonly maxPartitionBytes: number;
+}
+
+/** What one fetch reads: the bytes it returns, and the bytes readable (for fetch.min.bytes). */
+export interface FetchRead {
+  bytes: number;
+  available: number;
+  /** What the response's limit still allows while it is read. */
+  left: number;
+}
+
 /** An OffsetsForLeaderEpoch answer: where `epoch` ends in the leader's log (KIP-320's position validation). */
 export interface EpochEndOffset {
   readonly error: number;
@@ -96,6 +116,7 @@ export class Broker {
   private readonly timeouts: Timeouts;
   private readonly bytesPerMsDisk: number;
   private readonly replicaFetchMaxBytes: number;
+  private readonly replicaFetchResponseMaxBytes: number;
   private readonly bytesPerMsNic: number;
   /** JMX-style counters. */
   readonly stats = { isrShrinks: 0, isrExpands: 0, failedProduceRequests: 0, bytesIn: 0, bytesOut: 0, truncatedMessages: 0 };
@@ -112,6 +133,7 @@ export class Broker {
     this.nic = new ServiceQueue(1);
     this.bytesPerMsDisk = (hardware.diskMBps * MB) / 1000;
     this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
+    this.replicaFetchResponseMaxBytes = num(cluster.brokerConfig["replica.fetch.response.max.bytes"]);
     this.bytesPerMsNic = (hardware.nicMbps * 1e6) / 8 / 1000;
     this.rpc = this.newRpc();
     this.timeouts = new Timeouts(cluster.sim, (fn) => this.receive(fn));
@@ -546,12 +568,12 @@ export class Broker {
   }
 
   handleReplicaFetch(followerId: number, entries: readonly ReplicaFetchEntry[], reply: (bytes: number, results: ReplicaFetchResult[], readyAt: number) => void): void {
-    const maxWait = num(this.cluster.brokerConfig["replica.fetch.wait.max.ms"]);
-    new FollowerFetch(this, entries, reply, followerId).start(maxWait);
+    const config = this.cluster.brokerConfig;
+    new FollowerFetch(this, entries, reply, num(config["replica.fetch.min.bytes"]), followerId).start(num(config["replica.fetch.wait.max.ms"]));
   }
 
-  handleConsumerFetch(entries: readonly ConsumerFetchEntry[], maxWaitMs: number, maxPartitionBytes: number, reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void): void {
-    new ConsumerFetch(this, entries, reply, maxPartitionBytes).start(maxWaitMs);
+  handleConsumerFetch(entries: readonly ConsumerFetchEntry[], limits: ConsumerFetchLimits, reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void): void {
+    new ConsumerFetch(this, entries, reply, limits).start(limits.maxWaitMs);
   }
 
   /** Hold `fetch` for up to `waitMs` on the partitions it asks for (see DelayedFetch). */
@@ -574,11 +596,14 @@ export class Broker {
    * Incremental fetch (KIP-227): every partition's fetch offset is recorded
    * (it moves the HW and the ISR), but only partitions with records, a newer
    * high watermark than the follower has, a divergence or an error are sent.
+   * Records are limited per partition (replica.fetch.max.bytes) and in all
+   * (replica.fetch.response.max.bytes), as a consumer's are (see readBatches).
    */
-  readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[], out: { bytes: number }): ReplicaFetchResult[] {
+  readForFollower(followerId: number, entries: readonly ReplicaFetchEntry[], out: FetchRead): ReplicaFetchResult[] {
     const now = this.cluster.sim.now;
     const brokerEpoch = this.cluster.controller.brokerEpoch(followerId);
-    let total = 0;
+    // `out` is the fetch itself: a read can wake other parked fetches (the HW moves), which read too
+    startRead(out, this.replicaFetchResponseMaxBytes);
     const results: ReplicaFetchResult[] = [];
     for (const entry of entries) {
       const pid = entry.pid;
@@ -606,21 +631,17 @@ export class Broker {
         if (replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: [], epochs: [], highWatermark: replica.highWatermark });
         continue;
       }
+      const from = log.indexOf(entry.fetchOffset);
+      const to = readBatches(out, log, this.cluster.partitions[pid]!.store, from, Infinity, this.replicaFetchMaxBytes);
       const batchIds: number[] = [];
       const epochs: number[] = [];
-      const store = this.cluster.partitions[pid]!.store;
-      let bytes = 0;
-      for (let i = log.indexOf(entry.fetchOffset); i < log.length; i++) {
-        const size = store.bytesOf(log.batchAt(i));
-        if (bytes > 0 && bytes + size > this.replicaFetchMaxBytes) break;
-        bytes += size;
+      for (let i = from; i < to; i++) {
         batchIds.push(log.batchAt(i));
         epochs.push(log.epochAt(i));
       }
-      total += bytes;
-      results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark });
+      // held back by the response's limit: the partition is still in the answer if its HW is news
+      if (to > from || replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark });
     }
-    out.bytes = total;
     return results;
   }
 
@@ -666,8 +687,8 @@ export class Broker {
   }
 
   /** Incremental fetch (KIP-227): only partitions with records or an error are in the response. */
-  readForConsumer(entries: readonly ConsumerFetchEntry[], maxPartitionBytes: number, out: { bytes: number }): ConsumerFetchResult[] {
-    let total = 0;
+  readForConsumer(entries: readonly ConsumerFetchEntry[], limits: ConsumerFetchLimits, out: FetchRead): ConsumerFetchResult[] {
+    startRead(out, limits.maxBytes);
     const results: ConsumerFetchResult[] = [];
     for (const entry of entries) {
       const replica = this.replicaOf[entry.pid];
@@ -684,23 +705,19 @@ export class Broker {
       }
       // consumers read only up to the high watermark: what every ISR member has
       if (entry.offset >= replica.highWatermark) continue;
-      const store = this.cluster.partitions[entry.pid]!.store;
+      const from = log.indexOf(entry.offset);
+      const to = readBatches(out, log, this.cluster.partitions[entry.pid]!.store, from, replica.highWatermark, limits.maxPartitionBytes);
+      if (to === from) continue;
       const batchIds: number[] = [];
       const endOffsets: number[] = [];
       const epochs: number[] = [];
-      let bytes = 0;
-      for (let i = log.indexOf(entry.offset); i < log.length && log.endOffsetAt(i) <= replica.highWatermark; i++) {
-        const size = store.bytesOf(log.batchAt(i));
-        if (bytes > 0 && bytes + size > maxPartitionBytes) break;
-        bytes += size;
+      for (let i = from; i < to; i++) {
         batchIds.push(log.batchAt(i));
         endOffsets.push(log.endOffsetAt(i));
         epochs.push(log.epochAt(i));
       }
-      total += bytes;
-      if (batchIds.length > 0) results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, epochs, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+      results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, epochs, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
     }
-    out.bytes = total;
     return results;
   }
 
@@ -769,27 +786,32 @@ export class Broker {
  * once; otherwise it waits on its partitions until new data, a role change
  * or its max wait. A newer high watermark alone rides along with the answer.
  */
-abstract class DelayedFetch<E extends { pid: number }, R extends { error: number }> implements ParkedFetch, Expiring {
+abstract class DelayedFetch<E extends { pid: number }, R extends { error: number }> implements ParkedFetch, Expiring, FetchRead {
   /** Answered; or, before it is parked, not waiting for anything. */
   done = false;
   deadline = 0;
-  /** Bytes of records the last read() found. */
+  /** Bytes of records the last read() returns. */
   bytes = 0;
+  /** Bytes the last read() found readable (each partition up to its limit): answered once at least minBytes. */
+  available = 0;
+  left = 0;
 
   constructor(
     protected readonly broker: Broker,
     protected entries: readonly E[],
     private reply: (bytes: number, results: R[], readyAt: number) => void,
+    /** fetch.min.bytes (replica.fetch.min.bytes for followers). */
+    private readonly minBytes: number,
   ) {}
 
-  /** What the partitions have for this fetch now (sets `bytes`). */
+  /** What the partitions have for this fetch now (sets `bytes` and `available`). */
   protected abstract read(): R[];
   /** Could partition `pid` have something new for this fetch? */
   protected abstract changed(pid: number): boolean;
 
   start(maxWaitMs: number): void {
     const first = this.read();
-    if (maxWaitMs <= 0 || worthAnswering(first, this.bytes)) this.answer(first);
+    if (maxWaitMs <= 0 || this.worthAnswering(first)) this.answer(first);
     else {
       this.deadline = this.broker.cluster.sim.now + maxWaitMs;
       this.broker.park(this, maxWaitMs, this.entries);
@@ -801,7 +823,7 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
     if (this.done) return;
     if (this.changed(pid)) {
       const results = this.read();
-      if (worthAnswering(results, this.bytes)) {
+      if (this.worthAnswering(results)) {
         this.answer(results);
         return;
       }
@@ -814,6 +836,17 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
     // done before the read: a read can wake parked fetches, this one among them
     this.done = true;
     this.answer(this.read());
+  }
+
+  /** Enough bytes to read, or an error or a divergence to tell. */
+  private worthAnswering(results: readonly R[]): boolean {
+    if (this.available > 0 && this.available >= this.minBytes) return true;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]! as R & { diverging?: unknown };
+      if (r.error !== KafkaError.NONE || r.diverging) return true;
+    }
+    // fetch.min.bytes = 0: answered at once, with nothing (a busy poll, as in Kafka)
+    return this.minBytes <= 0;
   }
 
   protected entryFor(pid: number): E {
@@ -832,23 +865,59 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
   }
 }
 
+/**
+ * Reading a fetch's record batches, with Kafka's limits (KIP-74): each
+ * partition gives at most its own limit and the response at most its limit,
+ * except that the first batch of the first partition with any is sent
+ * whatever its size, so a batch larger than the limits still gets through.
+ * `available` adds what each partition could give within its own limit: what
+ * a fetch's min bytes is compared with (DelayedFetch.tryComplete's
+ * accumulatedSize; Kafka's first look compares the bytes read instead, which
+ * differs only when the minimum is above the response's limit).
+ */
+function startRead(out: FetchRead, responseMaxBytes: number): void {
+  out.bytes = 0;
+  out.available = 0;
+  out.left = responseMaxBytes;
+}
+
+/** Read the batches of `log` from index `from` that end at or below offset `upTo`: the index after the last one sent. */
+function readBatches(out: FetchRead, log: Replica["log"], store: { bytesOf(batchId: number): number }, from: number, upTo: number, partitionMaxBytes: number): number {
+  const cap = Math.min(partitionMaxBytes, out.left);
+  const minOne = out.bytes === 0;
+  let taking = true;
+  let taken = 0;
+  let readable = 0;
+  let to = from;
+  for (let i = from; i < log.length && log.endOffsetAt(i) <= upTo; i++) {
+    const size = store.bytesOf(log.batchAt(i));
+    if (taking) {
+      if (taken + size <= cap || (taken === 0 && minOne)) {
+        taken += size;
+        to = i + 1;
+      } else taking = false;
+    }
+    readable += size;
+    if (!taking && readable >= partitionMaxBytes) break;
+  }
+  out.available += Math.min(readable, partitionMaxBytes);
+  out.bytes += taken;
+  out.left = Math.max(0, out.left - taken);
+  return to;
+}
+
 const answered = (): void => {};
 const NONE: readonly never[] = [];
-
-function worthAnswering(results: readonly { error: number; diverging?: unknown }[], bytes: number): boolean {
-  if (bytes > 0) return true;
-  for (let i = 0; i < results.length; i++) if (results[i]!.error !== KafkaError.NONE || results[i]!.diverging) return true;
-  return false;
-}
 
 class FollowerFetch extends DelayedFetch<ReplicaFetchEntry, ReplicaFetchResult> {
   constructor(
     broker: Broker,
     entries: readonly ReplicaFetchEntry[],
     reply: (bytes: number, results: ReplicaFetchResult[], readyAt: number) => void,
+    minBytes: number,
     private readonly followerId: number,
   ) {
-    super(broker, entries, reply);
+    super(broker, entries, reply, minBytes);
   }
 
   protected read(): ReplicaFetchResult[] {
@@ -866,13 +935,13 @@ class ConsumerFetch extends DelayedFetch<ConsumerFetchEntry, ConsumerFetchResult
     broker: Broker,
     entries: readonly ConsumerFetchEntry[],
     reply: (bytes: number, results: ConsumerFetchResult[], readyAt: number) => void,
-    private readonly maxPartitionBytes: number,
+    private readonly limits: ConsumerFetchLimits,
   ) {
-    super(broker, entries, reply);
+    super(broker, entries, reply, limits.minBytes);
   }
 
   protected read(): ConsumerFetchResult[] {
-    return this.broker.readForConsumer(this.entries, this.maxPartitionBytes, this);
+    return this.broker.readForConsumer(this.entries, this.limits, this);
   }
 
   protected changed(pid: number): boolean {

@@ -17,7 +17,7 @@ import { KafkaError, errorName } from "./errors";
 import { assign, assignorOf, type AssignorName, type TopicPartition } from "./assignors";
 import type { ConsumerGroupSpec } from "../scenario/schema";
 import type { Group, JoinResponse, SyncResponse } from "./coordinator";
-import type { ConsumerFetchResult, EpochEndOffset } from "./broker";
+import type { ConsumerFetchLimits, ConsumerFetchResult, EpochEndOffset } from "./broker";
 import { LeaderView } from "./metadata";
 import type { Timer } from "../kernel/simulator";
 import type { Sink } from "../pipeline/sink";
@@ -150,7 +150,8 @@ export class Consumer {
 
   /** Records fetched but not processed yet, plus partitions owned (for displays). */
   get ownedPartitions(): number[] {
-    return [...this.positions.keys()];
+    // in partition order (the positions rotate: a partition that returned records moves to the end)
+    return [...this.positions.keys()].sort((a, b) => a - b);
   }
 
   start(): void {
@@ -649,12 +650,17 @@ export class Consumer {
     const epochOf = this.leaders.leaderEpoch;
     const entries = pids.map((pid) => ({ pid, offset: this.positions.get(pid)!, leaderEpoch: epochOf[this.indexOfPid[pid]!]! }));
     const incarnation = this.incarnation;
-    const maxWait = num(this.config["fetch.max.wait.ms"]);
-    const maxPartitionBytes = num(this.config["max.partition.fetch.bytes"]);
+    const config = this.config;
+    const limits: ConsumerFetchLimits = {
+      maxWaitMs: num(config["fetch.max.wait.ms"]),
+      minBytes: num(config["fetch.min.bytes"]),
+      maxBytes: num(config["fetch.max.bytes"]),
+      maxPartitionBytes: num(config["max.partition.fetch.bytes"]),
+    };
     this.rpc.call<ConsumerFetchResult[]>(
       leader,
       80 + 16 * entries.length,
-      (broker, reply) => broker.handleConsumerFetch(entries, maxWait, maxPartitionBytes, reply),
+      (broker, reply) => broker.handleConsumerFetch(entries, limits, reply),
       (result) => {
         if (incarnation !== this.incarnation) return;
         this.fetching[leader] = false;
@@ -694,6 +700,9 @@ export class Consumer {
             this.cluster.instruments.consumed(count);
           }
           if (n > 0) {
+            // SubscriptionState.movePartitionToEnd: a partition that returned records is asked last next
+            // time, so under fetch.max.bytes every partition gets its turn
+            this.positions.delete(pid);
             this.positions.set(pid, r.endOffsets[n - 1]!);
             this.positionEpoch[pid] = r.epochs[n - 1]!;
           }

@@ -76,7 +76,15 @@ export class ReplicaFetcher {
         for (const entry of result.value) {
           if (!this.partitions.has(entry.pid)) continue;
           if (entry.error !== KafkaError.NONE) errors++;
-          else broker.applyFetched(entry, this.leaderId);
+          else {
+            broker.applyFetched(entry, this.leaderId);
+            // PartitionStates.updateAndMoveToEnd: a partition that brought records is asked last next
+            // time, so under replica.fetch.response.max.bytes every partition gets its turn
+            if (entry.batchIds.length > 0) {
+              this.partitions.delete(entry.pid);
+              this.partitions.add(entry.pid);
+            }
+          }
         }
         if (errors > 0 && errors === result.value.length && errors === this.partitions.size) broker.later(backoff, () => this.kick());
         else this.kick();
