@@ -90,7 +90,7 @@ export const producerConfig = spec({
   "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
   "retry.backoff.max.ms": { default: 1000, type: "int", min: 0, doc: "Upper bound of the exponential retry back-off." },
   "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the producer waits for a response before it fails (and may retry) the request." },
-  "delivery.timeout.ms": { default: 120000, type: "int", min: 0, doc: "Upper bound on the time from send() to success or failure, retries included." },
+  "delivery.timeout.ms": { default: 120000, type: "int", min: 0, doc: "Upper bound on the time from send() to success or failure, retries included; at least linger.ms + request.timeout.ms (left at its default it is raised to that)." },
   "max.in.flight.requests.per.connection": { default: 5, type: "int", min: 1, doc: "Unacknowledged requests per broker; above 1 without idempotence, retries may reorder." },
   "enable.idempotence": { default: true, type: "boolean", doc: "Sequence numbers let the broker drop retried duplicates and keep order (needs acks=all)." },
   "metadata.max.age.ms": { default: 300000, type: "int", min: 0, doc: "Metadata is refreshed at least this often, and at once after NOT_LEADER_OR_FOLLOWER." },

@@ -280,6 +280,14 @@ export class Producer {
     return true;
   }
 
+  /**
+   * delivery.timeout.ms, raised to linger.ms + request.timeout.ms when left at its default
+   * (KafkaProducer.configureDeliveryTimeout; a smaller value set explicitly is refused at load).
+   */
+  private deliveryTimeoutMs(): number {
+    return Math.max(num(this.config["delivery.timeout.ms"]), num(this.config["linger.ms"]) + num(this.config["request.timeout.ms"]));
+  }
+
   private recordBytes(): number {
     const compressed = this.config["compression.type"] !== "none";
     return this.spec.recordBytes * (compressed ? this.spec.compressionRatio : 1);
@@ -349,7 +357,7 @@ export class Producer {
           bytes: 61, // record batch header
           firstCreated: start,
           lastCreated: start,
-          deadline: start + num(this.config["delivery.timeout.ms"]),
+          deadline: start + this.deliveryTimeoutMs(),
           attempts: 0,
           retryAt: 0,
           allocated,
@@ -558,6 +566,9 @@ export class Producer {
   }
 
   private fail(queue: PartitionQueue, batch: Batch, error: number): void {
+    // an expired batch fails each of its records with a TimeoutException (counted per record, as
+    // send()'s own refusals are); other final errors were counted with the response that brought them
+    if (error === KafkaError.DELIVERY_TIMEOUT) this.countError(error, batch.count);
     this.settle(queue, batch);
     this.bufferedBytes -= batch.allocated;
     if (this.idempotent) queue.bumpPending = true;

@@ -460,6 +460,15 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (inFlight > 5 && config["enable.idempotence"] !== false && (acks === "all" || acks === "-1")) {
       findings.push({ path: at("max.in.flight.requests.per.connection"), message: `expected at most 5 with idempotence (on by default with acks=all), got ${inFlight}; or set enable.idempotence: false` });
     }
+    // KafkaProducer.configureDeliveryTimeout: a delivery timeout set below linger.ms + request.timeout.ms is refused
+    // (left at its default, it is raised to that sum instead: see Producer.deliveryTimeoutMs)
+    if (config["delivery.timeout.ms"] !== undefined) {
+      const setting = (key: "linger.ms" | "request.timeout.ms") => Number(config[key] ?? producerConfig[key].default);
+      const floor = setting("linger.ms") + setting("request.timeout.ms");
+      if (Number(config["delivery.timeout.ms"]) < floor) {
+        findings.push({ path: at("delivery.timeout.ms"), message: `expected at least linger.ms + request.timeout.ms = ${setting("linger.ms")} + ${setting("request.timeout.ms")} = ${floor} (Kafka refuses a smaller one), got ${config["delivery.timeout.ms"]}` });
+      }
+    }
   });
 
   const groupIds = new Map<string, number>();

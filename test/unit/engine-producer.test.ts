@@ -181,4 +181,26 @@ describe("records send() refuses", () => {
     expect(exhausted).toBe(report.produced.failed);
     expect(report.delivery.ackedLost).toBe(0);
   });
+
+  it("delivery.timeout.ms left at its default is raised to linger.ms + request.timeout.ms, as KafkaProducer does", () => {
+    // cut off for 150 s: with the defaults the waiting batches expire 120 s after their first record
+    const cutOff = (producerConfig: Record<string, number>) =>
+      runToReport(
+        smallScenario({
+          durationMs: 170_000,
+          rate: 100,
+          producerConfig: { "buffer.memory": 100_000_000, ...producerConfig },
+          faults: [{ kind: "isolate", target: "p", at: 5_000, duration: "150s" }],
+        }),
+      ).report;
+    const defaults = cutOff({});
+    // each expired record counts once, so the errors say why every failed record failed
+    expect(defaults.produced.failed).toBeGreaterThan(100 * 20);
+    expect(defaults.produced.errors.DELIVERY_TIMEOUT).toBe(defaults.produced.failed);
+    // request.timeout.ms = 200 s: the delivery timeout becomes 200.005 s, so nothing of the outage has expired when it ends
+    const patient = cutOff({ "request.timeout.ms": 200_000 });
+    expect(patient.produced.errors.DELIVERY_TIMEOUT).toBeUndefined();
+    expect(patient.produced.failed).toBe(0);
+    expect(patient.delivery.ackedLost).toBe(0);
+  });
 });

@@ -258,6 +258,18 @@ producers:
       expect.stringMatching(/:8:\d+: producers\[0\]\.config\["enable\.idempotence"\]: idempotence needs acks=all, and this producer has acks=1: set enable\.idempotence: false, or acks: all$/),
       expect.stringMatching(/:9:\d+: producers\[1\]\.config\["max\.in\.flight\.requests\.per\.connection"\]: expected at most 5 with idempotence \(on by default with acks=all\), got 10; or set enable\.idempotence: false$/),
     ]);
+    // KafkaProducer.configureDeliveryTimeout: an explicit delivery.timeout.ms below linger.ms + request.timeout.ms is refused
+    const timeouts = `${HEAD}topics:
+  - { name: orders, partitions: 1 }
+producers:
+  - { id: a, topic: orders, workload: { type: constant, rate: 1 }, config: { delivery.timeout.ms: 20000 } }
+  - { id: b, topic: orders, workload: { type: constant, rate: 1 }, config: { delivery.timeout.ms: 30005 } }
+  - { id: c, topic: orders, workload: { type: constant, rate: 1 }, config: { delivery.timeout.ms: 30000, linger.ms: 0 } }
+  - { id: d, topic: orders, workload: { type: constant, rate: 1 }, config: { request.timeout.ms: 200000 } }
+`;
+    expect(problems(timeouts)).toEqual([
+      expect.stringMatching(/:8:\d+: producers\[0\]\.config\["delivery\.timeout\.ms"\]: expected at least linger\.ms \+ request\.timeout\.ms = 5 \+ 30000 = 30005 \(Kafka refuses a smaller one\), got 20000$/),
+    ]);
     const long = problems(HEAD.replace("brokers: 3", `brokers: "${"x".repeat(5000)}"`));
     expect(long).toEqual([expect.stringMatching(/cluster\.brokers: .*got "x{59}…" \(5000 characters\)$/)]);
     expect(long[0]!.length).toBeLessThan(200);
