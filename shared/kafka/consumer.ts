@@ -17,7 +17,7 @@ import { KafkaError, errorName } from "./errors";
 import { assign, assignorOf, type AssignorName, type TopicPartition } from "./assignors";
 import type { ConsumerGroupSpec } from "../scenario/schema";
 import type { Group, JoinResponse, SyncResponse } from "./coordinator";
-import type { ConsumerFetchLimits, ConsumerFetchResult, EpochEndOffset } from "./broker";
+import type { ConsumerFetchEntry, ConsumerFetchLimits, ConsumerFetchResult, EpochEndOffset } from "./broker";
 import { LeaderView } from "./metadata";
 import type { Timer } from "../kernel/simulator";
 import type { Sink } from "../pipeline/sink";
@@ -84,6 +84,11 @@ export class Consumer {
   private bufferedRecords = 0;
   /** Per broker id: a fetch to it is in flight. */
   private readonly fetching: boolean[] = [];
+  /** fetchAll's scratch (reused, so a call that sends nothing allocates nothing): leaders in first-met order, and each one's entries by broker id. */
+  private readonly fetchOrder: number[] = [];
+  private readonly fetchEntries: (ConsumerFetchEntry[] | undefined)[] = [];
+  /** fetchLimits(), built once per config. */
+  private limits: ConsumerFetchLimits | null = null;
   private processingUntil = -1;
   /** Polls started: a max.poll.interval.ms deadline concerns only the poll it was set for. */
   private pollNo = 0;
@@ -243,6 +248,7 @@ export class Consumer {
 
   setConfig(key: string, value: ConfigValue): void {
     this.config = resolveConfig(consumerConfig, { ...this.config, [key]: value });
+    this.limits = null;
   }
 
   // ---- group membership ----
@@ -539,21 +545,35 @@ export class Consumer {
     // the fetcher runs ahead of the application, but only so far
     if (this.bufferedRecords >= 2 * maxPoll) return;
     // usually every leader has a fetch in flight already: then nothing is allocated
-    let byLeader: Map<number, number[]> | null = null;
     const { leader: leaderOf, leaderEpoch } = this.leaders;
-    for (const pid of this.positions.keys()) {
+    const leaders = this.fetchOrder;
+    const entriesOf = this.fetchEntries;
+    for (const [pid, offset] of this.positions) {
       const index = this.indexOfPid[pid]!;
       const leader = leaderOf[index]!;
       if (leader < 0 || this.fetching[leader] === true) continue;
       if (this.stopped.size > 0 && this.stopped.has(pid)) continue;
       // KIP-320: a new leader epoch since the position was checked: validate it before fetching
       if (this.validatedEpoch[index] !== leaderEpoch[index] && !this.validate(pid, index, leader)) continue;
-      byLeader ??= new Map();
-      const list = byLeader.get(leader);
-      if (list) list.push(pid);
-      else byLeader.set(leader, [pid]);
+      // nothing this loop calls moves a position or a leader: the entry is what fetchFrom would read later
+      const entry: ConsumerFetchEntry = { pid, offset, leaderEpoch: leaderEpoch[index]! };
+      const list = entriesOf[leader];
+      if (list) list.push(entry);
+      else {
+        entriesOf[leader] = [entry];
+        leaders.push(leader);
+      }
     }
-    if (byLeader) for (const [leader, pids] of byLeader) this.fetchFrom(leader, pids);
+    if (leaders.length === 0) return;
+    // one request per leader, in the order the leaders were first met (the order the requests go out in);
+    // fetchFrom only sends: nothing it calls comes back here before it returns
+    for (let i = 0; i < leaders.length; i++) {
+      const leader = leaders[i]!;
+      const entries = entriesOf[leader]!;
+      entriesOf[leader] = undefined;
+      this.fetchFrom(leader, entries);
+    }
+    leaders.length = 0;
   }
 
   /**
@@ -645,18 +665,22 @@ export class Consumer {
     this.bufferedRecords = this.buffer.reduce((n, b) => n + b.count, 0);
   }
 
-  private fetchFrom(leader: number, pids: number[]): void {
-    this.fetching[leader] = true;
-    const epochOf = this.leaders.leaderEpoch;
-    const entries = pids.map((pid) => ({ pid, offset: this.positions.get(pid)!, leaderEpoch: epochOf[this.indexOfPid[pid]!]! }));
-    const incarnation = this.incarnation;
+  /** The fetch limits sent with every Fetch request: one object while the config stays (setConfig drops it). */
+  private fetchLimits(): ConsumerFetchLimits {
+    if (this.limits) return this.limits;
     const config = this.config;
-    const limits: ConsumerFetchLimits = {
+    return (this.limits = {
       maxWaitMs: num(config["fetch.max.wait.ms"]),
       minBytes: num(config["fetch.min.bytes"]),
       maxBytes: num(config["fetch.max.bytes"]),
       maxPartitionBytes: num(config["max.partition.fetch.bytes"]),
-    };
+    });
+  }
+
+  private fetchFrom(leader: number, entries: ConsumerFetchEntry[]): void {
+    this.fetching[leader] = true;
+    const incarnation = this.incarnation;
+    const limits = this.fetchLimits();
     this.rpc.call<ConsumerFetchResult[]>(
       leader,
       80 + 16 * entries.length,
@@ -671,9 +695,11 @@ export class Consumer {
           return;
         }
         let stale = false;
-        result.value.forEach((r) => {
+        const results = result.value;
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i]!;
           const pid = r.pid;
-          if (this.positions.get(pid) !== r.fetchOffset) return; // moved on (rebalance, reset)
+          if (this.positions.get(pid) !== r.fetchOffset) continue; // moved on (rebalance, reset)
           if (r.error === KafkaError.NOT_LEADER_OR_FOLLOWER || r.error === KafkaError.FENCED_LEADER_EPOCH || r.error === KafkaError.UNKNOWN_LEADER_EPOCH) stale = true;
           else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) {
             this.offsetResets++;
@@ -683,7 +709,7 @@ export class Consumer {
           }
           if (r.error !== KafkaError.NONE) {
             this.count(r.error);
-            return;
+            continue;
           }
           const store = this.cluster.partitions[pid]!.store;
           const n = r.batchIds.length;
@@ -706,7 +732,7 @@ export class Consumer {
             this.positions.set(pid, r.endOffsets[n - 1]!);
             this.positionEpoch[pid] = r.epochs[n - 1]!;
           }
-        });
+        }
         if (stale) this.leaders.refresh();
         this.poll();
         this.fetchAll();
