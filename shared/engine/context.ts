@@ -21,6 +21,8 @@ export interface PartitionRef {
   /** __consumer_offsets: leadership only, no data flow. */
   readonly internal: boolean;
   readonly store: BatchStore;
+  /** The topic itself (its config), without a lookup by name on hot paths. */
+  readonly topicRef: TopicRef;
 }
 
 export interface TopicRef {
@@ -83,7 +85,8 @@ export function num(value: ConfigValue | undefined): number {
  * its replication factor (Partition.effectiveMinIsr), so a topic asking for
  * more than it has replicas is not stuck for good.
  */
-export function effectiveMinIsr(cluster: Pick<Cluster, "partitions" | "topics">, pid: number, replicationFactor: number): number {
-  const minIsr = num(cluster.topics.get(cluster.partitions[pid]!.topic)!.config["min.insync.replicas"]);
+export function effectiveMinIsr(cluster: Pick<Cluster, "partitions">, pid: number, replicationFactor: number): number {
+  // read from the topic each time: a setConfig command replaces its config
+  const minIsr = num(cluster.partitions[pid]!.topicRef.config["min.insync.replicas"]);
   return minIsr < replicationFactor ? minIsr : replicationFactor;
 }

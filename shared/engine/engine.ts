@@ -513,7 +513,7 @@ function appendTopic(partitions: PartitionRef[], topics: Map<string, TopicRef>, 
   const ref: TopicRef = { name, pids: [], internal, config };
   for (let p = 0; p < count; p++) {
     const pid = partitions.length;
-    partitions.push({ pid, topic: name, partition: p, name: `${name}-${p}`, internal, store: new BatchStore() });
+    partitions.push({ pid, topic: name, partition: p, name: `${name}-${p}`, internal, store: new BatchStore(), topicRef: ref });
     ref.pids.push(pid);
   }
   topics.set(name, ref);

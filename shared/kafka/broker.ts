@@ -51,10 +51,10 @@ export interface ConsumerFetchResult {
   /** The offset the consumer asked from (to drop answers it has moved past). */
   readonly fetchOffset: number;
   readonly error: number;
-  readonly batchIds: number[];
-  readonly endOffsets: number[];
+  readonly batchIds: readonly number[];
+  readonly endOffsets: readonly number[];
   /** Each batch's leader epoch: a consumer's position and commits carry it (KIP-320). */
-  readonly epochs: number[];
+  readonly epochs: readonly number[];
   readonly highWatermark: number;
   readonly logEndOffset: number;
 }
@@ -502,8 +502,9 @@ export class Broker {
     this.stats.bytesIn += bytes;
     const { sim } = this.cluster;
     const readyAt = this.cpuDone(bytes);
-    const errors: number[] = new Array(request.entries.length).fill(-1);
-    let pending = request.entries.length;
+    const entries = request.entries;
+    const errors: number[] = new Array<number>(entries.length).fill(-1);
+    let pending = entries.length;
     const finish = (i: number, error: number) => {
       if (errors[i] !== -1) return;
       errors[i] = error;
@@ -526,14 +527,24 @@ export class Broker {
           if (pending === 0) timeout?.settle();
         },
       });
-    request.entries.forEach((entry, i) => {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       const replica = this.replicaOf[entry.pid];
-      if (!replica || replica.role !== "leader") return finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
+      if (!replica || replica.role !== "leader") {
+        finish(i, KafkaError.NOT_LEADER_OR_FOLLOWER);
+        continue;
+      }
       const minIsr = effectiveMinIsr(this.cluster, entry.pid, replica.replicas.length);
-      if (request.acks === "all" && replica.isr.length < minIsr) return finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
+      if (request.acks === "all" && replica.isr.length < minIsr) {
+        finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
+        continue;
+      }
       const knownEpoch = replica.producerEpoch[entry.producer] ?? 0;
       // a batch from before the producer's epoch bump: fenced (ProducerAppendInfo.checkProducerEpoch)
-      if (request.idempotent && entry.epoch < knownEpoch) return finish(i, KafkaError.INVALID_PRODUCER_EPOCH);
+      if (request.idempotent && entry.epoch < knownEpoch) {
+        finish(i, KafkaError.INVALID_PRODUCER_EPOCH);
+        continue;
+      }
       // in a new epoch the sequence starts afresh; in the same one it must follow on
       if (request.idempotent && entry.epoch === knownEpoch) {
         const next = replica.nextSeq[entry.producer] ?? 0;
@@ -541,11 +552,14 @@ export class Broker {
           // a retried duplicate, already in the log: answered as the original append would be, so under
           // acks=all only once the high watermark covers it (Kafka's purgatory waits for it the same way)
           const endOffset = request.acks === "all" ? replica.log.endOffsetOfBatch(entry.batchId) : -1;
-          if (endOffset <= replica.highWatermark) return finish(i, KafkaError.NONE);
-          awaitReplication(replica, minIsr, i, endOffset);
-          return;
+          if (endOffset <= replica.highWatermark) finish(i, KafkaError.NONE);
+          else awaitReplication(replica, minIsr, i, endOffset);
+          continue;
         }
-        if (entry.baseSeq !== next) return finish(i, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        if (entry.baseSeq !== next) {
+          finish(i, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);
+          continue;
+        }
       }
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
@@ -556,13 +570,16 @@ export class Broker {
       appended.push(replica);
       if (request.acks !== "all") {
         this.advanceHighWatermark(replica);
-        return finish(i, KafkaError.NONE);
+        finish(i, KafkaError.NONE);
+        continue;
       }
       awaitReplication(replica, minIsr, i, replica.log.logEndOffset);
       this.advanceHighWatermark(replica);
-    });
+    }
     if (pending > 0 && request.acks === "all") {
-      timeout = this.timeouts.add(request.timeoutMs, () => request.entries.forEach((_, i) => finish(i, KafkaError.REQUEST_TIMED_OUT)));
+      timeout = this.timeouts.add(request.timeoutMs, () => {
+        for (let i = 0; i < entries.length; i++) finish(i, KafkaError.REQUEST_TIMED_OUT);
+      });
     }
     for (const replica of appended) replica.wakeParked();
   }
@@ -613,7 +630,7 @@ export class Broker {
       else if (entry.leaderEpoch !== replica.leaderEpoch) error = KafkaError.FENCED_LEADER_EPOCH;
       else if (entry.brokerEpoch !== brokerEpoch) error = KafkaError.STALE_BROKER_EPOCH;
       if (error !== KafkaError.NONE || !replica) {
-        results.push({ pid, error, diverging: null, batchIds: [], epochs: [], highWatermark: 0 });
+        results.push({ pid, error, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: 0 });
         continue;
       }
       const log = replica.log;
@@ -622,25 +639,21 @@ export class Broker {
       if (entry.lastFetchedEpoch >= 0 && (entry.lastFetchedEpoch !== log.latestEpoch || entry.fetchOffset > log.logEndOffset)) {
         const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);
         if (end.epoch !== entry.lastFetchedEpoch || end.endOffset < entry.fetchOffset) {
-          results.push({ pid, error: KafkaError.NONE, diverging: end, batchIds: [], epochs: [], highWatermark: replica.highWatermark });
+          results.push({ pid, error: KafkaError.NONE, diverging: end, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark });
           continue;
         }
       }
       this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
       if (entry.fetchOffset >= log.logEndOffset) {
-        if (replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: [], epochs: [], highWatermark: replica.highWatermark });
+        if (replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark });
         continue;
       }
       const from = log.indexOf(entry.fetchOffset);
       const to = readBatches(out, log, this.cluster.partitions[pid]!.store, from, Infinity, this.replicaFetchMaxBytes);
-      const batchIds: number[] = [];
-      const epochs: number[] = [];
-      for (let i = from; i < to; i++) {
-        batchIds.push(log.batchAt(i));
-        epochs.push(log.epochAt(i));
-      }
       // held back by the response's limit: the partition is still in the answer if its HW is news
-      if (to > from || replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds, epochs, highWatermark: replica.highWatermark });
+      if (to > from || replica.highWatermark > entry.highWatermark) {
+        results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, from, to), epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark });
+      }
     }
     return results;
   }
@@ -693,14 +706,14 @@ export class Broker {
     for (const entry of entries) {
       const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") {
-        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: [], endOffsets: [], epochs: [], highWatermark: 0, logEndOffset: 0 });
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: NO_BATCHES, endOffsets: NO_BATCHES, epochs: NO_BATCHES, highWatermark: 0, logEndOffset: 0 });
         continue;
       }
       const log = replica.log;
       const epochError = entry.leaderEpoch === replica.leaderEpoch ? KafkaError.NONE : this.epochError(replica, entry.leaderEpoch);
       if (epochError !== KafkaError.NONE || entry.offset > log.logEndOffset) {
         const error = epochError !== KafkaError.NONE ? epochError : KafkaError.OFFSET_OUT_OF_RANGE;
-        results.push({ pid: entry.pid, fetchOffset: entry.offset, error, batchIds: [], endOffsets: [], epochs: [], highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error, batchIds: NO_BATCHES, endOffsets: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
         continue;
       }
       // consumers read only up to the high watermark: what every ISR member has
@@ -708,15 +721,9 @@ export class Broker {
       const from = log.indexOf(entry.offset);
       const to = readBatches(out, log, this.cluster.partitions[entry.pid]!.store, from, replica.highWatermark, limits.maxPartitionBytes);
       if (to === from) continue;
-      const batchIds: number[] = [];
-      const endOffsets: number[] = [];
-      const epochs: number[] = [];
-      for (let i = from; i < to; i++) {
-        batchIds.push(log.batchAt(i));
-        endOffsets.push(log.endOffsetAt(i));
-        epochs.push(log.epochAt(i));
-      }
-      results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds, endOffsets, epochs, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+      const endOffsets: number[] = new Array<number>(to - from);
+      for (let i = from; i < to; i++) endOffsets[i - from] = log.endOffsetAt(i);
+      results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds: batchIdsOf(log, from, to), endOffsets, epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
     }
     return results;
   }
@@ -908,6 +915,29 @@ function readBatches(out: FetchRead, log: Replica["log"], store: { bytesOf(batch
 
 const answered = (): void => {};
 const NONE: readonly never[] = [];
+
+/**
+ * The batches of a fetch answer without records (an error, a divergence, a newer high watermark
+ * alone): one shared empty list, read only, instead of new arrays in most answers.
+ */
+const NO_BATCHES: readonly number[] = Object.freeze([]);
+
+/**
+ * Batch ids and epochs of log indexes [from, to), copied (the log may be truncated and rewritten
+ * before the answer is read). Sized up front: a fetch mostly carries one or two batches, and an
+ * array grown by push() would reserve room for 17.
+ */
+function batchIdsOf(log: Replica["log"], from: number, to: number): number[] {
+  const out = new Array<number>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = log.batchAt(i);
+  return out;
+}
+
+function epochsOf(log: Replica["log"], from: number, to: number): number[] {
+  const out = new Array<number>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = log.epochAt(i);
+  return out;
+}
 
 class FollowerFetch extends DelayedFetch<ReplicaFetchEntry, ReplicaFetchResult> {
   constructor(

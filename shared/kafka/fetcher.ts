@@ -25,8 +25,8 @@ export interface ReplicaFetchResult {
   readonly pid: number;
   readonly error: number;
   readonly diverging: { epoch: number; endOffset: number } | null;
-  readonly batchIds: number[];
-  readonly epochs: number[];
+  readonly batchIds: readonly number[];
+  readonly epochs: readonly number[];
   readonly highWatermark: number;
 }
 
