@@ -426,10 +426,12 @@ export class Producer {
     const now = this.cluster.sim.now;
     const maxInFlight = num(this.config["max.in.flight.requests.per.connection"]);
     const maxRequest = num(this.config["max.request.size"]);
+    // the requests being built, by leader broker id, and the leaders in the order they were first taken
+    const requests = this.requestOf;
+    const sizes = this.sizeOf;
+    const leaders = this.leadersTaken;
     for (;;) {
       this.closeLingered(maxInFlight);
-      const requests = new Map<number, Batch[]>();
-      const sizes = new Map<number, number>();
       for (const p of this.waiting) {
         const queue = this.queues[p]!;
         const head = queue.ready[0];
@@ -447,23 +449,37 @@ export class Producer {
         }
         // idempotence keeps at most 5 batches per partition in flight; without it, order needs max.in.flight 1
         if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
-        if (!requests.has(broker)) {
+        let request = requests[broker];
+        if (request === undefined) {
           if (this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
           // acks=0 batches count as done once sent: they stay in the accumulator until the connection is open
           if (this.acks === "0" && !this.rpc.ready(broker)) continue;
-          requests.set(broker, []);
-          sizes.set(broker, 0);
+          request = requests[broker] = [];
+          sizes[broker] = 0;
+          leaders.push(broker);
         }
-        if (sizes.get(broker)! + head.bytes > maxRequest && requests.get(broker)!.length > 0) continue;
+        if (sizes[broker]! + head.bytes > maxRequest && request.length > 0) continue;
         queue.ready.shift();
         queue.inFlight++;
-        requests.get(broker)!.push(head);
-        sizes.set(broker, sizes.get(broker)! + head.bytes);
+        request.push(head);
+        sizes[broker] = sizes[broker]! + head.bytes;
       }
-      if (requests.size === 0) return;
-      for (const [broker, batches] of requests) this.send(broker, batches);
+      if (leaders.length === 0) return;
+      // send() only puts requests on the wire: nothing it calls comes back to drain() before it returns
+      for (let i = 0; i < leaders.length; i++) {
+        const broker = leaders[i]!;
+        const batches = requests[broker]!;
+        requests[broker] = undefined;
+        this.send(broker, batches);
+      }
+      leaders.length = 0;
     }
   }
+
+  /** drain()'s scratch, reused so that a drain that sends nothing allocates nothing (see drain). */
+  private readonly requestOf: (Batch[] | undefined)[] = [];
+  private readonly sizeOf: number[] = [];
+  private readonly leadersTaken: number[] = [];
 
   /**
    * acks=0 batches counted as done but maybe not yet at the broker (waiting for a connection, or on
@@ -515,12 +531,13 @@ export class Producer {
       (broker, reply) => broker.handleProduce(request, reply),
       (result) => {
         if (generation !== this.generation) return;
-        batches.forEach((b, i) => {
+        for (let i = 0; i < batches.length; i++) {
+          const b = batches[i]!;
           const error = result.ok ? result.value[i]! : result.error;
           const queue = this.queues[b.partition]!;
           if (error === KafkaError.NONE) this.succeed(queue, b);
           else this.retryOrFail(queue, b, error);
-        });
+        }
         this.drain();
       },
     );
