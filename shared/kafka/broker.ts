@@ -309,7 +309,7 @@ export class Broker {
     this.fetchers.clear();
     for (const replica of this.replicas.values()) {
       replica.waitingProduces = [];
-      replica.parked.length = 0;
+      replica.clearParked();
       replica.followers.length = 0;
     }
     this.timeouts.clear();
@@ -596,12 +596,12 @@ export class Broker {
   /** Hold `fetch` for up to `waitMs` on the partitions it asks for (see DelayedFetch). */
   park(fetch: ParkedFetch & Expiring, waitMs: number, pids: readonly { pid: number }[]): void {
     this.timeouts.watch(waitMs, fetch);
-    for (const entry of pids) this.replicaOf[entry.pid]?.parked.push(fetch);
+    for (const entry of pids) this.replicaOf[entry.pid]?.park(fetch);
   }
 
   /** Park `fetch` again on one partition (woken by it, but nothing to say yet). */
   repark(fetch: ParkedFetch, pid: number): void {
-    this.replicaOf[pid]?.parked.push(fetch);
+    this.replicaOf[pid]?.park(fetch);
   }
 
   /** CPU time to answer a fetch that read `bytes`. */

@@ -84,8 +84,7 @@ export class Consumer {
   private bufferedRecords = 0;
   /** Per broker id: a fetch to it is in flight. */
   private readonly fetching: boolean[] = [];
-  /** fetchAll's scratch (reused, so a call that sends nothing allocates nothing): leaders in first-met order, and each one's entries by broker id. */
-  private readonly fetchOrder: number[] = [];
+  /** fetchAll's scratch, reused so that a call that sends nothing allocates nothing: the entries for each leader, by broker id. */
   private readonly fetchEntries: (ConsumerFetchEntry[] | undefined)[] = [];
   /** fetchLimits(), built once per config. */
   private limits: ConsumerFetchLimits | null = null;
@@ -93,8 +92,8 @@ export class Consumer {
   /** Polls started: a max.poll.interval.ms deadline concerns only the poll it was set for. */
   private pollNo = 0;
   private pollTimer: Timer | null = null;
-  /** The poll being processed: its batches (one array, reused), records, start, and the incarnation it began in. */
-  private readonly taken: Buffered[] = [];
+  /** The poll being processed: its batches, records, start, and the incarnation it began in. */
+  private taken: readonly Buffered[] = NOTHING_TAKEN;
   private takenRecords = 0;
   private pollStartedAt = 0;
   private pollIncarnation = 0;
@@ -546,7 +545,8 @@ export class Consumer {
     if (this.bufferedRecords >= 2 * maxPoll) return;
     // usually every leader has a fetch in flight already: then nothing is allocated
     const { leader: leaderOf, leaderEpoch } = this.leaders;
-    const leaders = this.fetchOrder;
+    // leaders in the order first met (made only when a request is due), and each one's entries by broker id
+    let leaders: number[] | null = null;
     const entriesOf = this.fetchEntries;
     for (const [pid, offset] of this.positions) {
       const index = this.indexOfPid[pid]!;
@@ -561,10 +561,10 @@ export class Consumer {
       if (list) list.push(entry);
       else {
         entriesOf[leader] = [entry];
-        leaders.push(leader);
+        (leaders ??= []).push(leader);
       }
     }
-    if (leaders.length === 0) return;
+    if (leaders === null) return;
     // one request per leader, in the order the leaders were first met (the order the requests go out in);
     // fetchFrom only sends: nothing it calls comes back here before it returns
     for (let i = 0; i < leaders.length; i++) {
@@ -573,7 +573,6 @@ export class Consumer {
       entriesOf[leader] = undefined;
       this.fetchFrom(leader, entries);
     }
-    leaders.length = 0;
   }
 
   /**
@@ -745,8 +744,9 @@ export class Consumer {
   private poll(): void {
     if (!this.up || this.processingUntil >= 0 || this.buffer.length === 0) return;
     const maxPoll = num(this.config["max.poll.records"]);
-    const taken = this.taken;
-    taken.length = 0;
+    // a new list per poll: emptying one with `length = 0` is a runtime call that gives up its storage anyway
+    const taken: Buffered[] = [];
+    this.taken = taken;
     let records = 0;
     while (this.buffer.length > 0 && records < maxPoll) {
       const b = this.buffer[0]!;
@@ -835,7 +835,7 @@ export class Consumer {
         this.processedEpoch[b.pid] = b.epoch;
       }
     }
-    taken.length = 0;
+    this.taken = NOTHING_TAKEN;
     this.staleTaken = null;
     if (this.config["enable.auto.commit"] !== true) this.commit();
     if (this.atNextPoll.length > 0) {
@@ -856,6 +856,9 @@ export class Consumer {
     return `${this.name} (${this.phase}) on ${this.coordinatorId > 0 ? brokerName(this.coordinatorId) : "no coordinator"}`;
   }
 }
+
+/** The batches of a poll when none is being processed. */
+const NOTHING_TAKEN: readonly Buffered[] = Object.freeze([]);
 
 /** A poll's end (a static function posted with the consumer: no closure per poll). */
 function finishPoll(consumer: Consumer): void {

@@ -429,8 +429,8 @@ export class Producer {
     // the requests being built, by leader broker id, and the leaders in the order they were first taken
     const requests = this.requestOf;
     const sizes = this.sizeOf;
-    const leaders = this.leadersTaken;
     for (;;) {
+      let leaders: number[] | null = null;
       this.closeLingered(maxInFlight);
       for (const p of this.waiting) {
         const queue = this.queues[p]!;
@@ -456,7 +456,7 @@ export class Producer {
           if (this.acks === "0" && !this.rpc.ready(broker)) continue;
           request = requests[broker] = [];
           sizes[broker] = 0;
-          leaders.push(broker);
+          (leaders ??= []).push(broker);
         }
         if (sizes[broker]! + head.bytes > maxRequest && request.length > 0) continue;
         queue.ready.shift();
@@ -464,7 +464,7 @@ export class Producer {
         request.push(head);
         sizes[broker] = sizes[broker]! + head.bytes;
       }
-      if (leaders.length === 0) return;
+      if (leaders === null) return;
       // send() only puts requests on the wire: nothing it calls comes back to drain() before it returns
       for (let i = 0; i < leaders.length; i++) {
         const broker = leaders[i]!;
@@ -472,14 +472,12 @@ export class Producer {
         requests[broker] = undefined;
         this.send(broker, batches);
       }
-      leaders.length = 0;
     }
   }
 
   /** drain()'s scratch, reused so that a drain that sends nothing allocates nothing (see drain). */
   private readonly requestOf: (Batch[] | undefined)[] = [];
   private readonly sizeOf: number[] = [];
-  private readonly leadersTaken: number[] = [];
 
   /**
    * acks=0 batches counted as done but maybe not yet at the broker (waiting for a connection, or on

@@ -26,6 +26,9 @@ export interface ParkedFetch {
   readonly wake: (pid: number) => void;
 }
 
+/** What a parked list's slots hold once their fetch was woken: no hold on the fetch. */
+const WOKEN: ParkedFetch = { done: true, wake: () => {} };
+
 export class Replica {
   readonly log = new ReplicaLog();
   highWatermark = 0;
@@ -40,7 +43,12 @@ export class Replica {
   /** Per follower broker id (leader only). */
   readonly followers: (FollowerState | undefined)[] = [];
   waitingProduces: WaitingProduce[] = [];
-  parked: ParkedFetch[] = [];
+  /**
+   * Fetches waiting on this partition: the first `parkedCount` slots of `parked`. The lists are
+   * reused by count: `length = 0` is a runtime call that also gives up the array's storage.
+   */
+  private parked: ParkedFetch[] = [];
+  private parkedCount = 0;
   private spareParked: ParkedFetch[] | null = [];
   /** An AlterPartition is in flight: do not propose another. */
   alterPending = false;
@@ -68,17 +76,33 @@ export class Replica {
     return hw;
   }
 
+  /** Hold `fetch` until the next wakeParked(). */
+  park(fetch: ParkedFetch): void {
+    this.parked[this.parkedCount++] = fetch;
+  }
+
+  /** Forget every parked fetch (the broker stopped). */
+  clearParked(): void {
+    this.parked = [];
+    this.parkedCount = 0;
+  }
+
   /** Wake every parked fetch (new data, a higher HW, or a role change). */
   wakeParked(): void {
-    if (this.parked.length === 0) return;
+    const count = this.parkedCount;
+    if (count === 0) return;
     const parked = this.parked;
-    // Lists taking turns, emptied after use: a dropped list that had reached old space
+    // Lists taking turns, each slot emptied once woken: a dropped list that had reached old space
     // would keep every fetch in it (and all they hold) alive until the next full GC.
     // A wake can wake this replica again (a follower's fetch moves the HW): that one gets a new list.
     this.parked = this.spareParked ?? [];
+    this.parkedCount = 0;
     this.spareParked = null;
-    for (const fetch of parked) if (!fetch.done) fetch.wake(this.pid);
-    parked.length = 0;
+    for (let i = 0; i < count; i++) {
+      const fetch = parked[i]!;
+      parked[i] = WOKEN;
+      if (!fetch.done) fetch.wake(this.pid);
+    }
     this.spareParked = parked;
   }
 
