@@ -40,9 +40,28 @@ const OCTAVES = 29; // 0.01 ms * 2^29 ≈ 5.4e6 ms ≈ 1.5 h; anything above lan
 const LAT_BINS = 1 + OCTAVES * SUB;
 const U32_MAX = 0xffffffff;
 
-function latencyBin(ms: number): number {
+/**
+ * A double's bits, to read its binary exponent and leading mantissa bits: for a finite x >= 1,
+ * floor(log2(x)) is the exponent field minus 1023 and floor((x / 2^e - 1) * SUB) is the top three
+ * mantissa bits, both exact. Math.log2 and the powers of two below cost more than the rest of a
+ * sample's bookkeeping.
+ */
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** Index of the word holding the sign, exponent and top mantissa bits (1 on little-endian machines). */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+export function latencyBin(ms: number): number {
   if (!(ms >= LAT_MIN_MS)) return 0;
   const x = ms / LAT_MIN_MS;
+  if (x < Infinity) {
+    bits[0] = x;
+    const high = words[HIGH]!;
+    const e = ((high >>> 20) & 0x7ff) - 1023;
+    const sub = (high >>> 17) & (SUB - 1);
+    return Math.min(LAT_BINS - 1, 1 + e * SUB + sub);
+  }
+  // (not reached by finite latencies: kept as it was)
   let e = Math.floor(Math.log2(x));
   // log2 can be off by one ulp around exact powers of two; correct it.
   if (2 ** e > x) e--;
