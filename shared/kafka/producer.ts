@@ -449,6 +449,10 @@ export class Producer {
         }
         // idempotence keeps at most 5 batches per partition in flight; without it, order needs max.in.flight 1
         if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
+        // a retried batch goes only once every earlier batch of the partition is answered (Kafka's
+        // shouldStopDrainBatchesForPartition: the first in-flight sequence), so while it retries a
+        // partition has one request in flight, and the batches behind it wait
+        if (this.idempotent && head.attempts > 0 && queue.outstanding[0] !== head.baseSeq) continue;
         let request = requests[broker];
         if (request === undefined) {
           if (this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
