@@ -34,6 +34,8 @@ interface Batch {
   readonly deadline: number;
   attempts: number;
   retryAt: number;
+  /** Failed by delivery.timeout.ms while its request was in flight: the answer, when it comes, is ignored. */
+  expired: boolean;
   /** Bytes of buffer.memory this batch holds from its creation until it is acknowledged or fails. */
   readonly allocated: number;
 }
@@ -170,6 +172,7 @@ export class Producer {
     }
     this.bufferedBytes = 0;
     this.blocked = [];
+    this.sent.clear();
     this.lingered.clear();
     this.opened.clear();
   }
@@ -360,6 +363,7 @@ export class Producer {
           deadline: start + this.deliveryTimeoutMs(),
           attempts: 0,
           retryAt: 0,
+          expired: false,
           allocated,
         };
       }
@@ -400,6 +404,12 @@ export class Producer {
 
   // ---- the sender ----
 
+  /**
+   * delivery.timeout.ms runs out (Sender.sendProducerData): batches waiting in the accumulator, from
+   * the head of each partition's queue, including a batch still open (no leader to send it to), and
+   * batches whose request is in flight (getExpiredInflightBatches, KIP-91). An expired batch fails
+   * now; the answer to its request, when it comes, is ignored, though the broker may have written it.
+   */
   private expire(now: number): void {
     for (const p of this.waiting) {
       const queue = this.queues[p]!;
@@ -407,7 +417,28 @@ export class Producer {
         this.fail(queue, queue.ready.shift()!, KafkaError.DELIVERY_TIMEOUT);
       }
     }
+    for (const p of this.opened) {
+      const queue = this.queues[p]!;
+      if (queue.ready.length > 0 || queue.open!.deadline > now) continue;
+      this.close(queue);
+      this.fail(queue, queue.ready.pop()!, KafkaError.DELIVERY_TIMEOUT);
+    }
+    if (this.sent.size === 0) return;
+    for (const b of this.sent) {
+      if (b.deadline > now) continue;
+      this.sent.delete(b);
+      this.expireInFlight(b);
+    }
   }
+
+  /** An in-flight batch past its deadline fails; the partition still counts its request in flight until answered. */
+  private expireInFlight(batch: Batch): void {
+    batch.expired = true;
+    this.fail(this.queues[batch.partition]!, batch, KafkaError.DELIVERY_TIMEOUT);
+  }
+
+  /** Batches of requests in flight (acks 1 and all), for delivery.timeout.ms. */
+  private readonly sent = new Set<Batch>();
 
   /** Close the lingered batches that can go now: no earlier batch waits, and the leader's connection has room. */
   private closeLingered(maxInFlight: number): void {
@@ -527,17 +558,23 @@ export class Producer {
       for (const b of batches) this.succeed(this.queues[b.partition]!, b);
       return;
     }
+    for (let i = 0; i < batches.length; i++) this.sent.add(batches[i]!);
     this.rpc.call<number[]>(
       brokerId,
       bytes,
       (broker, reply) => broker.handleProduce(request, reply),
       (result) => {
         if (generation !== this.generation) return;
+        const now = this.cluster.sim.now;
         for (let i = 0; i < batches.length; i++) {
           const b = batches[i]!;
           const error = result.ok ? result.value[i]! : result.error;
           const queue = this.queues[b.partition]!;
-          if (error === KafkaError.NONE) this.succeed(queue, b);
+          this.sent.delete(b);
+          // the sender expires a batch at its deadline: an answer later than that finds it failed
+          if (!b.expired && b.deadline <= now) this.expireInFlight(b);
+          if (b.expired) queue.inFlight--;
+          else if (error === KafkaError.NONE) this.succeed(queue, b);
           else this.retryOrFail(queue, b, error);
         }
         this.drain();
@@ -556,8 +593,9 @@ export class Producer {
     queue.inFlight--;
     this.countError(error, 1);
     const now = this.cluster.sim.now;
-    if (!isRetriable(error) || batch.attempts > num(this.config.retries) || now >= batch.deadline) {
-      this.fail(queue, batch, now >= batch.deadline ? KafkaError.DELIVERY_TIMEOUT : error);
+    // (an answer after the deadline never gets here: the batch had expired)
+    if (!isRetriable(error) || batch.attempts > num(this.config.retries)) {
+      this.fail(queue, batch, error);
       return;
     }
     // the oldest outstanding batch is out of sequence: the leader lost this producer's state
