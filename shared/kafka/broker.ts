@@ -539,6 +539,11 @@ export class Broker {
         finish(i, KafkaError.NOT_ENOUGH_REPLICAS);
         continue;
       }
+      // the log refuses a batch larger than the topic's max.message.bytes (RecordTooLargeException)
+      if (entry.bytes > (this.cluster.partitions[entry.pid]!.topicRef.config["max.message.bytes"] as number)) {
+        finish(i, KafkaError.MESSAGE_TOO_LARGE);
+        continue;
+      }
       const knownEpoch = replica.producerEpoch[entry.producer] ?? 0;
       // a batch from before the producer's epoch bump: fenced (ProducerAppendInfo.checkProducerEpoch)
       if (request.idempotent && entry.epoch < knownEpoch) {

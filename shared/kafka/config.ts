@@ -53,6 +53,7 @@ export const brokerConfig = spec({
   "replica.fetch.response.max.bytes": { default: 10485760, type: "int", min: 0, doc: "Bytes a follower fetches in one request over all partitions (the first batch of a response goes whatever its size)." },
   "replica.socket.timeout.ms": { default: 30000, type: "int", min: 1, doc: "A follower's fetch unanswered for this long is abandoned and retried." },
   "replica.fetch.backoff.ms": { default: 1000, type: "int", min: 0, doc: "How long a follower waits after a failed fetch before trying again." },
+  "message.max.bytes": { default: 1048588, type: "int", min: 0, doc: "Largest record batch (after compression) a broker writes: a larger one is refused with MESSAGE_TOO_LARGE; the producer splits it, or fails a single record that is too large. A topic's max.message.bytes overrides it." },
   "min.insync.replicas": { default: 1, type: "int", min: 1, doc: "While the ISR is smaller than this (capped at the replication factor), acks=all writes fail with NOT_ENOUGH_REPLICAS and the high watermark stops, so consumers see nothing new." },
   "unclean.leader.election.enable": { default: false, type: "boolean", doc: "Allow an out-of-sync replica to become leader when no ISR member is alive (availability over durability)." },
   "auto.leader.rebalance.enable": { default: true, type: "boolean", doc: "The controller moves leadership back to each partition's preferred replica when brokers are imbalanced." },
@@ -74,6 +75,7 @@ export const brokerConfig = spec({
 export const topicConfig = spec({
   "min.insync.replicas": brokerConfig["min.insync.replicas"],
   "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"],
+  "max.message.bytes": { ...brokerConfig["message.max.bytes"], doc: "Largest record batch (after compression) this topic's partitions write: a larger one is refused with MESSAGE_TOO_LARGE (the topic's message.max.bytes)." },
   "retention.ms": { default: 604800000, type: "double", min: -1, doc: "How long this topic keeps data (7 days; -1 keeps forever). (Not modelled yet: accepted so real configs load, changes nothing here.)" },
   "compression.type": { default: "producer", type: "string", values: ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"], doc: "Broker-side compression: 'producer' keeps whatever the producer sent. (Not modelled yet: accepted so real configs load, changes nothing here.)" },
 });

@@ -36,6 +36,8 @@ interface Batch {
   retryAt: number;
   /** Failed by delivery.timeout.ms while its request was in flight: the answer, when it comes, is ignored. */
   expired: boolean;
+  /** A piece of a batch the broker refused as too large (ProducerBatch.isSplitBatch): it has its sequence already. */
+  split: boolean;
   /** Bytes of buffer.memory this batch holds from its creation until it is acknowledged or fails. */
   readonly allocated: number;
 }
@@ -364,6 +366,7 @@ export class Producer {
           attempts: 0,
           retryAt: 0,
           expired: false,
+          split: false,
           allocated,
         };
       }
@@ -483,7 +486,7 @@ export class Producer {
         // a retried batch goes only once every earlier batch of the partition is answered (Kafka's
         // shouldStopDrainBatchesForPartition: the first in-flight sequence), so while it retries a
         // partition has one request in flight, and the batches behind it wait
-        if (this.idempotent && head.attempts > 0 && queue.outstanding[0] !== head.baseSeq) continue;
+        if (this.idempotent && (head.attempts > 0 || head.split) && queue.outstanding[0] !== head.baseSeq) continue;
         let request = requests[broker];
         if (request === undefined) {
           if (this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
@@ -575,6 +578,7 @@ export class Producer {
           if (!b.expired && b.deadline <= now) this.expireInFlight(b);
           if (b.expired) queue.inFlight--;
           else if (error === KafkaError.NONE) this.succeed(queue, b);
+          else if (error === KafkaError.MESSAGE_TOO_LARGE) this.tooLarge(queue, b);
           else this.retryOrFail(queue, b, error);
         }
         this.drain();
@@ -588,6 +592,60 @@ export class Producer {
     this.bufferedBytes -= batch.allocated;
     this.cluster.instruments.acked(this.index, batch.pid, batch.baseSeq, batch.count, batch.firstCreated, batch.lastCreated);
   }
+
+  /**
+   * The broker refused the batch as larger than the topic's max.message.bytes: it is split and its
+   * pieces go again at once, first in the queue, with the batch's sequences and deadline and no retry
+   * counted (Sender.completeBatch, RecordAccumulator.splitAndReenqueue). The first split makes pieces
+   * of batch.size; a piece refused again is halved (KAFKA-8350; before it, pieces of batch.size
+   * larger than the limit were split into themselves until delivery.timeout.ms). A single record
+   * too large fails (RecordTooLargeException).
+   */
+  private tooLarge(queue: PartitionQueue, batch: Batch): void {
+    if (!this.saidTopicTooLarge) {
+      this.saidTopicTooLarge = true;
+      const limit = num(this.cluster.partitions[batch.pid]!.topicRef.config["max.message.bytes"]);
+      const what = batch.count > 1 ? `a batch of ${batch.count} records (${Math.round(batch.bytes)} bytes)` : `a record of ${Math.round(batch.bytes)} bytes (with its batch header)`;
+      const then = batch.count > 1 ? "the producer splits it and sends the pieces again" : "send() fails it with RecordTooLargeException: max.request.size lets it out, but the topic does not take it";
+      this.cluster.events.emit(this.cluster.sim.now, "produce-error", `${this.name}: ${what} is larger than the topic's max.message.bytes = ${limit}: the broker refuses it (MESSAGE_TOO_LARGE) and ${then}`);
+    }
+    if (batch.count === 1) return this.retryOrFail(queue, batch, KafkaError.MESSAGE_TOO_LARGE);
+    queue.inFlight--;
+    this.countError(KafkaError.MESSAGE_TOO_LARGE, 1);
+    this.splits++;
+    // the pieces are allocated outside buffer.memory (createBatchOffAccumulatorForRecord)
+    this.bufferedBytes -= batch.allocated;
+    const recordBytes = (batch.bytes - 61) / batch.count;
+    const perPiece = batch.split
+      ? Math.max(1, Math.floor(batch.count / 2))
+      : Math.max(1, Math.floor(num(this.config["batch.size"]) / recordBytes));
+    const store = this.cluster.partitions[batch.pid]!.store;
+    const span = batch.lastCreated - batch.firstCreated;
+    const pieces: Batch[] = [];
+    for (let from = 0; from < batch.count; from += perPiece) {
+      const count = Math.min(perPiece, batch.count - from);
+      // records were spread evenly over the batch's creation window
+      const firstCreated = batch.firstCreated + (span * from) / batch.count;
+      const lastCreated = batch.firstCreated + (span * (from + count)) / batch.count;
+      const bytes = 61 + count * recordBytes;
+      const baseSeq = batch.baseSeq + from;
+      const batchId = store.add(this.index, baseSeq, count, bytes, firstCreated, lastCreated);
+      pieces.push({ partition: batch.partition, pid: batch.pid, batchId, baseSeq, count, bytes, firstCreated, lastCreated, deadline: batch.deadline, attempts: 0, retryAt: 0, expired: false, split: true, allocated: 0 });
+    }
+    const at = queue.outstanding.indexOf(batch.baseSeq);
+    if (at >= 0) queue.outstanding.splice(at, 1, ...pieces.map((p) => p.baseSeq));
+    if (this.idempotent) {
+      // in sequence order, as a retry
+      let i = queue.ready.length;
+      while (i > 0 && queue.ready[i - 1]!.baseSeq > batch.baseSeq) i--;
+      queue.ready.splice(i, 0, ...pieces);
+    } else queue.ready.unshift(...pieces);
+    this.waiting.add(batch.partition);
+  }
+
+  /** Batches split after a MESSAGE_TOO_LARGE answer (the producer's batch-split-rate). */
+  splits = 0;
+  private saidTopicTooLarge = false;
 
   private retryOrFail(queue: PartitionQueue, batch: Batch, error: number): void {
     queue.inFlight--;

@@ -147,8 +147,9 @@ describe("producer batching under back-pressure", () => {
 });
 
 describe("records send() refuses", () => {
+  // the topic takes batches of up to 5 MB here (max.message.bytes): only the producer's own limits apply
   const sized = (recordBytes: number, producerConfig: Record<string, string | number | boolean> = {}) =>
-    smallScenario({ durationMs: 5_000, rate: 1000, producers: [{ id: "p", topic: TOPIC, workload: { type: "constant", rate: 1000 }, recordBytes, config: producerConfig }] });
+    smallScenario({ durationMs: 5_000, rate: 1000, topicConfig: { "max.message.bytes": 5_000_000 }, producers: [{ id: "p", topic: TOPIC, workload: { type: "constant", rate: 1000 }, recordBytes, config: producerConfig }] });
 
   it("a record larger than max.request.size fails unsent, each one counted as MESSAGE_TOO_LARGE, and the event log says why once", () => {
     const { engine, report } = runToReport(sized(2_000_000));
