@@ -142,8 +142,9 @@ export class Producer {
   }
 
   get idempotent(): boolean {
-    // idempotence needs acks=all; Kafka 4.x refuses the combination otherwise, we fall back quietly
-    return this.config["enable.idempotence"] === true && this.acks === "all";
+    // ProducerConfig.postProcessAndValidateIdempotenceConfigs: idempotence left at its default is
+    // turned off by acks other than all or retries = 0 (set explicitly, the loader refuses those)
+    return this.config["enable.idempotence"] === true && this.acks === "all" && num(this.config.retries) > 0;
   }
 
   start(): void {

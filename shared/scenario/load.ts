@@ -456,6 +456,10 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (config["enable.idempotence"] === true && acks !== "all" && acks !== "-1") {
       findings.push({ path: at("enable.idempotence"), message: `idempotence needs acks=all, and this producer has acks=${acks}: set enable.idempotence: false, or acks: all` });
     }
+    // retries = 0 with idempotence set explicitly is refused; left at its default, idempotence is turned off (see Producer.idempotent)
+    if (config["enable.idempotence"] === true && Number(config.retries ?? producerConfig.retries.default) === 0) {
+      findings.push({ path: at("retries"), message: `expected more than 0 with enable.idempotence: true (Kafka refuses it), got 0; or set enable.idempotence: false` });
+    }
     const inFlight = Number(config["max.in.flight.requests.per.connection"] ?? producerConfig["max.in.flight.requests.per.connection"].default);
     if (inFlight > 5 && config["enable.idempotence"] !== false && (acks === "all" || acks === "-1")) {
       findings.push({ path: at("max.in.flight.requests.per.connection"), message: `expected at most 5 with idempotence (on by default with acks=all), got ${inFlight}; or set enable.idempotence: false` });

@@ -37,6 +37,15 @@ describe("producer idempotence", () => {
     expect(report.produced.failed).toBe(0);
   });
 
+  it("idempotence left at its default is off with acks other than all or with retries = 0, as Kafka turns it off", () => {
+    const idempotent = (producerConfig: Record<string, string | number | boolean>) =>
+      new Engine(smallScenario({ producerConfig })).producers.get("p")!.idempotent;
+    expect(idempotent({})).toBe(true);
+    expect(idempotent({ acks: "1" })).toBe(false);
+    expect(idempotent({ retries: 0 })).toBe(false);
+    expect(idempotent({ retries: 1 })).toBe(true);
+  });
+
   it("lost responses without idempotence: retried writes that had been appended are in the log twice", () => {
     const { report } = runToReport(withLink(false, "responses"));
     expect(report.produced.errors.REQUEST_TIMED_OUT ?? 0).toBeGreaterThan(0);

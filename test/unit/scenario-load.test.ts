@@ -253,10 +253,13 @@ producers:
   - { id: a, topic: orders, workload: { type: constant, rate: 1 }, config: { acks: 1, enable.idempotence: true } }
   - { id: b, topic: orders, workload: { type: constant, rate: 1 }, config: { max.in.flight.requests.per.connection: 10 } }
   - { id: c, topic: orders, workload: { type: constant, rate: 1 }, config: { max.in.flight.requests.per.connection: 10, enable.idempotence: false } }
+  - { id: d, topic: orders, workload: { type: constant, rate: 1 }, config: { retries: 0, enable.idempotence: true } }
+  - { id: e, topic: orders, workload: { type: constant, rate: 1 }, config: { retries: 0 } }
 `;
     expect(problems(text)).toEqual([
       expect.stringMatching(/:8:\d+: producers\[0\]\.config\["enable\.idempotence"\]: idempotence needs acks=all, and this producer has acks=1: set enable\.idempotence: false, or acks: all$/),
       expect.stringMatching(/:9:\d+: producers\[1\]\.config\["max\.in\.flight\.requests\.per\.connection"\]: expected at most 5 with idempotence \(on by default with acks=all\), got 10; or set enable\.idempotence: false$/),
+      expect.stringMatching(/:11:\d+: producers\[3\]\.config\.retries: expected more than 0 with enable\.idempotence: true \(Kafka refuses it\), got 0; or set enable\.idempotence: false$/),
     ]);
     // KafkaProducer.configureDeliveryTimeout: an explicit delivery.timeout.ms below linger.ms + request.timeout.ms is refused
     const timeouts = `${HEAD}topics:
