@@ -89,7 +89,7 @@ export const producerConfig = spec({
   "max.block.ms": { default: 60000, type: "int", min: 0, doc: "How long send() may block on a full buffer before it fails the record." },
   "compression.type": { default: "none", type: "string", values: ["none", "gzip", "snappy", "lz4", "zstd"], doc: "Compression of batches; shrinks bytes on the wire and on disk." },
   retries: { default: INT_MAX, type: "int", min: 0, doc: "How many times a failed batch is retried (bounded in practice by delivery.timeout.ms)." },
-  "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
+  "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request; a batch's wait doubles with each attempt, varied by ±20% (KIP-580)." },
   "retry.backoff.max.ms": { default: 1000, type: "int", min: 0, doc: "Upper bound of the exponential retry back-off." },
   "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the producer waits for a response before it fails (and may retry) the request." },
   "delivery.timeout.ms": { default: 120000, type: "int", min: 0, doc: "Upper bound on the time from send() to success or failure, retries included; at least linger.ms + request.timeout.ms (left at its default it is raised to that)." },

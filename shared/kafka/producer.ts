@@ -22,6 +22,9 @@ import type { ProduceEntry } from "./broker";
 import { LeaderView } from "./metadata";
 import { AliasTable } from "../workload/alias";
 
+/** CommonClientConfigs.RETRY_BACKOFF_JITTER: retry back-offs vary by up to ±20%. */
+const RETRY_BACKOFF_JITTER = 0.2;
+
 interface Batch {
   readonly partition: number;
   readonly pid: number;
@@ -66,6 +69,8 @@ export class Producer {
   up = true;
   private rpc: RpcClient;
   private readonly rng: Rng;
+  /** Jitter of retry back-offs: its own stream, so retries do not shift the workload's draws. */
+  private readonly backoffRng: Rng;
   private readonly arrivals: Arrivals;
   private readonly queues: PartitionQueue[];
   private readonly pids: number[];
@@ -112,6 +117,7 @@ export class Producer {
     this.name = spec.id;
     this.config = resolveConfig(producerConfig, spec.config);
     this.rng = entityRng(cluster, `producer:${spec.id}`);
+    this.backoffRng = entityRng(cluster, `backoff:${spec.id}`);
     this.arrivals = new Arrivals(spec.workload, entityRng(cluster, `workload:${spec.id}`));
     const topic = cluster.topics.get(spec.topic)!;
     this.pids = topic.pids;
@@ -661,9 +667,7 @@ export class Producer {
     // (an unclean election or truncation); bump the epoch and restart the sequence (KIP-360)
     if (error === KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER && queue.outstanding[0] === batch.baseSeq) queue.bumpPending = true;
     if (error !== KafkaError.NOT_ENOUGH_REPLICAS && error !== KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND && error !== KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER) this.leaders.refresh();
-    const base = num(this.config["retry.backoff.ms"]);
-    const max = num(this.config["retry.backoff.max.ms"]);
-    batch.retryAt = now + Math.min(max, base * Math.pow(2, Math.max(0, batch.attempts - 1)));
+    batch.retryAt = now + this.retryBackoffMs(batch.attempts);
     if (this.idempotent) {
       // back in the queue in sequence order, so a retried batch goes before later ones
       let i = queue.ready.length;
@@ -679,6 +683,20 @@ export class Producer {
     this.cluster.sim.at(batch.retryAt, () => {
       if (generation === this.generation) this.drain();
     });
+  }
+
+  /**
+   * The wait before a batch's next attempt (KIP-580, Kafka's ExponentialBackoff): retry.backoff.ms
+   * doubled per attempt up to retry.backoff.max.ms, times a random factor in [0.8, 1.2) so that
+   * producers failed together do not retry in lockstep.
+   */
+  private retryBackoffMs(attempts: number): number {
+    const base = num(this.config["retry.backoff.ms"]);
+    const max = num(this.config["retry.backoff.max.ms"]);
+    if (max <= base) return base;
+    const exponent = Math.min(Math.max(0, attempts - 1), Math.log2(max / base));
+    const jitter = 1 - RETRY_BACKOFF_JITTER + 2 * RETRY_BACKOFF_JITTER * this.backoffRng.float();
+    return Math.min(max, base * Math.pow(2, exponent) * jitter);
   }
 
   private fail(queue: PartitionQueue, batch: Batch, error: number): void {

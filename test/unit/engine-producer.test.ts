@@ -46,6 +46,27 @@ describe("producer idempotence", () => {
     expect(idempotent({ retries: 1 })).toBe(true);
   });
 
+  it("retry back-off doubles from retry.backoff.ms to retry.backoff.max.ms with ±20% jitter (KIP-580), the same for the same seed", () => {
+    const backoffs = (seed: number) => {
+      const producer = new Engine(smallScenario({ seed })).producers.get("p") as unknown as { retryBackoffMs(attempts: number): number };
+      return Array.from({ length: 400 }, (_, i) => producer.retryBackoffMs(1 + (i % 8)));
+    };
+    const values = backoffs(1);
+    for (let i = 0; i < values.length; i++) {
+      const nominal = Math.min(1000, 100 * 2 ** (i % 8));
+      expect(values[i]!).toBeGreaterThanOrEqual(0.8 * nominal);
+      expect(values[i]!).toBeLessThanOrEqual(Math.min(1000, 1.2 * nominal));
+    }
+    const first = values.filter((_, i) => i % 8 === 0);
+    expect(Math.min(...first)).toBeLessThan(85); // spread over [80, 120)
+    expect(Math.max(...first)).toBeGreaterThan(115);
+    expect(backoffs(1)).toEqual(values);
+    expect(backoffs(2)).not.toEqual(values);
+    // retry.backoff.max.ms not above retry.backoff.ms: a fixed back-off, no jitter (ExponentialBackoff with expMax 0)
+    const fixed = new Engine(smallScenario({ producerConfig: { "retry.backoff.ms": 500, "retry.backoff.max.ms": 100 } })).producers.get("p") as unknown as { retryBackoffMs(attempts: number): number };
+    expect([1, 2, 5].map((n) => fixed.retryBackoffMs(n))).toEqual([500, 500, 500]);
+  });
+
   it("lost responses without idempotence: retried writes that had been appended are in the log twice", () => {
     const { report } = runToReport(withLink(false, "responses"));
     expect(report.produced.errors.REQUEST_TIMED_OUT ?? 0).toBeGreaterThan(0);
