@@ -15,7 +15,7 @@ import { ServiceQueue } from "./resources";
 import { Timeouts, type Expiring, type TimeoutHandle } from "../kernel/timeouts";
 import { Replica, type ParkedFetch } from "./replica";
 import { ReplicaFetcher, type ReplicaFetchEntry, type ReplicaFetchResult } from "./fetcher";
-import { RpcClient } from "./rpc";
+import { RpcClient, connectionOptions } from "./rpc";
 import { KafkaError } from "./errors";
 import type { PartitionState } from "./controller";
 import type { Hardware } from "../scenario/schema";
@@ -319,8 +319,7 @@ export class Broker {
     const config = this.cluster.brokerConfig;
     return new RpcClient(this.cluster, this.name, {
       requestTimeoutMs: num(config["replica.socket.timeout.ms"]),
-      connectTimeoutMs: num(config["socket.connection.setup.timeout.ms"]),
-      reconnectBackoffMs: num(config["reconnect.backoff.ms"]),
+      ...connectionOptions(config),
     });
   }
 

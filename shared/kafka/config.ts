@@ -42,6 +42,18 @@ function spec<T extends Record<string, ConfigSpec>>(table: T): T {
   return table;
 }
 
+/**
+ * Connection keys every Kafka client has: producers, consumers, and the brokers' own clients. Both
+ * waits grow after failures in a row (Kafka's ExponentialBackoff: doubling, ±20% jitter) and start
+ * afresh once a connection opens.
+ */
+const connectionKeys = spec({
+  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long (±20%); doubles after each setup that timed out." },
+  "socket.connection.setup.timeout.max.ms": { default: 30000, type: "int", min: 1, doc: "Upper bound of the connection setup timeout as it doubles." },
+  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "Wait before reconnecting to a broker whose connection was lost or could not open (±20%); doubles with each failure in a row." },
+  "reconnect.backoff.max.ms": { default: 1000, type: "int", min: 0, doc: "Upper bound of the reconnect back-off as it doubles." },
+});
+
 /** Broker (server.properties) keys. */
 export const brokerConfig = spec({
   "broker.heartbeat.interval.ms": { default: 2000, type: "int", min: 1, doc: "How often a broker heartbeats to the KRaft controller." },
@@ -99,8 +111,7 @@ export const producerConfig = spec({
   "partitioner.adaptive.partitioning.enable": { default: true, type: "boolean", doc: "The sticky partitioner for null keys favours partitions whose brokers drain faster." },
   "partitioner.ignore.keys": { default: false, type: "boolean", doc: "Ignore keys and spread records with the sticky partitioner." },
   "max.request.size": { default: 1048576, type: "int", min: 1, doc: "Largest request the producer sends." },
-  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long." },
-  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "Wait before reconnecting to a broker whose connection was lost." },
+  ...connectionKeys,
 });
 
 /** Consumer keys. */
@@ -125,8 +136,7 @@ export const consumerConfig = spec({
   "partition.assignment.strategy": { default: "range,cooperative-sticky", type: "string", listOf: { names: ASSIGNORS, accepts: (item) => assignorOf(item) !== undefined }, doc: "Assignors, preferred first: range, roundrobin, sticky, cooperative-sticky. The group uses the first all members support." },
   "request.timeout.ms": { default: 30000, type: "int", min: 0, doc: "How long the consumer waits for a response before it retries." },
   "retry.backoff.ms": { default: 100, type: "int", min: 0, doc: "Wait before retrying a failed request." },
-  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "Give up opening a connection that gets no answer after this long." },
-  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "Wait before reconnecting to a broker whose connection was lost." },
+  ...connectionKeys,
 });
 
 export type BrokerConfigKey = keyof typeof brokerConfig;
@@ -187,6 +197,5 @@ export function resolveConfig<T extends ConfigTable>(table: T, ...overrides: (Re
 export const internalConfig = spec({
   "offsets.topic.num.partitions": { default: 50, type: "int", min: 1, doc: "Partitions of __consumer_offsets; a group's coordinator leads the partition its id hashes to." },
   "offsets.topic.replication.factor": { default: 3, type: "int", min: 1, doc: "Replicas of __consumer_offsets (capped at the broker count here)." },
-  "socket.connection.setup.timeout.ms": { default: 10000, type: "int", min: 1, doc: "A client gives up opening a connection that gets no answer after this long." },
-  "reconnect.backoff.ms": { default: 50, type: "int", min: 0, doc: "A client waits this long before reconnecting to a broker it lost." },
+  ...connectionKeys,
 });

@@ -12,7 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { brokerName, num } from "../engine/context";
 import { byDurationMs, consumerConfig, resolveConfig, type ConfigValue } from "./config";
-import { RpcClient } from "./rpc";
+import { RpcClient, connectionOptions } from "./rpc";
 import { KafkaError, errorName } from "./errors";
 import { assign, assignorOf, type AssignorName, type TopicPartition } from "./assignors";
 import type { ConsumerGroupSpec } from "../scenario/schema";
@@ -145,7 +145,7 @@ export class Consumer {
   }
 
   private newRpc(): RpcClient {
-    return new RpcClient(this.cluster, this.name, { requestTimeoutMs: num(this.config["request.timeout.ms"]), connectTimeoutMs: num(this.config["socket.connection.setup.timeout.ms"]), reconnectBackoffMs: num(this.config["reconnect.backoff.ms"]) });
+    return new RpcClient(this.cluster, this.name, { requestTimeoutMs: num(this.config["request.timeout.ms"]), ...connectionOptions(this.config) });
   }
 
   private get cooperative(): boolean {

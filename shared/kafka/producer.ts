@@ -12,7 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { entityRng, num } from "../engine/context";
 import { producerConfig, resolveConfig, type ConfigValue } from "./config";
-import { RpcClient } from "./rpc";
+import { RpcClient, connectionOptions } from "./rpc";
 import { KafkaError, errorName, isRetriable } from "./errors";
 import { StickyPartitioner, keyPartitionWeights } from "./partitioner";
 import { Arrivals, keyWeights, rateAt } from "../workload/arrivals";
@@ -21,9 +21,7 @@ import type { Rng } from "../kernel/rng";
 import type { ProduceEntry } from "./broker";
 import { LeaderView } from "./metadata";
 import { AliasTable } from "../workload/alias";
-
-/** CommonClientConfigs.RETRY_BACKOFF_JITTER: retry back-offs vary by up to ±20%. */
-const RETRY_BACKOFF_JITTER = 0.2;
+import { exponentialBackoff } from "./backoff";
 
 interface Batch {
   readonly partition: number;
@@ -135,8 +133,7 @@ export class Producer {
   private newRpc(): RpcClient {
     return new RpcClient(this.cluster, this.name, {
       requestTimeoutMs: num(this.config["request.timeout.ms"]),
-      connectTimeoutMs: num(this.config["socket.connection.setup.timeout.ms"]),
-      reconnectBackoffMs: num(this.config["reconnect.backoff.ms"]),
+      ...connectionOptions(this.config),
       onDisconnect: () => {
         if (this.up) this.leaders.refresh();
       },
@@ -691,12 +688,7 @@ export class Producer {
    * producers failed together do not retry in lockstep.
    */
   private retryBackoffMs(attempts: number): number {
-    const base = num(this.config["retry.backoff.ms"]);
-    const max = num(this.config["retry.backoff.max.ms"]);
-    if (max <= base) return base;
-    const exponent = Math.min(Math.max(0, attempts - 1), Math.log2(max / base));
-    const jitter = 1 - RETRY_BACKOFF_JITTER + 2 * RETRY_BACKOFF_JITTER * this.backoffRng.float();
-    return Math.min(max, base * Math.pow(2, exponent) * jitter);
+    return exponentialBackoff(num(this.config["retry.backoff.ms"]), num(this.config["retry.backoff.max.ms"]), Math.max(0, attempts - 1), this.backoffRng.float());
   }
 
   private fail(queue: PartitionQueue, batch: Batch, error: number): void {

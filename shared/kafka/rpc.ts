@@ -12,6 +12,10 @@
  * the order they were sent), so a busy connection costs no timer per request.
  */
 import type { Cluster } from "../engine/context";
+import { entityRng, num } from "../engine/context";
+import type { ConfigValue } from "./config";
+import type { Rng } from "../kernel/rng";
+import { exponentialBackoff } from "./backoff";
 import type { Broker } from "./broker";
 import { StreamOrder, type Link } from "./network";
 import { KafkaError } from "./errors";
@@ -120,6 +124,10 @@ class Connection {
   connectTimer: Timer | null = null;
   unregister: (() => void) | null = null;
   retryAt = 0;
+  /** Connections lost or refused since one last opened (ClusterConnectionStates.failedAttempts). */
+  failures = 0;
+  /** Setups that timed out since one last opened (failedConnectAttempts). */
+  setupTimeouts = 0;
   /** The two links this connection uses, looked up once. */
   out: Link | null = null;
   back: Link | null = null;
@@ -142,21 +150,39 @@ class Connection {
 
 export interface RpcOptions {
   requestTimeoutMs: number;
+  /** socket.connection.setup.timeout.ms and its .max.ms: the setup timeout doubles after each that ran out. */
   connectTimeoutMs: number;
+  connectTimeoutMaxMs: number;
+  /** reconnect.backoff.ms and its .max.ms: the wait doubles after each failure in a row. */
   reconnectBackoffMs: number;
+  reconnectBackoffMaxMs: number;
   /** Called after a connection is lost (Kafka's clients then refresh their metadata). */
   onDisconnect?: () => void;
+}
+
+/** A client's connection settings from its config (the connection keys of kafka/config.ts). */
+export function connectionOptions(config: Record<string, ConfigValue>): Omit<RpcOptions, "requestTimeoutMs" | "onDisconnect"> {
+  return {
+    connectTimeoutMs: num(config["socket.connection.setup.timeout.ms"]),
+    connectTimeoutMaxMs: num(config["socket.connection.setup.timeout.max.ms"]),
+    reconnectBackoffMs: num(config["reconnect.backoff.ms"]),
+    reconnectBackoffMaxMs: num(config["reconnect.backoff.max.ms"]),
+  };
 }
 
 export class RpcClient {
   private readonly conns = new Map<number, Connection>();
   private closed = false;
+  /** Jitter of reconnect back-offs and setup timeouts. */
+  private readonly rng: Rng;
 
   constructor(
     readonly cluster: Cluster,
     readonly node: string,
     readonly options: RpcOptions,
-  ) {}
+  ) {
+    this.rng = entityRng(cluster, `connections:${node}`);
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -280,8 +306,11 @@ export class RpcClient {
     conn.backOrder = new StreamOrder();
     const broker = brokers[conn.brokerId]!;
     const stale = () => conn.generation !== generation || this.closed;
-    conn.connectTimer = sim.schedule(this.options.connectTimeoutMs, () => {
-      if (!stale()) this.reset(conn, KafkaError.NETWORK_EXCEPTION);
+    const { connectTimeoutMs, connectTimeoutMaxMs } = this.options;
+    conn.connectTimer = sim.schedule(exponentialBackoff(connectTimeoutMs, connectTimeoutMaxMs, conn.setupTimeouts, this.rng.float()), () => {
+      if (stale()) return;
+      conn.setupTimeouts++;
+      this.reset(conn, KafkaError.NETWORK_EXCEPTION);
     });
     const syn = (rto: number) => {
       // TCP resends an unanswered SYN (1 s, then doubling) until the setup timeout gives up
@@ -303,6 +332,8 @@ export class RpcClient {
           return;
         }
         conn.state = "ready";
+        conn.failures = 0;
+        conn.setupTimeouts = 0;
         conn.unregister = this.cluster.connections.register(conn.brokerId, () => {
           // the broker's process died: its kernel resets our connection
           net.send(broker.name, this.node, 64, () => {
@@ -356,7 +387,8 @@ export class RpcClient {
     conn.unregister = null;
     conn.state = "idle";
     conn.generation++;
-    conn.retryAt = sim.now + this.options.reconnectBackoffMs;
+    const { reconnectBackoffMs, reconnectBackoffMaxMs } = this.options;
+    conn.retryAt = sim.now + exponentialBackoff(reconnectBackoffMs, reconnectBackoffMaxMs, conn.failures++, this.rng.float());
     const inflight = conn.inflight;
     conn.inflight = [];
     const waiting = conn.waiting;
