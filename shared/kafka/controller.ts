@@ -382,7 +382,7 @@ export class Controller {
   private pushTo(brokerId: number, changes: PartitionState[]): void {
     const broker = this.cluster.brokers[brokerId]!;
     const version = this.version;
-    this.cluster.net.send(this.name, broker.name, 100 + 40 * changes.length, () => broker.receive(() => broker.applyMetadata(changes, version)));
+    this.cluster.net.sendOnConnection(this.name, broker.name, 100 + 40 * changes.length, () => broker.receive(() => broker.applyMetadata(changes, version)));
   }
 
   private report(headline: string, changes: PartitionState[], kind: "fenced" | "election" | "broker"): void {

@@ -10,9 +10,10 @@
  * again after it heals, at the sender's next retransmission (Linux: 200 ms,
  * doubling; given up after tcp_retries2). So a short cut delays requests by
  * about its length, and the clients' request.timeout.ms decides only for
- * long ones. Other messages (send(): heartbeats and metadata between brokers
- * and the controller, connection set-up, which resends its own SYNs) are
- * simply lost on a cut or lossy link.
+ * long ones. Other messages (send(): connection set-up, which resends its own
+ * SYNs; sendOnConnection(): heartbeats, metadata and AlterPartition between
+ * brokers and the controller, lost also when the way back is cut) are simply
+ * lost on a cut or lossy link.
  */
 import type { Simulator } from "../kernel/simulator";
 import { Rng } from "../kernel/rng";
@@ -136,6 +137,26 @@ export class Network {
       });
     }
     return arrival;
+  }
+
+  /**
+   * Send a message of a connection the brokers keep to the controller (heartbeats, metadata,
+   * AlterPartition, and the controller's answers). Each is a request and its response on one TCP
+   * connection, and the broker sends the next heartbeat only once the last one is answered: with
+   * either direction cut, no ACK, answer or handshake gets through, so a one-way cut stalls the
+   * connection both ways (a broker that can send but not hear the controller is fenced). The
+   * message is lost unless both directions are open when it is sent and when it arrives.
+   */
+  sendOnConnection(from: string, to: string, bytes: number, deliver: () => void): number | null {
+    const back = this.link(to, from);
+    if (back.cuts > 0) {
+      this.dropped++;
+      return null;
+    }
+    return this.send(from, to, bytes, () => {
+      if (back.cuts === 0) deliver();
+      else this.dropped++;
+    });
   }
 
   /**
