@@ -46,6 +46,8 @@ export type Liveness<T> = (arg: T) => boolean;
  */
 export class StreamOrder {
   lastArrival = 0;
+  /** A message of this direction waits on a lossy link that lost every try: the later ones wait behind it. */
+  blocked = false;
 }
 
 /** Time from the first send to the k-th retransmission: RTO + 2 RTO + … + 2^(k-1) RTO. */
@@ -189,11 +191,13 @@ export class Network {
   /**
    * Send a message of a TCP connection on `link`; `fire(arg)` runs when it
    * arrives. Loss costs retransmissions (each lost try waits RTO, doubling);
-   * on a cut link the message waits for the heal. Returns the arrival time,
-   * or null when it waits (or the kernel gave up on it).
+   * on a cut link the message waits for the heal. A message whose every try
+   * the loss takes (a 100 % lossy link is as good as cut) waits likewise, for
+   * the loss to ease, and the later messages of its connection wait behind it.
+   * Returns the arrival time, or null when it waits.
    */
   stream<T>(link: Link, order: StreamOrder, bytes: number, departAt: number, fire: (arg: T) => void, arg: T, gone: Liveness<T>): number | null {
-    if (link.cuts > 0) {
+    if (link.cuts > 0 || order.blocked) {
       this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
       return null;
     }
@@ -202,7 +206,8 @@ export class Network {
     if (loss > 0) {
       while (retransmits <= MAX_RETRANSMITS && link.rng.chance(loss)) retransmits++;
       if (retransmits > MAX_RETRANSMITS) {
-        this.dropped++;
+        order.blocked = true;
+        this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
         return null;
       }
     }
@@ -234,18 +239,21 @@ export class Network {
   }
 
   /**
-   * The cut on `link` healed: the sender's TCP sends what waited again at its
-   * next retransmission, which goes back over the oldest message's backoff;
-   * the rest follows it in order. What waited past tcp_retries2 is given up,
-   * and so is what belonged to a connection that is gone by now (a client
-   * that timed out reconnects on a new connection, which does not wait
-   * behind the old one's data).
+   * The cut on `link` healed, or its loss eased: the sender's TCP sends what
+   * waited again at its next retransmission, which goes back over the oldest
+   * message's backoff; the rest follows it in order. What the loss still takes
+   * waits on (and its connection's later messages behind it); what waited past
+   * tcp_retries2 is given up, and so is what belonged to a connection that is
+   * gone by now (a client that timed out reconnects on a new connection, which
+   * does not wait behind the old one's data).
    */
   private release(link: Link): void {
     const held = link.held;
     if (!held) return;
     link.held = null;
     const now = this.sim.now;
+    const loss = this.spec.lossRate + link.lossRate;
+    for (const h of held) h.order.blocked = false;
     for (const h of held) {
       if (h.gone(h.arg as never)) {
         this.dropped++;
@@ -255,6 +263,12 @@ export class Network {
       while (k <= MAX_RETRANSMITS && h.sentAt + retransmitDelay(k) < now) k++;
       if (k > MAX_RETRANSMITS) {
         this.dropped++;
+        continue;
+      }
+      if (!h.order.blocked && loss > 0) while (k <= MAX_RETRANSMITS && link.rng.chance(loss)) k++;
+      if (h.order.blocked || k > MAX_RETRANSMITS) {
+        h.order.blocked = true;
+        (link.held ??= []).push(h);
         continue;
       }
       const arrival = this.put(link, h.bytes, 0, h.sentAt + retransmitDelay(k) - now, h.order);
@@ -320,5 +334,6 @@ export class Network {
     const i = link.lossRates.indexOf(rate);
     if (i >= 0) link.lossRates.splice(i, 1);
     link.lossRate = link.lossRates.reduce((a, b) => a + b, 0);
+    if (link.cuts === 0) this.release(link);
   }
 }
