@@ -138,6 +138,23 @@ export class Nemesis {
         const targets = this.resolve(spec.target);
         return { targets, run: () => this.lifecycle(spec.kind, targets) };
       }
+      case "stall": {
+        const targets = this.resolve(spec.target);
+        const members = targets.map((name) => {
+          const consumer = this.consumers.get(name);
+          if (!consumer) throw new FaultError(`a stall blocks a consumer's application thread; "${name}" is not a consumer (consumers: ${[...this.consumers.keys()].join(", ") || "none"})`);
+          return consumer;
+        });
+        return {
+          targets,
+          run: () => {
+            const releases = members.map((consumer) => consumer.block(false));
+            return () => {
+              for (const release of releases) release();
+            };
+          },
+        };
+      }
       case "isolate": {
         const targets = this.networked(this.resolve(spec.target));
         const others = everyone.filter((n) => !targets.includes(n));
@@ -277,7 +294,8 @@ export class Nemesis {
     const consumer = this.consumers.get(name);
     const client = this.producers.get(name) ?? consumer;
     if (!client) throw new FaultError(`target "${name}" names no node`);
-    if (kind === "pause") throw new FaultError(`pause targets brokers or the controller; "${name}" is a client (use crash)`);
+    if (kind === "pause" && !consumer) throw new FaultError(`pause targets brokers, the controller or consumers; "${name}" is a producer (use crash)`);
+    let release: (() => void) | null = null;
     // a consumer shut down cleanly leaves its group at once (KafkaConsumer.close()); a crash is noticed after session.timeout.ms
     const close = () => (consumer ? consumer.close() : client.crash());
     return {
@@ -288,8 +306,14 @@ export class Nemesis {
         close();
         client.restart();
       },
-      pause: () => {},
-      resume: () => {},
+      // a consumer's pause freezes its whole process (a long GC): heartbeats stop too
+      pause: () => {
+        release = consumer?.block(true) ?? null;
+      },
+      resume: () => {
+        release?.();
+        release = null;
+      },
     };
   }
 }
@@ -314,6 +338,7 @@ export function describe(spec: FaultSpec, targets: string[]): string {
     crash: "crash (process killed)",
     shutdown: "clean shutdown",
     pause: "pause (process frozen, e.g. a long GC)",
+    stall: "stall (application thread blocked; heartbeats go on)",
     restart: "clean restart",
     "power-loss": "power loss (unflushed page cache lost)",
     isolate: "network isolation",

@@ -99,6 +99,16 @@ export class Consumer {
   private pollIncarnation = 0;
   /** The poll whose max.poll.interval.ms deadline is already set. */
   private overrunPoll = -1;
+  /** Active stall and pause faults: the application thread is blocked, no poll() starts and no fetch is sent. */
+  private blocked = 0;
+  /** Active pause faults: the whole process is frozen, the heartbeat thread too. */
+  private frozen = 0;
+  /** A poll's end that came while blocked: it runs once the application thread is free. */
+  private finishDeferred = false;
+  /** An auto-commit fell due while blocked (the classic consumer commits from poll()). */
+  private autoCommitDue = false;
+  /** max.poll.inter.ms ran out while frozen: the heartbeat thread leaves the group once it runs again. */
+  private leaveOnThaw: (() => void) | null = null;
   private incarnation = 0;
   private readonly leaders: LeaderView;
   private readonly topicOfPid = new Map<number, TopicPartition>();
@@ -165,7 +175,8 @@ export class Consumer {
     const incarnation = this.incarnation;
     const beat = () => {
       if (!this.up || incarnation !== this.incarnation) return;
-      this.heartbeat();
+      // a frozen process sends nothing: the coordinator hears from it again once it thaws
+      if (this.frozen === 0) this.heartbeat();
       this.cluster.sim.schedule(heartbeat, beat);
     };
     this.cluster.sim.schedule(heartbeat, beat);
@@ -173,7 +184,8 @@ export class Consumer {
       const interval = num(this.config["auto.commit.interval.ms"]);
       const tick = () => {
         if (!this.up || incarnation !== this.incarnation) return;
-        this.commit();
+        if (this.blocked > 0) this.autoCommitDue = true;
+        else this.commit();
         this.cluster.sim.schedule(interval, tick);
       };
       this.cluster.sim.schedule(interval, tick);
@@ -233,6 +245,11 @@ export class Consumer {
     this.bufferedRecords = 0;
     this.fetching.length = 0;
     this.phase = "idle";
+    this.blocked = 0;
+    this.frozen = 0;
+    this.finishDeferred = false;
+    this.autoCommitDue = false;
+    this.leaveOnThaw = null;
   }
 
   restart(): void {
@@ -279,7 +296,7 @@ export class Consumer {
   }
 
   /** Run a coordinator request; NOT_COORDINATOR or a lost connection sends us looking for it again. */
-  private toCoordinator<T>(bytes: number, serve: (reply: (bytes: number, value: T) => void) => void, done: (value: T) => void): void {
+  private toCoordinator<T>(bytes: number, serve: (reply: (bytes: number, value: T) => void) => void, done: (value: T) => void, timeoutMs?: number): void {
     const incarnation = this.incarnation;
     const offsetsPid = this.coordinatorPid();
     this.rpc.call<T | "not-coordinator">(
@@ -302,6 +319,7 @@ export class Consumer {
         }
         done(result.value);
       },
+      timeoutMs,
     );
   }
 
@@ -338,6 +356,9 @@ export class Consumer {
         }
         this.sync(assignment);
       },
+      // the coordinator holds a JoinGroup until the rebalance completes, up to the rebalance timeout
+      // (AbstractCoordinator: max(request.timeout.ms, rebalance timeout + JOIN_GROUP_TIMEOUT_LAPSE))
+      Math.max(num(this.config["request.timeout.ms"]), rebalance + JOIN_GROUP_TIMEOUT_LAPSE_MS),
     );
   }
 
@@ -539,7 +560,8 @@ export class Consumer {
   // ---- fetching ----
 
   private fetchAll(): void {
-    if (!this.up) return;
+    // the classic consumer sends fetches from poll(), on the application thread
+    if (!this.up || this.blocked > 0) return;
     const maxPoll = num(this.config["max.poll.records"]);
     // the fetcher runs ahead of the application, but only so far
     if (this.bufferedRecords >= 2 * maxPoll) return;
@@ -742,7 +764,7 @@ export class Consumer {
   // ---- the application's poll loop ----
 
   private poll(): void {
-    if (!this.up || this.processingUntil >= 0 || this.buffer.length === 0) return;
+    if (!this.up || this.processingUntil >= 0 || this.buffer.length === 0 || this.blocked > 0) return;
     const maxPoll = num(this.config["max.poll.records"]);
     // a new list per poll: emptying one with `length = 0` is a runtime call that gives up its storage anyway
     const taken: Buffered[] = [];
@@ -804,9 +826,17 @@ export class Consumer {
     const { sim } = this.cluster;
     const incarnation = this.incarnation;
     const maxPollInterval = num(this.config["max.poll.interval.ms"]);
-    sim.at(this.pollStartedAt + maxPollInterval, () => {
+    const deadline = this.pollStartedAt + maxPollInterval;
+    const check = (): void => {
       if (incarnation !== this.incarnation || !this.memberId || this.pollNo !== pollNo || this.processingUntil < 0) return;
-      const cause = sink ? `processing and writing one poll to ${sink.settings.id}` : "processing one poll";
+      // the heartbeat thread notices the deadline; a frozen process notices it once it runs again
+      if (this.frozen > 0) {
+        this.leaveOnThaw = check;
+        return;
+      }
+      const cause = this.blocked > 0
+        ? "since its last poll() (its application thread is blocked)"
+        : sink ? `processing and writing one poll to ${sink.settings.id}` : "processing one poll";
       this.cluster.events.emit(sim.now, "consumer", `${this.name} spent more than max.poll.interval.ms = ${maxPollInterval / 1000} s ${cause} and leaves the group`);
       const memberId = this.memberId;
       this.toCoordinator<number>(40, (reply) => {
@@ -814,12 +844,61 @@ export class Consumer {
         reply(40, 0);
       }, () => {});
       this.memberId = null;
-    });
+    };
+    sim.at(deadline, check);
+  }
+
+  /**
+   * A stall or pause fault blocks the application thread (a pause freezes the heartbeat thread
+   * too): no poll() starts and no fetch is sent until it is released, and max.poll.interval.ms
+   * counts on. Blocked between polls, the thread is in an empty poll that ends when released;
+   * blocked while it processes one, that poll ends no sooner than the release. Returns the release.
+   */
+  block(freeze: boolean): () => void {
+    if (!this.up) return () => {};
+    const incarnation = this.incarnation;
+    this.blocked++;
+    if (freeze) this.frozen++;
+    if (this.blocked === 1) {
+      const { sim } = this.cluster;
+      if (this.processingUntil < 0) {
+        this.taken = NOTHING_TAKEN;
+        this.takenRecords = 0;
+        this.pollIncarnation = incarnation;
+        this.pollNo++;
+        this.pollStartedAt = sim.now;
+        this.processingUntil = Infinity;
+        this.finishDeferred = true;
+      }
+      this.overrun(this.pollNo, this.sink && sim.now >= this.sink.settings.start ? this.sink : null);
+    }
+    let released = false;
+    return () => {
+      if (released || incarnation !== this.incarnation) return;
+      released = true;
+      if (freeze && --this.frozen === 0) {
+        // the heartbeat thread runs again: it sends a heartbeat at once, or leaves a poll overrun
+        const leave = this.leaveOnThaw;
+        this.leaveOnThaw = null;
+        if (leave) leave();
+        else this.heartbeat();
+      }
+      if (--this.blocked > 0) return;
+      if (this.finishDeferred) {
+        this.finishDeferred = false;
+        this.finishPoll();
+      }
+    };
   }
 
   /** The poll is processed (and written): what it took is delivered, and the loop goes on. */
   finishPoll(): void {
     if (this.pollIncarnation !== this.incarnation) return;
+    if (this.blocked > 0) {
+      // the application thread is blocked: the poll's end waits for it
+      this.finishDeferred = true;
+      return;
+    }
     this.processingUntil = -1;
     this.polls++;
     this.processedRecords += this.takenRecords;
@@ -837,7 +916,8 @@ export class Consumer {
     }
     this.taken = NOTHING_TAKEN;
     this.staleTaken = null;
-    if (this.config["enable.auto.commit"] !== true) this.commit();
+    if (this.config["enable.auto.commit"] !== true || this.autoCommitDue) this.commit();
+    this.autoCommitDue = false;
     if (this.atNextPoll.length > 0) {
       const steps = this.atNextPoll;
       this.atNextPoll = [];
@@ -856,6 +936,9 @@ export class Consumer {
     return `${this.name} (${this.phase}) on ${this.coordinatorId > 0 ? brokerName(this.coordinatorId) : "no coordinator"}`;
   }
 }
+
+/** AbstractCoordinator.JOIN_GROUP_TIMEOUT_LAPSE: a JoinGroup may wait this much past the rebalance timeout. */
+const JOIN_GROUP_TIMEOUT_LAPSE_MS = 5000;
 
 /** The batches of a poll when none is being processed. */
 const NOTHING_TAKEN: readonly Buffered[] = Object.freeze([]);

@@ -138,6 +138,9 @@ export class Group {
     sim.cancel(member.expiry);
     member.expiry = sim.schedule(member.sessionTimeoutMs, () => {
       member.expiry = null;
+      // a member whose JoinGroup or SyncGroup the coordinator holds needs no heartbeat
+      // (ClassicGroupMember.hasSatisfiedHeartbeat): the rebalance timeout bounds its wait instead
+      if (member.join || member.sync) return this.touch(member);
       this.remove(member, `no heartbeat from ${member.client} for session.timeout.ms = ${member.sessionTimeoutMs / 1000} s`);
     });
   }

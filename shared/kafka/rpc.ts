@@ -121,6 +121,8 @@ class Connection {
   inflight: Exchange[] = [];
   waiting: Waiting[] = [];
   sweep: Timer | null = null;
+  /** When the armed sweep fires. */
+  sweepAt = 0;
   connectTimer: Timer | null = null;
   unregister: (() => void) | null = null;
   retryAt = 0;
@@ -204,14 +206,14 @@ export class RpcClient {
    * Send a request of `bytes` to broker `brokerId`. `serve` runs on the broker
    * when it handles the request and calls `reply` when the response is ready.
    */
-  call<T>(brokerId: number, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: T, readyAt?: number) => void) => void, done: (result: RpcResult<T>) => void): void {
+  call<T>(brokerId: number, bytes: number, serve: (broker: Broker, reply: (bytes: number, value: T, readyAt?: number) => void) => void, done: (result: RpcResult<T>) => void, timeoutMs = this.options.requestTimeoutMs): void {
     if (this.closed) return;
     const conn = this.connection(brokerId);
     if (conn.state === "ready") {
-      this.transmit(conn, bytes, serve as Serve, done as (r: RpcResult<unknown>) => void);
+      this.transmit(conn, bytes, serve as Serve, done as (r: RpcResult<unknown>) => void, timeoutMs);
       return;
     }
-    conn.waiting.push({ send: () => this.transmit(conn, bytes, serve as Serve, done as (r: RpcResult<unknown>) => void), fail: (error) => done({ ok: false, error }) });
+    conn.waiting.push({ send: () => this.transmit(conn, bytes, serve as Serve, done as (r: RpcResult<unknown>) => void, timeoutMs), fail: (error) => done({ ok: false, error }) });
     if (conn.state !== "idle") return;
     const now = this.cluster.sim.now;
     if (conn.retryAt <= now) this.connect(conn);
@@ -349,32 +351,40 @@ export class RpcClient {
     syn(1000);
   }
 
-  private transmit(conn: Connection, bytes: number, serve: Serve, done: (r: RpcResult<unknown>) => void): void {
+  private transmit(conn: Connection, bytes: number, serve: Serve, done: (r: RpcResult<unknown>) => void, timeoutMs: number): void {
     const { sim, net, brokers } = this.cluster;
     const broker = brokers[conn.brokerId]!;
-    const ex = new Exchange(this, conn, conn.generation, broker, sim.now + this.options.requestTimeoutMs, serve, done, bytes);
+    const ex = new Exchange(this, conn, conn.generation, broker, sim.now + timeoutMs, serve, done, bytes);
     conn.inflight.push(ex);
+    // requests mostly share one timeout, so deadlines come in order; a shorter one after a longer one re-arms
     if (!conn.sweep) this.armSweep(conn, ex.deadline);
+    else if (ex.deadline < conn.sweepAt) {
+      sim.cancel(conn.sweep);
+      this.armSweep(conn, ex.deadline);
+    }
     conn.out ??= net.link(this.node, broker.name);
     conn.back ??= net.link(broker.name, this.node);
     net.stream(conn.out, ex.outOrder, bytes, 0, atBroker, ex, gone);
   }
 
   private armSweep(conn: Connection, at: number): void {
+    conn.sweepAt = at;
     conn.sweep = this.cluster.sim.at(at, () => {
       conn.sweep = null;
       const now = this.cluster.sim.now;
+      let next = Infinity;
       for (const p of conn.inflight) {
         if (p.deadline > now) {
-          this.armSweep(conn, p.deadline);
-          return;
+          if (p.deadline < next) next = p.deadline;
+          continue;
         }
-        // Kafka drops the connection on a request timeout
+        // Kafka drops the connection on a request timeout (NetworkClient.handleTimedOutRequests)
         conn.settle(p);
         p.done({ ok: false, error: KafkaError.REQUEST_TIMED_OUT });
         this.reset(conn, KafkaError.NETWORK_EXCEPTION);
         return;
       }
+      if (next < Infinity) this.armSweep(conn, next);
     });
   }
 

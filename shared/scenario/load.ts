@@ -539,7 +539,8 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (problem) findings.push({ path, message: problem });
   };
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
-  const clientIds = new Set([...scenario.producers.map((p) => p.id), ...scenario.consumerGroups.flatMap((g) => Array.from({ length: g.consumers }, (_, m) => `${g.id}-${m}`))]);
+  const producerIds = new Set(scenario.producers.map((p) => p.id));
+  const consumerIds = new Set(scenario.consumerGroups.flatMap((g) => Array.from({ length: g.consumers }, (_, m) => `${g.id}-${m}`)));
   // the nodes a target names whatever the time: "all" is every broker; null for leader:…, one, minority and
   // majority, which name nodes only when the fault starts (the nemesis checks those then), and for names already refused
   const namedNodes = (spec: string): string[] | null => {
@@ -570,6 +571,14 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   };
   scenario.faults.forEach((fault, f) => {
     for (const [field, spec] of faultTargets(fault)) {
+      if (fault.kind === "stall") {
+        // a stall blocks one consumer's application thread: a consumer's id, nothing else
+        if (!consumerIds.has(spec)) {
+          const consumers = nodeSummary.slice(1 + scenario.producers.length).join(", ");
+          findings.push({ path: ["faults", f, ...field], message: `expected a consumer (a stall blocks its application thread; ${consumers ? `consumers: ${consumers}` : "this scenario has none"}), got ${JSON.stringify(spec)}` });
+        }
+        continue;
+      }
       if (sinkIds.has(spec)) {
         // a sink's outage is a crash (or pause) of it; it has no network links to cut
         if (!lifecycleKinds.has(fault.kind)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a sink, not a node on the network: use kind crash or pause for an outage` });
@@ -577,7 +586,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
         continue;
       }
       checkTarget(spec, ["faults", f, ...field]);
-      if (fault.kind === "pause" && clientIds.has(spec)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a client: pause targets brokers or the controller (crash a client instead)` });
+      if (fault.kind === "pause" && producerIds.has(spec)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a producer: pause targets brokers, the controller or consumers (crash a producer instead)` });
     }
     sidesProblems(fault, f);
     if (fault.at >= scenario.duration) {
