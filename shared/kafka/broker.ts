@@ -408,6 +408,8 @@ export class Broker {
       replica.followers[id] = { logEndOffset: state.isr.includes(id) ? replica.highWatermark : 0, lastCaughtUpMs: now, lastFetchMs: now, lastFetchLeaderLeo: 0 };
     }
     this.advanceHighWatermark(replica);
+    // leading a __consumer_offsets partition makes this broker the coordinator of its groups
+    if (this.cluster.partitions[replica.pid]!.internal) this.coordinator.loadGroupsOf(replica.pid);
   }
 
   private leaveRole(replica: Replica, role: "follower" | "none", leaderId: number, epoch: number): void {

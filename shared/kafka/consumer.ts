@@ -99,6 +99,8 @@ export class Consumer {
   private pollIncarnation = 0;
   /** The poll whose max.poll.interval.ms deadline is already set. */
   private overrunPoll = -1;
+  /** The coordinator was lost while the member was stable: once found again, it goes on as a member. */
+  private stableWhenFound = false;
   /** Active stall and pause faults: the application thread is blocked, no poll() starts and no fetch is sent. */
   private blocked = 0;
   /** Active pause faults: the whole process is frozen, the heartbeat thread too. */
@@ -245,6 +247,7 @@ export class Consumer {
     this.bufferedRecords = 0;
     this.fetching.length = 0;
     this.phase = "idle";
+    this.stableWhenFound = false;
     this.blocked = 0;
     this.frozen = 0;
     this.finishDeferred = false;
@@ -286,6 +289,13 @@ export class Consumer {
           return;
         }
         this.coordinatorId = result.value;
+        if (this.stableWhenFound && this.memberId) {
+          this.stableWhenFound = false;
+          this.phase = "stable";
+          this.heartbeat();
+          return;
+        }
+        this.stableWhenFound = false;
         this.join();
       },
     );
@@ -312,6 +322,9 @@ export class Consumer {
           this.count(result.ok ? KafkaError.NOT_COORDINATOR : result.error);
           // one search at a time: requests that fail together (a heartbeat, commits, a join) start one, not one each
           if (this.phase !== "finding") {
+            // a stable member keeps its membership: the new coordinator knows the group (AbstractCoordinator
+            // marks the coordinator unknown and finds it again; only a rebalance under way starts over)
+            this.stableWhenFound = this.phase === "stable";
             this.phase = "finding";
             this.retry(() => this.findCoordinator());
           }

@@ -127,6 +127,16 @@ export class Group {
     return KafkaError.NONE;
   }
 
+  /**
+   * A broker became this group's coordinator (it leads the group's __consumer_offsets partition now)
+   * and loaded the group: every member's session starts afresh, as GroupMetadataManager schedules a
+   * heartbeat expiration for each member it loads. A member that does not heartbeat the new
+   * coordinator within session.timeout.ms is removed.
+   */
+  loaded(): void {
+    for (const member of this.members.values()) this.touch(member);
+  }
+
   leave(memberId: string, reason: string): void {
     const member = this.members.get(memberId);
     if (!member) return;
@@ -247,6 +257,11 @@ export class GroupCoordinator {
       this.groups.set(groupId, group);
     }
     return group;
+  }
+
+  /** A broker now leads `pid` of __consumer_offsets: it loads the groups that partition holds. */
+  loadGroupsOf(pid: number): void {
+    for (const group of this.groups.values()) if (this.offsetsPartitionOf(group.id) === pid) group.loaded();
   }
 
   all(): IterableIterator<Group> {
