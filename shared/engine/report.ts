@@ -92,10 +92,15 @@ export function buildReport(engine: Engine, wallMs: number): Report {
 
   const band = scenario.report.recoveryBand;
   const measuredOn = scenario.consumerGroups.length > 0 ? "sink" : "acked";
+  const baselineAt: number[] = [];
   const faults = engine.nemesis.history.map((fault, i, all): FaultReport => {
     // the next fault that starts later bounds this one's recovery window
     const next = all.slice(i + 1).find((f) => f.atMs > fault.atMs)?.atMs ?? engine.now;
-    const recovery = recoveryTime(engine, measuredOn, fault.atMs, Math.max(next, fault.atMs), band);
+    // a fault that starts while an earlier one is still active is compared with the traffic before
+    // that one: the seconds just before it are not the healthy level to come back to
+    const active = all.findIndex((f, j) => j < i && f.atMs <= fault.atMs && (f.healedAtMs === null || f.healedAtMs > fault.atMs));
+    baselineAt[i] = active >= 0 ? baselineAt[active]! : fault.atMs;
+    const recovery = recoveryTime(engine, measuredOn, fault.atMs, Math.max(next, fault.atMs), band, baselineAt[i]!);
     return {
       kind: fault.spec.kind,
       target: fault.targets.join(" | "),
@@ -223,16 +228,17 @@ export function scanLogs(engine: Engine): void {
  * 10 s before the fault (after the warm-up) give no steady level to compare
  * with. `on` is the sink, or without consumer groups the acknowledged records.
  */
-function recoveryTime(engine: Engine, on: "sink" | "acked", atMs: number, horizon: number, band: { throughputPct: number; p99Pct: number; windowMs: number }): { ms: number | null; status: RecoveryStatus } {
+/** The fault at `atMs` is back within the band of the 10 s before `baselineAt` (its own start, or an earlier overlapping fault's). */
+function recoveryTime(engine: Engine, on: "sink" | "acked", atMs: number, horizon: number, band: { throughputPct: number; p99Pct: number; windowMs: number }, baselineAt: number): { ms: number | null; status: RecoveryStatus } {
   const series = engine.stats.series;
   const step = series.bucketMs;
   const window = Math.max(band.windowMs, step);
   // acknowledgements are counted in the series after the warm-up only
-  const baselineFrom = Math.max(step, atMs - 10_000, on === "acked" ? engine.scenario.report.warmup : 0);
-  if (atMs - baselineFrom < window) return { ms: null, status: "no-baseline" };
-  const baseRate = series.rate(on, baselineFrom, atMs);
+  const baselineFrom = Math.max(step, baselineAt - 10_000, on === "acked" ? engine.scenario.report.warmup : 0);
+  if (baselineAt - baselineFrom < window) return { ms: null, status: "no-baseline" };
+  const baseRate = series.rate(on, baselineFrom, baselineAt);
   if (baseRate <= 0) return { ms: null, status: "no-baseline" };
-  const baseP99 = on === "sink" ? series.p99(baselineFrom, atMs) : null;
+  const baseP99 = on === "sink" ? series.p99(baselineFrom, baselineAt) : null;
   const outOfBand = (t: number) => {
     const rate = series.rate(on, t - window, t);
     if (Math.abs(rate - baseRate) / baseRate > band.throughputPct / 100) return true;

@@ -30,6 +30,28 @@ describe("recovery time", () => {
     expect(summarize(report)).toContain("no consumer group, so the producers' acknowledgements are measured");
   });
 
+  it("a fault that starts during another is measured against the level before the first (an audit found both 'not recovered')", () => {
+    const { report } = runToReport(
+      smallScenario({
+        durationMs: 120_000,
+        rate: 1000,
+        producerConfig: { acks: "all" },
+        brokerConfig: { "min.insync.replicas": 2 },
+        consumerGroups: group,
+        faults: [
+          { kind: "isolate", target: "broker-1", at: "20s", duration: "60s" },
+          { kind: "crash", target: "broker-1", at: "30s", duration: "20s" },
+        ],
+      }),
+    );
+    const [isolation, crash] = report.faults;
+    expect(isolation).toMatchObject({ recoveryStatus: "not-recovered" }); // the crash came first
+    // the crash's baseline is the healthy traffic before 20 s, not the degraded 20-30 s; throughput is back
+    // once leaderships have moved (fenced at about 27 s); actual before: not-recovered
+    expect(crash).toMatchObject({ recoveryStatus: "recovered" });
+    expect(crash!.recoveryMs!).toBeLessThan(40_000);
+  });
+
   it("a partition with its only replica gone for good: not recovered", () => {
     const { report } = runToReport(
       smallScenario({ durationMs: 40_000, rate: 1000, replicationFactor: 1, consumerGroups: group, faults: [{ kind: "crash", target: "broker-1", at: "20s" }] }),
