@@ -277,7 +277,11 @@ export class Consumer {
     this.phase = "finding";
     const offsetsPid = this.cluster.controller.partitions.length > 0 ? this.coordinatorPid() : -1;
     const incarnation = this.incarnation;
-    const brokerId = ((this.cluster.sim.now / 7) | 0) % (this.cluster.brokers.length - 1) + 1;
+    // FindCoordinator goes to the least loaded broker (one it is connected to, if any), from a start that varies
+    const ids = this.cluster.brokers.slice(1).map((b) => b.id);
+    const start = ((this.cluster.sim.now / 7) | 0) % ids.length;
+    const least = this.rpc.leastLoaded(ids, start);
+    const brokerId = least >= 0 ? least : ids[start]!;
     this.rpc.call<number>(
       brokerId,
       60,

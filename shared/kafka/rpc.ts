@@ -196,6 +196,34 @@ export class RpcClient {
     return conn ? conn.inflight.length + conn.waiting.length : 0;
   }
 
+  /**
+   * Kafka's NetworkClient.leastLoadedNode over `ids`, starting at `ids[start]`: a broker with an open
+   * connection and the fewest requests in flight, else one being connected to, else one it may connect
+   * to now (not backing off); -1 if none.
+   */
+  leastLoaded(ids: readonly number[], start: number): number {
+    let ready = -1;
+    let fewest = Infinity;
+    let connecting = -1;
+    let canConnect = -1;
+    const now = this.cluster.sim.now;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[(start + k) % ids.length]!;
+      const conn = this.conns.get(id);
+      if (conn?.state === "ready") {
+        const load = conn.inflight.length + conn.waiting.length;
+        if (load === 0) return id;
+        if (load < fewest) {
+          fewest = load;
+          ready = id;
+        }
+      } else if (conn?.state === "connecting") {
+        if (connecting < 0) connecting = id;
+      } else if (canConnect < 0 && (!conn || conn.retryAt <= now)) canConnect = id;
+    }
+    return ready >= 0 ? ready : connecting >= 0 ? connecting : canConnect;
+  }
+
   /** False while a failed connection is backing off before the next attempt. */
   canSend(brokerId: number): boolean {
     const conn = this.conns.get(brokerId);

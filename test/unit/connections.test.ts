@@ -65,3 +65,22 @@ it("setups that get no answer time out after socket.connection.setup.timeout.ms,
 it("the same seed gives the same connection attempts", () => {
   expect(connectAttempts("crash", 10_000)).toEqual(connectAttempts("crash", 10_000));
 });
+
+it("FindCoordinator's broker is the least loaded one: connected first, then connecting, then one not backing off", () => {
+  const engine = new Engine(smallScenario({ durationMs: 60_000, rate: 0, faults: [{ kind: "crash", target: "broker-3", at: "1s", duration: "50s" }] }));
+  engine.runUntil(2000);
+  const rpc = new RpcClient(engine.cluster, "p", { requestTimeoutMs: 30_000, ...connectionOptions(engine.producers.get("p")!.config) });
+  const ids = [1, 2, 3];
+  // nothing open: the first it may connect to, from the start given
+  expect(rpc.leastLoaded(ids, 1)).toBe(2);
+  rpc.ready(3); // refused: broker-3's process is down, so its connection backs off
+  rpc.ready(1);
+  expect(rpc.leastLoaded([3], 0)).toBe(3); // connecting
+  while (rpc.canSend(3)) engine.sim.step();
+  // broker-3 refused and backs off: not a candidate until the back-off ends
+  expect(rpc.leastLoaded([3], 0)).toBe(-1);
+  expect(rpc.leastLoaded([2, 3], 1)).toBe(2);
+  while (!rpc.ready(1)) engine.sim.step();
+  // broker-1 is connected: it wins from any start
+  expect([0, 1, 2].map((start) => rpc.leastLoaded(ids, start))).toEqual([1, 1, 1]);
+});
