@@ -241,7 +241,10 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
       const first = [...engine.consumers.values()].find((c) => c.spec.id === g.id);
       return { id: g.id, topics: g.topics, state: group.state, generation: group.generation, protocol: group.protocol, lag: engine.groupLag(g.id), members: [...group.members.values()].map((m) => m.client), config: first ? { ...first.config } : {} };
     }),
-    consumers: [...engine.consumers.values()].map((c) => ({ id: c.name, group: c.spec.id, up: c.up, partitions: c.ownedPartitions })),
+    consumers: [...engine.consumers.values()].map((c) => {
+      const blocked = c.blockedAs;
+      return { id: c.name, group: c.spec.id, up: c.up, partitions: c.ownedPartitions, ...(blocked ? { blocked } : {}) };
+    }),
     sinks: builder.sinkViews(engine, opts.peek === true),
     links: cluster.net.alteredLinks(),
     faults: engine.nemesis.history.map((f) => ({ id: f.id, kind: f.spec.kind, targets: f.targets, description: describe(f.spec, f.targets), atMs: f.atMs, healedAtMs: f.healedAtMs })),

@@ -69,6 +69,8 @@ export interface ConsumerView {
   id: string;
   group: string;
   up: boolean;
+  /** A pause fault froze its process, or a stall fault blocks its application thread (absent: neither). */
+  blocked?: "paused" | "stalled";
   partitions: number[];
 }
 

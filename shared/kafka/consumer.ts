@@ -865,6 +865,11 @@ export class Consumer {
     sim.at(deadline, check);
   }
 
+  /** What holds it while up: a pause (frozen process) or a stall (blocked application thread), or null. */
+  get blockedAs(): "paused" | "stalled" | null {
+    return !this.up ? null : this.frozen > 0 ? "paused" : this.blocked > 0 ? "stalled" : null;
+  }
+
   /**
    * A stall or pause fault blocks the application thread (a pause freezes the heartbeat thread
    * too): no poll() starts and no fetch is sent until it is released, and max.poll.interval.ms

@@ -1,4 +1,4 @@
-/** Right-click menus: a broker's lifecycle faults, a sink's outage, a link's network faults. */
+/** Right-click menus: a broker's lifecycle faults, a group member's crash, pause or stall, a sink's outage, a link's network faults. */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useApp, useAppStore } from "../app-context";
 import type { AppState } from "../store/app-store";
@@ -64,6 +64,8 @@ function MenuBody({ menu }: { menu: ContextMenuState }) {
         <BrokerItems brokerId={menu.target.id} close={close} />
       ) : menu.target.kind === "sink" ? (
         <SinkItems sinkId={menu.target.id} close={close} />
+      ) : menu.target.kind === "group" ? (
+        <GroupItems groupId={menu.target.id} close={close} />
       ) : (
         <LinkItems edgeId={menu.target.edgeId} close={close} />
       )}
@@ -108,6 +110,76 @@ function BrokerItems({ brokerId, close }: { brokerId: number; close: () => void 
       <Item testId="menu-isolate" label="Isolate from network" hint={`cut every link${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("isolate", brokerId))} />
       {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this broker" disabled={!canControl} onClick={go(() => healNode(broker.name))} />}
     </>
+  );
+}
+
+/** Members listed in the menu; a larger group's others are scripted in the scenario. */
+const MENU_MEMBERS = 6;
+
+function GroupItems({ groupId, close }: { groupId: string; close: () => void }) {
+  const group = useApp(useCallback((s: AppState) => s.groupsById[groupId], [groupId]));
+  // strings, so the menu re-renders only when they change: every consumer process of the group (in the
+  // group or not right now), and those of them an active fault names
+  const memberKey = useApp(useCallback((s: AppState) => (s.frame?.consumers ?? []).filter((c) => c.group === groupId).map((c) => c.id).join("\n"), [groupId]));
+  const faultedKey = useApp(
+    useCallback(
+      (s: AppState) => {
+        const active = (s.frame?.faults ?? []).filter((f) => f.healedAtMs === null);
+        return (s.frame?.consumers ?? []).filter((c) => c.group === groupId && active.some((f) => f.targets.includes(c.id))).map((c) => c.id).join("\n");
+      },
+      [groupId],
+    ),
+  );
+  const canControl = useApp(selectCanControl);
+  const duration = useApp(selectDurationLabel);
+  const { memberAction, healNode } = useFaultActions();
+  if (!group) return null;
+  const go = (fn: () => Promise<void>) => () => {
+    close();
+    void fn();
+  };
+  const forLabel = duration ? ` for ${duration}` : "";
+  const all = memberKey ? memberKey.split("\n") : [];
+  const members = all.slice(0, MENU_MEMBERS);
+  const faulted = faultedKey ? faultedKey.split("\n") : [];
+  return (
+    <>
+      <div className="menu-title">
+        {groupId} <span className="muted">· {group.state} · {all.length} consumer{all.length === 1 ? "" : "s"}</span>
+      </div>
+      <div className="menu-note" data-testid="menu-member-legend">
+        <b>Stall</b>: its application thread blocks, heartbeats go on; only max.poll.interval.ms notices. <b>Pause</b>: frozen like a long GC; session.timeout.ms notices. <b>Crash</b>: killed.{forLabel ? ` Each${forLabel}.` : ""}
+      </div>
+      {members.length === 0 && <div className="menu-note muted">no consumers yet</div>}
+      {members.map((member) => (
+        <div key={member} className="menu-member" data-testid={`menu-member-${member}`}>
+          <span className="menu-member-name">{member}</span>
+          <MemberButton testId={`menu-stall-${member}`} label="Stall" title={`block ${member}'s application thread${forLabel}`} disabled={!canControl} onClick={go(() => memberAction("stall", member))} />
+          <MemberButton testId={`menu-pause-${member}`} label="Pause" title={`freeze ${member}${forLabel}, like a long GC`} disabled={!canControl} onClick={go(() => memberAction("pause", member))} />
+          <MemberButton testId={`menu-crash-${member}`} label="Crash" title={`kill ${member}${forLabel}`} danger disabled={!canControl} onClick={go(() => memberAction("crash", member))} />
+        </div>
+      ))}
+      {all.length > MENU_MEMBERS && <div className="menu-note muted">{all.length - MENU_MEMBERS} more: name them as fault targets in the scenario</div>}
+      {faulted.length > 0 && (
+        <Item
+          testId="menu-heal"
+          label="Heal"
+          hint={`end the faults on ${faulted.join(", ")}`}
+          disabled={!canControl}
+          onClick={go(async () => {
+            for (const member of faulted) await healNode(member);
+          })}
+        />
+      )}
+    </>
+  );
+}
+
+function MemberButton({ testId, label, title, danger, disabled, onClick }: { testId: string; label: string; title: string; danger?: boolean; disabled?: boolean; onClick: () => void }) {
+  return (
+    <button type="button" role="menuitem" className={`menu-chip${danger ? " danger" : ""}`} data-testid={testId} title={title} disabled={disabled} onClick={onClick}>
+      {label}
+    </button>
   );
 }
 

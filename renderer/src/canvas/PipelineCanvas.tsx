@@ -76,11 +76,11 @@ export function PipelineCanvas() {
     (event: ReactMouseEvent, node: Node) => {
       event.preventDefault();
       const ref = parseNodeId(node.id);
-      if (!selectCanControl(store.getState()) || (ref?.kind !== "broker" && ref?.kind !== "sink")) {
+      if (!selectCanControl(store.getState()) || (ref?.kind !== "broker" && ref?.kind !== "sink" && ref?.kind !== "group")) {
         store.getState().openContextMenu(null);
         return;
       }
-      const target = ref.kind === "broker" ? ({ kind: "broker", id: ref.id } as const) : ({ kind: "sink", id: ref.id } as const);
+      const target = ref.kind === "broker" ? ({ kind: "broker", id: ref.id } as const) : ({ kind: ref.kind, id: ref.id } as const);
       store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target });
     },
     [store],

@@ -10,6 +10,8 @@ import type { FaultSpec } from "../../../shared/scenario/schema";
 type FaultInput = Extract<EngineCommandInput, { type: "inject" }>["fault"];
 export type BrokerFaultKind = "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "isolate";
 export type LinkFaultKind = "cut" | "slow-link" | "lossy-link";
+/** What a click does to one member of a consumer group. */
+export type MemberFaultKind = "crash" | "pause" | "stall";
 export type PartitionPreset = "isolate-one" | "majority-minority" | "bridge" | "random-halves";
 
 /** The duration field: "" means until healed; otherwise a duration or a sentence why not. */
@@ -28,6 +30,11 @@ const withDuration = <T extends object>(fault: T, ms: number | undefined): T & {
 export function brokerFault(kind: BrokerFaultKind, brokerName: string, durationMs: number | undefined): EngineCommandInput {
   // a restart is over when the broker is back: no duration
   return inject(kind === "restart" ? { kind, target: brokerName, at: 0 } : withDuration({ kind, target: brokerName }, durationMs));
+}
+
+/** A group member's crash, pause (its whole process frozen) or stall (its application thread blocked). */
+export function memberFault(kind: MemberFaultKind, member: string, durationMs: number | undefined): EngineCommandInput {
+  return inject(withDuration({ kind, target: member }, durationMs));
 }
 
 export const LINK_DEFAULTS = { extraLatencyMs: 200, lossRate: 0.2 };

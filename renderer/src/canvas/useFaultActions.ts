@@ -2,7 +2,7 @@
 import { useCallback } from "react";
 import { useActions, useAppStore } from "../app-context";
 import type { EngineCommandInput } from "../../../shared/engine/commands";
-import { brokerFault, linkFaults, parseFaultDuration, partitionPreset, producerToClusterFault, type BrokerFaultKind, type LinkFaultKind, type PartitionPreset } from "./fault-commands";
+import { brokerFault, linkFaults, memberFault, parseFaultDuration, partitionPreset, producerToClusterFault, type BrokerFaultKind, type LinkFaultKind, type MemberFaultKind, type PartitionPreset } from "./fault-commands";
 import { edgeEndpoints } from "./selectors";
 
 export function useFaultActions() {
@@ -47,6 +47,16 @@ export function useFaultActions() {
       const ms = duration();
       if (ms === null) return;
       await run([brokerFault("crash", sinkId, ms)]);
+    },
+    [duration, run],
+  );
+
+  /** A consumer group member's crash, pause or stall, for the toolbar's duration or until healed. */
+  const memberAction = useCallback(
+    async (kind: MemberFaultKind, member: string) => {
+      const ms = duration();
+      if (ms === null) return;
+      await run([memberFault(kind, member, ms)]);
     },
     [duration, run],
   );
@@ -116,5 +126,5 @@ export function useFaultActions() {
     await run([{ type: "healAll" }]);
   }, [run]);
 
-  return { brokerAction, sinkOutage, healNode, linkAction, healLink, preset, healAll };
+  return { brokerAction, sinkOutage, memberAction, healNode, linkAction, healLink, preset, healAll };
 }

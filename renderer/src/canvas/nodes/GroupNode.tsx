@@ -6,14 +6,14 @@ import type { AppState } from "../../store/app-store";
 import type { GroupNodeType } from "../graph";
 import { formatCount } from "../../shell/format";
 
-/** Members as "name:up:partitions" lines, so the node re-renders only when membership or assignment changes. */
+/** Members as "name:state:partitions" lines (state 1 up, 0 down, or paused/stalled), so the node re-renders only when they change. */
 const selectMembers = (group: string) => (s: AppState) => {
   const frame = s.frame;
   if (!frame) return "";
   const labels = new Map(frame.partitions.map((p) => [p.pid, p.partition]));
   return frame.consumers
     .filter((c) => c.group === group)
-    .map((c) => `${c.id}:${c.up ? 1 : 0}:${c.partitions.map((pid) => labels.get(pid)).filter((p) => p !== undefined).sort((a, b) => a! - b!).join(",")}`)
+    .map((c) => `${c.id}:${c.up ? (c.blocked ?? 1) : 0}:${c.partitions.map((pid) => labels.get(pid)).filter((p) => p !== undefined).sort((a, b) => a! - b!).join(",")}`)
     .join("\n");
 };
 
@@ -53,9 +53,10 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
         {memberLines.slice(0, MAX_MEMBERS).map((line) => {
           const [name, up, parts] = line.split(":") as [string, string, string];
           return (
-            <li key={name} className={up === "1" ? "" : "is-down"}>
-              <span className={`state-dot ${up === "1" ? "state-up" : "state-down"}`} aria-hidden="true" />
+            <li key={name} className={up === "0" ? "is-down" : up === "1" ? "" : "is-blocked"} data-testid={`member-${name}`} data-state={up === "0" ? "down" : up === "1" ? "up" : up}>
+              <span className={`state-dot ${up === "0" ? "state-down" : up === "1" ? "state-up" : "state-paused"}`} aria-hidden="true" />
               <span className="member-name">{name}</span>
+              {up !== "0" && up !== "1" && <span className="member-blocked" title={up === "paused" ? "process frozen (pause): no heartbeats" : "application thread blocked (stall): heartbeats go on"}>{up}</span>}
               <span className="member-parts">{parts ? `p${parts.replaceAll(",", " · ")}` : "no partitions"}</span>
             </li>
           );

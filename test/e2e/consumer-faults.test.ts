@@ -1,0 +1,71 @@
+/**
+ * A teacher shows the difference between a frozen consumer and a stalled one from the diagram:
+ * right-click the consumer group → a member's Stall, Pause or Crash. The event log says what
+ * happened, in Kafka's words, and Heal ends it.
+ */
+import { describe, expect, it } from "vitest";
+import { pollUntil, useE2E } from "./harness";
+
+const e2e = useE2E("consumer-faults");
+
+describe("consumer faults, with the mouse", () => {
+  it("right-click a group → stall a member; the group keeps it (heartbeats go on); heal ends the stall", async () => {
+    const app = e2e.app;
+    await app.openScenario("iot-baseline");
+    const group = app.byTestId("group-node-analytics");
+    await group.waitFor({ state: "visible" });
+    await app.setSpeed(5);
+    await app.play();
+    await pollUntil("the group stable", async () => (await group.innerText()).includes("Stable"), (ok) => ok, 30_000);
+
+    // until healed: clear the toolbar's duration
+    await app.byTestId("fault-duration").fill("");
+    await app.expectUncovered(group, "right-clicking the group");
+    await group.click({ button: "right" });
+    await app.byTestId("context-menu").waitFor({ state: "visible", timeout: 5000 });
+    expect(await app.byTestId("menu-member-legend").innerText()).toMatch(/Stall.*heartbeats go on.*max\.poll\.interval\.ms.*Pause.*session\.timeout\.ms/s);
+    for (const member of ["analytics-0", "analytics-1", "analytics-2"]) {
+      expect(await app.byTestId(`menu-member-${member}`).isVisible(), `${member} in the menu`).toBe(true);
+    }
+    await app.shot("the group's menu");
+    await app.byTestId("menu-stall-analytics-1").click();
+    await pollUntil("the log to announce the stall", () => app.eventLogText(), (t) => /stall \(application thread blocked; heartbeats go on\) of analytics-1/.test(t), 10_000);
+    const member = app.byTestId("member-analytics-1");
+    await pollUntil("the member to read stalled", () => member.getAttribute("data-state"), (s) => s === "stalled", 10_000);
+    const stalledAt = await app.simTime();
+    await app.waitSimTime(stalledAt + 8);
+    // 8 s of stall: its heartbeats went on, so nobody left and nothing rebalanced
+    const log = await app.eventLogText();
+    expect(log).not.toMatch(/analytics-1 left group/);
+    expect(await group.innerText()).toContain("Stable");
+    await app.shot("a member stalled");
+
+    await group.click({ button: "right" });
+    await app.byTestId("menu-heal").click();
+    await pollUntil("the log to announce the heal", () => app.eventLogText(), (t) => /healed: stall \(application thread blocked; heartbeats go on\) of analytics-1/.test(t), 10_000);
+    await pollUntil("the member to read up", () => member.getAttribute("data-state"), (s) => s === "up", 10_000);
+    await app.pause();
+    expect(await app.ackedLost()).toBe(0);
+    app.expectNoPageErrors();
+  }, 120_000);
+
+  it("pause a member for 60 s: the coordinator removes it after session.timeout.ms, and it rejoins when it thaws", async () => {
+    const app = e2e.app;
+    await app.openScenario("iot-baseline");
+    const group = app.byTestId("group-node-analytics");
+    await group.waitFor({ state: "visible" });
+    await app.byTestId("fault-duration").fill("60s");
+    await app.setSpeed(20);
+    await app.play();
+    await pollUntil("the group stable", async () => (await group.innerText()).includes("Stable"), (ok) => ok, 30_000);
+    await group.click({ button: "right" });
+    await app.byTestId("context-menu").waitFor({ state: "visible", timeout: 5000 });
+    await app.byTestId("menu-pause-analytics-2").click();
+    await pollUntil("the member to read paused", () => app.byTestId("member-analytics-2").getAttribute("data-state"), (s) => s === "paused", 10_000);
+    await pollUntil("the coordinator to remove it", () => app.eventLogText(), (t) => /analytics-2 left group analytics: no heartbeat from analytics-2 for session\.timeout\.ms = 45 s/.test(t), 60_000);
+    await pollUntil("it to rejoin once it thaws", () => app.eventLogText(), (t) => /healed: pause .* of analytics-2[\s\S]*analytics-2 joined group analytics|analytics-2 joined group analytics[\s\S]*healed: pause .* of analytics-2/.test(t), 60_000);
+    await app.pause();
+    await app.shot("a paused member removed and back");
+    app.expectNoPageErrors();
+  }, 150_000);
+});
