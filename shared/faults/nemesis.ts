@@ -292,9 +292,9 @@ export class Nemesis {
       return { name, pauseIsOutage: true, stop: takeDown, start: bringBack, restart: () => {}, pause: takeDown, resume: bringBack };
     }
     const consumer = this.consumers.get(name);
-    const client = this.producers.get(name) ?? consumer;
+    const producer = this.producers.get(name);
+    const client = producer ?? consumer;
     if (!client) throw new FaultError(`target "${name}" names no node`);
-    if (kind === "pause" && !consumer) throw new FaultError(`pause targets brokers, the controller or consumers; "${name}" is a producer (use crash)`);
     let release: (() => void) | null = null;
     // a consumer shut down cleanly leaves its group at once (KafkaConsumer.close()); a crash is noticed after session.timeout.ms
     const close = () => (consumer ? consumer.close() : client.crash());
@@ -306,13 +306,16 @@ export class Nemesis {
         close();
         client.restart();
       },
-      // a consumer's pause freezes its whole process (a long GC): heartbeats stop too
+      // a client's pause freezes its whole process (a long GC): a consumer's heartbeats stop too
       pause: () => {
-        release = consumer?.block(true) ?? null;
+        if (consumer) release = consumer.block(true);
+        else producer?.pause();
       },
       resume: () => {
-        release?.();
-        release = null;
+        if (consumer) {
+          release?.();
+          release = null;
+        } else producer?.resume();
       },
     };
   }

@@ -12,7 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { entityRng, num } from "../engine/context";
 import { producerConfig, resolveConfig, type ConfigValue } from "./config";
-import { RpcClient, connectionOptions } from "./rpc";
+import { RpcClient, connectionOptions, type RpcResult } from "./rpc";
 import { KafkaError, errorName, isRetriable } from "./errors";
 import { StickyPartitioner, keyPartitionWeights } from "./partitioner";
 import { Arrivals, keyWeights, rateAt } from "../workload/arrivals";
@@ -163,9 +163,45 @@ export class Producer {
     this.cluster.sim.schedule(age, periodic);
   }
 
+  /**
+   * A pause fault freezes the process (a long GC): send() is not called, so the records the
+   * workload makes meanwhile wait for it (their creation times stay: latency counts the pause), the
+   * sender sends nothing, and answers and timeouts are handled once it thaws.
+   */
+  pause(): void {
+    if (this.up) this.frozen = true;
+  }
+
+  resume(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const fn of deferred) fn();
+    const generation = this.generation;
+    if (this.tickMissed) {
+      this.tickMissed = false;
+      // the records made while frozen are sent now: their batches' delivery.timeout.ms starts now
+      this.sendFloor = this.cluster.sim.now;
+      if (generation === this.generation && this.up) this.tick();
+      this.sendFloor = -Infinity;
+    } else this.drain();
+  }
+
+  private frozen = false;
+  /** Answers that came while frozen, handled on thawing. */
+  private deferred: (() => void)[] = [];
+  /** The accumulator's tick fell due while frozen: it runs on thawing, then goes on as before. */
+  private tickMissed = false;
+  /** When send() is called for the records being appended, if later than their creation (on thawing). */
+  private sendFloor = -Infinity;
+
   crash(): void {
     if (!this.up) return;
     this.up = false;
+    this.frozen = false;
+    this.deferred = [];
+    this.tickMissed = false;
     this.generation++;
     this.rpc.close();
     // acks=0 batches still waiting for a connection died with the process: they will never arrive
@@ -220,7 +256,9 @@ export class Producer {
   private scheduleTick(): void {
     const generation = this.generation;
     this.cluster.sim.schedule(this.tickMs(), () => {
-      if (generation === this.generation && this.up) this.tick();
+      if (generation !== this.generation || !this.up) return;
+      if (this.frozen) this.tickMissed = true;
+      else this.tick();
     });
   }
 
@@ -366,7 +404,7 @@ export class Producer {
           bytes: 61, // record batch header
           firstCreated: start,
           lastCreated: start,
-          deadline: start + this.deliveryTimeoutMs(),
+          deadline: Math.max(start, this.sendFloor) + this.deliveryTimeoutMs(),
           attempts: 0,
           retryAt: 0,
           expired: false,
@@ -460,7 +498,7 @@ export class Producer {
   }
 
   private drain(): void {
-    if (!this.up) return;
+    if (!this.up || this.frozen) return;
     const now = this.cluster.sim.now;
     const maxInFlight = num(this.config["max.in.flight.requests.per.connection"]);
     const maxRequest = num(this.config["max.request.size"]);
@@ -572,22 +610,33 @@ export class Producer {
       (broker, reply) => broker.handleProduce(request, reply),
       (result) => {
         if (generation !== this.generation) return;
-        const now = this.cluster.sim.now;
-        for (let i = 0; i < batches.length; i++) {
-          const b = batches[i]!;
-          const error = result.ok ? result.value[i]! : result.error;
-          const queue = this.queues[b.partition]!;
-          this.sent.delete(b);
-          // the sender expires a batch at its deadline: an answer later than that finds it failed
-          if (!b.expired && b.deadline <= now) this.expireInFlight(b);
-          if (b.expired) queue.inFlight--;
-          else if (error === KafkaError.NONE) this.succeed(queue, b);
-          else if (error === KafkaError.MESSAGE_TOO_LARGE) this.tooLarge(queue, b);
-          else this.retryOrFail(queue, b, error);
+        if (this.frozen) {
+          this.deferred.push(() => {
+            if (generation === this.generation) this.answered(batches, result);
+          });
+          return;
         }
-        this.drain();
+        this.answered(batches, result);
       },
     );
+  }
+
+  /** A produce request's answer (or its failure), batch by batch. */
+  private answered(batches: Batch[], result: RpcResult<number[]>): void {
+    const now = this.cluster.sim.now;
+    for (let i = 0; i < batches.length; i++) {
+      const b = batches[i]!;
+      const error = result.ok ? result.value[i]! : result.error;
+      const queue = this.queues[b.partition]!;
+      this.sent.delete(b);
+      // the sender expires a batch at its deadline: an answer later than that finds it failed
+      if (!b.expired && b.deadline <= now) this.expireInFlight(b);
+      if (b.expired) queue.inFlight--;
+      else if (error === KafkaError.NONE) this.succeed(queue, b);
+      else if (error === KafkaError.MESSAGE_TOO_LARGE) this.tooLarge(queue, b);
+      else this.retryOrFail(queue, b, error);
+    }
+    this.drain();
   }
 
   private succeed(queue: PartitionQueue, batch: Batch): void {

@@ -539,7 +539,6 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (problem) findings.push({ path, message: problem });
   };
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
-  const producerIds = new Set(scenario.producers.map((p) => p.id));
   const consumerIds = new Set(scenario.consumerGroups.flatMap((g) => Array.from({ length: g.consumers }, (_, m) => `${g.id}-${m}`)));
   // the nodes a target names whatever the time: "all" is every broker; null for leader:…, one, minority and
   // majority, which name nodes only when the fault starts (the nemesis checks those then), and for names already refused
@@ -586,7 +585,6 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
         continue;
       }
       checkTarget(spec, ["faults", f, ...field]);
-      if (fault.kind === "pause" && producerIds.has(spec)) findings.push({ path: ["faults", f, ...field], message: `${JSON.stringify(spec)} is a producer: pause targets brokers, the controller or consumers (crash a producer instead)` });
     }
     sidesProblems(fault, f);
     if (fault.at >= scenario.duration) {

@@ -90,3 +90,35 @@ it("a rebalance waits for a stalled member until its max.poll.interval.ms runs o
   expect(group).toContain("130.0 group g is stable in generation 2 (range): g-0 6 partitions");
   expect(engine.stats.series.rate("consumed", 60_000, 125_000)).toBe(0);
 });
+
+describe("a producer's process is paused (a long GC)", () => {
+  it("it sends nothing while frozen; the records it makes meanwhile go on thawing, their latency counting the pause; nothing is lost", () => {
+    const { engine, report } = runToReport(
+      smallScenario({ durationMs: 60_000, rate: 1000, partitions: 6, faults: [{ kind: "pause", target: "p", at: "20s", duration: "10s" }] }),
+    );
+    expect(engine.stats.series.rate("acked", 21_000, 29_500)).toBe(0);
+    expect(engine.stats.series.rate("acked", 30_000, 32_000)).toBeGreaterThan(3_000); // the backlog goes out
+    expect(report.produced.ackLatencyMs.max).toBeGreaterThan(9_500);
+    expect(report.produced.ackLatencyMs.max).toBeLessThan(11_000);
+    expect(report.produced.failed).toBe(0);
+    expect(report.delivery.ackedLost).toBe(0);
+    expect(report.delivery.duplicatesInLog).toBe(0);
+  });
+
+  it("frozen past delivery.timeout.ms: records made while frozen are sent on thawing (their timeout starts at send()); only what was already waiting expires", () => {
+    const { engine, report } = runToReport(
+      smallScenario({
+        durationMs: 60_000,
+        rate: 1000,
+        partitions: 6,
+        producerConfig: { "request.timeout.ms": 5_000, "delivery.timeout.ms": 10_000 },
+        faults: [{ kind: "pause", target: "p", at: "20s", duration: "20s" }],
+      }),
+    );
+    // about 20,000 records made while frozen reach the log after it thaws
+    expect(engine.stats.series.rate("acked", 40_000, 45_000) * 5).toBeGreaterThan(19_000);
+    // only batches in the accumulator or in flight when it froze (a few ms' worth) can have expired
+    expect(report.produced.failed).toBeLessThan(100);
+    expect(report.delivery.ackedLost).toBe(0);
+  });
+});
