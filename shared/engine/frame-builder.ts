@@ -235,7 +235,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
       .filter((t) => !t.internal)
       .map((t) => ({ name: t.name, partitions: t.pids.length, replicationFactor: controller.partitions[t.pids[0]!]?.replicas.length ?? 0, config: { ...t.config } })),
     ...builder.partitionUpdate(partitionViews(engine), opts.clock(), opts.peek === true),
-    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, config: { ...p.config }, loadFactor: p.loadFactor, errors: p.errorSummary() })),
+    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, ...(p.paused ? { paused: true as const } : {}), config: { ...p.config }, loadFactor: p.loadFactor, errors: p.errorSummary() })),
     groups: engine.scenario.consumerGroups.map((g) => {
       const group = coordinator.group(g.id);
       const first = [...engine.consumers.values()].find((c) => c.spec.id === g.id);

@@ -60,6 +60,8 @@ export interface ProducerView {
   id: string;
   topic: string;
   up: boolean;
+  /** A pause fault froze its process (absent: it is not paused). */
+  paused?: true;
   config: Record<string, number | boolean | string>;
   loadFactor: number;
   errors: Record<string, number>;

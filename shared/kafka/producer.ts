@@ -189,6 +189,10 @@ export class Producer {
   }
 
   private frozen = false;
+  /** A pause fault holds it frozen. */
+  get paused(): boolean {
+    return this.frozen;
+  }
   /** Answers that came while frozen, handled on thawing. */
   private deferred: (() => void)[] = [];
   /** The accumulator's tick fell due while frozen: it runs on thawing, then goes on as before. */

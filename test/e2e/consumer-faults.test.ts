@@ -69,3 +69,36 @@ describe("consumer faults, with the mouse", () => {
     app.expectNoPageErrors();
   }, 150_000);
 });
+
+describe("producer faults, with the mouse", () => {
+  it("right-click the producer → pause: it reads paused and nothing is acknowledged; heal: it sends the backlog, nothing lost", async () => {
+    const app = e2e.app;
+    await app.openScenario("iot-baseline");
+    const node = app.byTestId("producer-node-sensors");
+    await node.waitFor({ state: "visible" });
+    await app.byTestId("fault-duration").fill("");
+    await app.setSpeed(5);
+    await app.play();
+    await app.waitSimTime(3);
+    await app.expectUncovered(node, "right-clicking the producer");
+    await node.click({ button: "right" });
+    await app.byTestId("context-menu").waitFor({ state: "visible", timeout: 5000 });
+    await app.byTestId("menu-pause").click();
+    await pollUntil("the producer to read paused", () => node.getAttribute("data-state"), (s) => s === "paused", 10_000);
+    await pollUntil("the log to announce the pause", () => app.eventLogText(), (t) => /pause \(process frozen, e\.g\. a long GC\) of sensors/.test(t), 10_000);
+    const acked = async () => Number((await app.byTestId("checker-acked").textContent())?.replace(/[^0-9]/g, ""));
+    const frozenAt = await app.simTime();
+    await app.waitSimTime(frozenAt + 1);
+    const before = await acked();
+    await app.waitSimTime(frozenAt + 4);
+    expect(await acked(), "nothing acknowledged while it is frozen").toBe(before);
+    await app.shot("the producer paused");
+    await node.click({ button: "right" });
+    await app.byTestId("menu-heal").click();
+    await pollUntil("the producer up again", () => node.getAttribute("data-state"), (s) => s === "up", 10_000);
+    await pollUntil("the backlog acknowledged", acked, (n) => n > before, 15_000);
+    await app.pause();
+    expect(await app.ackedLost()).toBe(0);
+    app.expectNoPageErrors();
+  }, 120_000);
+});

@@ -1,4 +1,4 @@
-/** Right-click menus: a broker's lifecycle faults, a group member's crash, pause or stall, a sink's outage, a link's network faults. */
+/** Right-click menus: a broker's lifecycle faults, a producer's or a group member's crash, pause or stall, a sink's outage, a link's network faults. */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useApp, useAppStore } from "../app-context";
 import type { AppState } from "../store/app-store";
@@ -66,6 +66,8 @@ function MenuBody({ menu }: { menu: ContextMenuState }) {
         <SinkItems sinkId={menu.target.id} close={close} />
       ) : menu.target.kind === "group" ? (
         <GroupItems groupId={menu.target.id} close={close} />
+      ) : menu.target.kind === "producer" ? (
+        <ProducerItems producerId={menu.target.id} close={close} />
       ) : (
         <LinkItems edgeId={menu.target.edgeId} close={close} />
       )}
@@ -109,6 +111,30 @@ function BrokerItems({ brokerId, close }: { brokerId: number; close: () => void 
       <div className="menu-separator" />
       <Item testId="menu-isolate" label="Isolate from network" hint={`cut every link${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("isolate", brokerId))} />
       {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this broker" disabled={!canControl} onClick={go(() => healNode(broker.name))} />}
+    </>
+  );
+}
+
+function ProducerItems({ producerId, close }: { producerId: string; close: () => void }) {
+  const producer = useApp(useCallback((s: AppState) => s.frame?.producers.find((p) => p.id === producerId), [producerId]));
+  const faulted = useApp(useCallback((s: AppState) => s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t.split(/[{},|↔→]/).includes(producerId))) ?? false, [producerId]));
+  const canControl = useApp(selectCanControl);
+  const duration = useApp(selectDurationLabel);
+  const { memberAction, healNode } = useFaultActions();
+  if (!producer) return null;
+  const go = (fn: () => Promise<void>) => () => {
+    close();
+    void fn();
+  };
+  const forLabel = duration ? ` for ${duration}` : "";
+  return (
+    <>
+      <div className="menu-title">
+        <span className={`state-dot ${producer.up ? "state-up" : "state-down"}`} /> {producerId} <span className="muted">· producer · {producer.up ? "up" : "down"}</span>
+      </div>
+      <Item testId="menu-pause" label="Pause" hint={`freeze it, like a long GC${forLabel}: it sends nothing, records wait and go out when it thaws`} disabled={!canControl} onClick={go(() => memberAction("pause", producerId))} />
+      <Item testId="menu-crash" label="Crash" hint={`kill it${forLabel}: what it had not sent is gone, neither acknowledged nor failed`} danger disabled={!canControl} onClick={go(() => memberAction("crash", producerId))} />
+      {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this producer" disabled={!canControl} onClick={go(() => healNode(producerId))} />}
     </>
   );
 }

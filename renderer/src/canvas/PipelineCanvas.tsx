@@ -76,7 +76,7 @@ export function PipelineCanvas() {
     (event: ReactMouseEvent, node: Node) => {
       event.preventDefault();
       const ref = parseNodeId(node.id);
-      if (!selectCanControl(store.getState()) || (ref?.kind !== "broker" && ref?.kind !== "sink" && ref?.kind !== "group")) {
+      if (!selectCanControl(store.getState()) || (ref?.kind !== "broker" && ref?.kind !== "sink" && ref?.kind !== "group" && ref?.kind !== "producer")) {
         store.getState().openContextMenu(null);
         return;
       }

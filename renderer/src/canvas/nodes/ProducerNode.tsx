@@ -20,11 +20,16 @@ export const ProducerNode = memo(function ProducerNode({ data, selected }: NodeP
   const errors = Object.entries(producer.errors).filter(([, n]) => n > 0);
   const idempotent = producer.config["enable.idempotence"] === true;
   return (
-    <div className={`node node-producer${producer.up ? "" : " is-down"}${selected ? " is-selected" : ""}`} data-testid={`producer-node-${id}`}>
+    <div className={`node node-producer${producer.up ? "" : " is-down"}${selected ? " is-selected" : ""}`} data-testid={`producer-node-${id}`} data-state={!producer.up ? "down" : producer.paused ? "paused" : "up"}>
       <div className="node-kind">Producer</div>
       <header className="node-header">
-        <span className={`state-dot ${producer.up ? "state-up" : "state-down"}`} aria-hidden="true" />
+        <span className={`state-dot ${!producer.up ? "state-down" : producer.paused ? "state-paused" : "state-up"}`} aria-hidden="true" />
         <span className="node-title">{id}</span>
+        {producer.up && producer.paused && (
+          <span className="state-badge state-paused" title="process frozen (pause): it sends nothing until it thaws">
+            paused
+          </span>
+        )}
       </header>
       <div className="node-stats">
         {rate !== null && <span>{formatRate(rate)}</span>}
