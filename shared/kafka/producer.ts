@@ -114,6 +114,7 @@ export class Producer {
   ) {
     this.name = spec.id;
     this.config = resolveConfig(producerConfig, spec.config);
+    this.idempotence = this.idempotenceOf(this.config);
     this.rng = entityRng(cluster, `producer:${spec.id}`);
     this.backoffRng = entityRng(cluster, `backoff:${spec.id}`);
     this.arrivals = new Arrivals(spec.workload, entityRng(cluster, `workload:${spec.id}`));
@@ -145,9 +146,16 @@ export class Producer {
   }
 
   get idempotent(): boolean {
-    // ProducerConfig.postProcessAndValidateIdempotenceConfigs: idempotence left at its default is
-    // turned off by acks other than all or retries = 0 (set explicitly, the loader refuses those)
-    return this.config["enable.idempotence"] === true && this.acks === "all" && num(this.config.retries) > 0;
+    return this.idempotence;
+  }
+
+  /** Read on every drain: kept beside the config it follows (setConfig recomputes it). */
+  private idempotence = false;
+
+  // ProducerConfig.postProcessAndValidateIdempotenceConfigs: idempotence left at its default is
+  // turned off by acks other than all or retries = 0 (set explicitly, the loader refuses those)
+  private idempotenceOf(config: Record<string, ConfigValue>): boolean {
+    return config["enable.idempotence"] === true && config.acks === "all" && num(config.retries) > 0;
   }
 
   start(): void {
@@ -238,6 +246,7 @@ export class Producer {
 
   setConfig(key: string, value: ConfigValue): void {
     this.config = resolveConfig(producerConfig, { ...this.config, [key]: value });
+    this.idempotence = this.idempotenceOf(this.config);
   }
 
   // ---- the application and the accumulator ----
@@ -532,7 +541,7 @@ export class Producer {
         // a retried batch goes only once every earlier batch of the partition is answered (Kafka's
         // shouldStopDrainBatchesForPartition: the first in-flight sequence), so while it retries a
         // partition has one request in flight, and the batches behind it wait
-        if (this.idempotent && (head.attempts > 0 || head.split) && queue.outstanding[0] !== head.baseSeq) continue;
+        if ((head.attempts > 0 || head.split) && this.idempotence && queue.outstanding[0] !== head.baseSeq) continue;
         let request = requests[broker];
         if (request === undefined) {
           if (this.rpc.inFlight(broker) >= maxInFlight || !this.rpc.canSend(broker)) continue;
