@@ -174,6 +174,21 @@ export class AppDriver {
     return pollUntil(`sim-time ≥ ${atLeastSeconds} s`, () => this.simTime(), (t) => t >= atLeastSeconds, timeoutMs);
   }
 
+  /**
+   * The checker's acknowledged count once its scan is as of at least
+   * `atLeastSeconds` simulated seconds: the panel is rescanned about once a
+   * wall second (less often when a scan is slow), so its figures can trail
+   * the clock by several simulated seconds at speed.
+   */
+  async checkerAckedAsOf(atLeastSeconds: number, timeoutMs = WAIT_MS * 3): Promise<number> {
+    const read = async () => ({
+      asOf: parseSimTime((await this.byTestId("checker-as-of").textContent({ timeout: 2000 })) ?? ""),
+      acked: parseCount((await this.byTestId("checker-acked").textContent({ timeout: 2000 })) ?? ""),
+    });
+    const s = await pollUntil(`checker as of ≥ ${atLeastSeconds} s`, read, (r) => r.asOf >= atLeastSeconds, timeoutMs);
+    return s.acked;
+  }
+
   /** Wait until the clock has moved on (frames are arriving). */
   async waitForFrames(timeoutMs = WAIT_MS): Promise<void> {
     const before = await this.simTimeText();
