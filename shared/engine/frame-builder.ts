@@ -230,6 +230,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
       OfflinePartitionsCount: controller.partitions.filter((p) => p.leader < 0 && !partitions[p.pid]!.internal).length,
       ActiveControllerCount: controller.up ? 1 : 0,
       FencedBrokerCount: brokers.slice(1).filter((b) => controller.isFenced(b.id)).length,
+      quorum: controller.quorum.view(),
     },
     topics: [...topics.values()]
       .filter((t) => !t.internal)

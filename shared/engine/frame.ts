@@ -4,6 +4,7 @@
  * links, faults), the newest metrics point, the events since the last
  * frame, and a sample of the batches on the wire. Plain JSON.
  */
+import type { QuorumView } from "../kafka/quorum";
 import type { SimEvent } from "./events";
 
 export type BrokerState = "up" | "fenced" | "paused" | "down" | "powered-off";
@@ -172,6 +173,8 @@ export interface ControllerView {
   OfflinePartitionsCount: number;
   ActiveControllerCount: number;
   FencedBrokerCount: number;
+  /** The KRaft quorum: the active controller (null while none is elected), its epoch, failovers, each voter. */
+  quorum: QuorumView;
 }
 
 export interface Frame {

@@ -4,6 +4,7 @@
  * latencyMs, faults, processors (+ detection when a detector runs). Fields
  * may be added inside them and alongside (cluster, events); none renamed.
  */
+import type { QuorumView } from "../kafka/quorum";
 import type { Engine } from "./engine";
 import type { SimEvent } from "./events";
 import { errorName } from "../kafka/errors";
@@ -60,6 +61,8 @@ export interface Report {
   cluster: {
     brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number }[];
     leaderElections: number;
+    /** The KRaft controller quorum at the end: the active controller (null: none), epoch, failovers, each voter. */
+    quorum: QuorumView;
     uncleanLeaderElections: number;
     offlinePartitions: number;
     underMinIsrPartitions: number;
@@ -173,6 +176,7 @@ export function buildReport(engine: Engine, wallMs: number): Report {
         truncatedMessages: truncated.get(b.id) ?? 0,
       })),
       leaderElections: controller.elections,
+      quorum: controller.quorum.view(),
       uncleanLeaderElections: controller.uncleanElections,
       offlinePartitions: controller.partitions.filter((p) => p.leader < 0 && !partitions[p.pid]!.internal).length,
       underMinIsrPartitions: controller.partitions.filter((p) => !partitions[p.pid]!.internal && p.isr.length < effectiveMinIsr(cluster, p.pid, p.replicas.length)).length,

@@ -89,6 +89,12 @@ export function formatSummary(report: Report, maxEvents = 25): string {
   const c = report.cluster;
   out.push("");
   out.push(`Cluster: ${c.leaderElections} leader election(s) (${c.uncleanLeaderElections} unclean), ${c.offlinePartitions} offline partition(s), ${c.underMinIsrPartitions} under min ISR at the end`);
+  const q = c.quorum;
+  if (q.voters.length > 1 || q.active === null) {
+    const voters = q.voters.map((v) => `${v.name} ${v.state === "up" ? v.role : v.state}`).join(", ");
+    const active = q.active ? `${q.active} active in epoch ${q.epoch}` : "NO ACTIVE CONTROLLER (no fencing, elections or ISR changes)";
+    out.push(`  KRaft ${q.voters.length > 1 ? "quorum" : "controller"}: ${active}; ${q.failovers} failover(s)${q.voters.length > 1 ? `; ${voters}` : ""}`);
+  }
   for (const b of c.brokers) out.push(`  broker-${b.id}: ${b.state}, leads ${b.LeaderCount}, UnderReplicatedPartitions ${b.UnderReplicatedPartitions}, IsrShrinks ${b.IsrShrinks}, IsrExpands ${b.IsrExpands}, FailedProduceRequests ${b.FailedProduceRequests}, truncated ${fmt(b.truncatedMessages)} msgs`);
   const notable = report.events.filter((e) => e.kind !== "group" && e.kind !== "consumer" ? true : report.events.length <= maxEvents * 2);
   if (notable.length > 0) {

@@ -45,7 +45,7 @@ export class Nemesis {
 
   /** Every node on the network, by name. */
   nodeNames(): string[] {
-    return [this.cluster.controller.name, ...this.cluster.brokers.slice(1).map((b) => b.name), ...this.producers.keys(), ...this.consumers.keys()];
+    return [...this.cluster.controller.voterNames(), ...this.cluster.brokers.slice(1).map((b) => b.name), ...this.producers.keys(), ...this.consumers.keys()];
   }
 
   active(): ActiveFault[] {
@@ -262,17 +262,17 @@ export class Nemesis {
         resume: () => broker.resume(),
       };
     }
-    if (name === controller.name) {
+    if (controller.voterNames().includes(name)) {
       return {
         name,
-        stop: () => controller.crash(),
-        start: () => controller.restart(),
+        stop: (how) => (how === "shutdown" ? controller.shutdown(name) : controller.crash(name)),
+        start: () => controller.restart(name),
         restart: () => {
-          controller.crash();
-          controller.restart();
+          controller.shutdown(name);
+          controller.restart(name);
         },
-        pause: () => controller.pause(),
-        resume: () => controller.resume(),
+        pause: () => controller.pause(name),
+        resume: () => controller.resume(name),
       };
     }
     const sink = this.sinks.get(name);

@@ -244,10 +244,11 @@ export class Broker {
     // KRaft: the broker's heartbeats say it wants to shut down until the controller answers that it may
     const ask = () => {
       if (!this.processUp) return;
-      net.sendOnConnection(this.name, controller.name, 100, () =>
-        controller.receive(() => {
+      const to = controller.name;
+      net.sendOnConnection(this.name, to, 100, () =>
+        controller.receive(to, () => {
           controller.controlledShutdown(this.id);
-          net.sendOnConnection(controller.name, this.name, 100, () => {
+          net.sendOnConnection(to, this.name, 100, () => {
             if (incarnation === this.incarnation) stopNow();
           });
         }),
@@ -329,7 +330,8 @@ export class Broker {
       const { net, controller } = this.cluster;
       const incarnation = this.incarnation;
       const version = this.metadataVersion;
-      net.sendOnConnection(this.name, controller.name, 100, () => controller.receiveHeartbeat(this.id, incarnation, version));
+      const to = controller.name;
+      net.sendOnConnection(this.name, to, 100, () => controller.receiveHeartbeat(to, this.id, incarnation, version));
       this.later(num(brokerConfig["broker.heartbeat.interval.ms"]), heartbeat);
     };
     heartbeat();
@@ -476,14 +478,15 @@ export class Broker {
     replica.maximalIsr = [...new Set([...replica.isr, ...isr])];
     const { pid, leaderEpoch, partitionEpoch } = replica;
     const shrink = isr.length < replica.isr.length;
-    net.sendOnConnection(this.name, controller.name, 120, () =>
-      controller.receive(() => {
+    const to = controller.name;
+    net.sendOnConnection(this.name, to, 120, () =>
+      controller.receive(to, () => {
         const result = controller.alterPartition(this.id, pid, leaderEpoch, partitionEpoch, isr);
         if (result.ok) {
           if (shrink) this.stats.isrShrinks++;
           else this.stats.isrExpands++;
         }
-        net.sendOnConnection(controller.name, this.name, 120, () => this.receive(() => this.applyMetadata([result.state], 0)));
+        net.sendOnConnection(to, this.name, 120, () => this.receive(() => this.applyMetadata([result.state], 0)));
       }),
     );
     // no answer (controller unreachable): allow a new proposal later

@@ -1,17 +1,23 @@
 /**
- * The KRaft controller (the active one of the quorum; the quorum itself is
- * taken as healthy unless the `controller` node is faulted). It owns the
- * metadata: broker registrations and fencing, and per partition the leader,
- * leader epoch, ISR and partition epoch. Brokers heartbeat to it every
- * broker.heartbeat.interval.ms; one silent for broker.session.timeout.ms is
- * fenced and its leaderships move to another ISR member. Leaders ask it to
- * change the ISR (AlterPartition); a broker shutting down cleanly asks it to
- * move its leaderships first. Every change is pushed to the brokers.
+ * The KRaft controller: the metadata the active controller of the quorum
+ * (quorum.ts) owns — broker registrations and fencing, and per partition the
+ * leader, leader epoch, ISR and partition epoch. Brokers heartbeat to the
+ * active controller every broker.heartbeat.interval.ms; one silent for
+ * broker.session.timeout.ms is fenced and its leaderships move to another
+ * ISR member. Leaders ask it to change the ISR (AlterPartition); a broker
+ * shutting down cleanly asks it to move its leaderships first. Every change
+ * is pushed to the brokers. A newly active controller (after a failover, or
+ * a restart of a single one) carries on from the same committed metadata and
+ * gives every broker a fresh session.
  */
 import type { Cluster } from "../engine/context";
 import { brokerName, num } from "../engine/context";
 import type { Timer } from "../kernel/simulator";
 import { formatDuration } from "../scenario/duration";
+import { Quorum, type Voter } from "./quorum";
+
+/** How soon an active controller without a majority tries again to commit a broker's fencing. */
+const EXPIRY_RETRY_MS = 100;
 
 export interface PartitionState {
   readonly pid: number;
@@ -39,9 +45,7 @@ export interface AlterPartitionResult {
 }
 
 export class Controller {
-  readonly name = "controller";
-  up = true;
-  paused = false;
+  readonly quorum: Quorum;
   private deferred: (() => void)[] = [];
   /** Heartbeats that arrived while paused, oldest first: they are handled before the rest on resume. */
   private deferredHeartbeats: (() => void)[] = [];
@@ -60,11 +64,47 @@ export class Controller {
       this.partitions.push({ pid, replicas, isr: replicas, leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0, version: 0 });
     }
     for (let id = 1; id < cluster.brokers.length; id++) this.registrations.set(id, { incarnation: 0, fenced: false, shuttingDown: false, expiry: null });
+    this.quorum = new Quorum(cluster, cluster.scenario.cluster.controllers, { elected: () => this.activate(), deposed: () => this.deactivate() });
+  }
+
+  /** The active controller's node name (the last active one while the quorum elects): where brokers send. */
+  get name(): string {
+    return (this.quorum.active ?? this.quorum.last).name;
+  }
+
+  /** An active controller is up. */
+  get up(): boolean {
+    return this.quorum.active?.up === true;
+  }
+
+  get paused(): boolean {
+    return this.quorum.active?.paused === true;
+  }
+
+  /** Every controller node's name. */
+  voterNames(): string[] {
+    return this.quorum.voters.map((v) => v.name);
   }
 
   start(): void {
-    for (const [id] of this.registrations) this.armExpiry(id);
+    this.quorum.start();
     this.scheduleLeaderRebalance();
+  }
+
+  /** A controller became active: the quorum's metadata is its own, and every live broker gets a fresh session. */
+  private activate(): void {
+    this.deferred = [];
+    this.deferredHeartbeats = [];
+    for (const [id, reg] of this.registrations) if (!reg.fenced) this.armExpiry(id);
+  }
+
+  private deactivate(): void {
+    this.deferred = [];
+    this.deferredHeartbeats = [];
+    for (const reg of this.registrations.values()) {
+      this.cluster.sim.cancel(reg.expiry);
+      reg.expiry = null;
+    }
   }
 
   /**
@@ -141,36 +181,47 @@ export class Controller {
     return this.registrations.get(brokerId)?.fenced ?? true;
   }
 
-  /** Run `fn` if the controller is up (deferring while paused), else drop it. */
-  receive(fn: () => void): void {
-    if (!this.up) return;
-    if (this.paused) this.deferred.push(fn);
-    else fn();
+  /**
+   * A request sent to controller node `to` arrives: run `fn` if `to` is the active controller and
+   * can commit (deferred while it is paused), else drop it (the sender's request times out).
+   */
+  receive(to: string, fn: () => void): void {
+    const active = this.quorum.active;
+    if (!active || active.name !== to || !active.up) return;
+    if (active.paused) this.deferred.push(fn);
+    else if (this.quorum.writable()) fn();
   }
 
   /** A broker heartbeat arrives: handled now, or first thing after a pause. */
-  receiveHeartbeat(brokerId: number, incarnation: number, metadataVersion: number): void {
-    if (!this.up) return;
-    if (this.paused) this.deferredHeartbeats.push(() => this.heartbeat(brokerId, incarnation, metadataVersion));
-    else this.heartbeat(brokerId, incarnation, metadataVersion);
+  receiveHeartbeat(to: string, brokerId: number, incarnation: number, metadataVersion: number): void {
+    const active = this.quorum.active;
+    if (!active || active.name !== to || !active.up) return;
+    if (active.paused) this.deferredHeartbeats.push(() => this.heartbeat(brokerId, incarnation, metadataVersion));
+    else if (this.quorum.writable()) this.heartbeat(brokerId, incarnation, metadataVersion);
   }
 
-  crash(): void {
-    this.up = false;
-    for (const reg of this.registrations.values()) this.cluster.sim.cancel(reg.expiry);
+  private voter(name: string): Voter {
+    const v = this.quorum.byName(name);
+    if (!v) throw new Error(`no controller node ${name}`);
+    return v;
   }
 
-  /** A new active controller takes over with the quorum's metadata; brokers get a fresh session. */
-  restart(): void {
-    this.up = true;
-    this.paused = false;
-    this.deferred = [];
-    this.deferredHeartbeats = [];
-    for (const [id, reg] of this.registrations) if (!reg.fenced) this.armExpiry(id);
+  crash(name: string): void {
+    this.quorum.crash(this.voter(name));
   }
 
-  pause(): void {
-    this.paused = true;
+  /** A clean shutdown: an active controller of a quorum resigns first, so the others elect at once. */
+  shutdown(name: string): void {
+    this.quorum.shutdown(this.voter(name));
+  }
+
+  /** The process starts again; a single controller is active at once, with the quorum's metadata. */
+  restart(name: string): void {
+    this.quorum.restart(this.voter(name));
+  }
+
+  pause(name: string): void {
+    this.quorum.pause(this.voter(name));
   }
 
   /**
@@ -178,16 +229,19 @@ export class Controller {
    * heartbeat updates the broker's contact time before, and apart from, the controller's other work
    * (KAFKA-17793), so brokers that kept heartbeating are not fenced for the controller's own silence.
    * Then the rest, in arrival order; a session expiry that came due during the pause fences only a
-   * broker no heartbeat has renewed since.
+   * broker no heartbeat has renewed since. A voter that thaws to find another active controller
+   * drops what it held.
    */
-  resume(): void {
-    this.paused = false;
+  resume(name: string): void {
+    const v = this.voter(name);
+    this.quorum.resume(v);
+    if (v !== this.quorum.active) return;
     const heartbeats = this.deferredHeartbeats;
     this.deferredHeartbeats = [];
-    for (const fn of heartbeats) if (this.up) fn();
+    for (const fn of heartbeats) if (this.quorum.writable()) fn();
     const queued = this.deferred;
     this.deferred = [];
-    for (const fn of queued) if (this.up) fn();
+    for (const fn of queued) if (this.quorum.writable()) fn();
   }
 
   // ---- requests from brokers (called on arrival) ----
@@ -248,17 +302,26 @@ export class Controller {
     const reg = this.registrations.get(brokerId)!;
     const { sim, brokerConfig } = this.cluster;
     sim.cancel(reg.expiry);
-    reg.expiry = sim.schedule(num(brokerConfig["broker.session.timeout.ms"]), () => {
-      reg.expiry = null;
-      if (!this.up) return;
-      if (this.paused) {
-        this.deferred.push(() => {
-          if (reg.expiry === null) this.fence(brokerId);
-        });
-        return;
-      }
-      this.fence(brokerId);
-    });
+    reg.expiry = sim.schedule(num(brokerConfig["broker.session.timeout.ms"]), () => this.expire(brokerId));
+  }
+
+  /** A broker's session ran out: fence it, once the controller can write that down. */
+  private expire(brokerId: number): void {
+    const reg = this.registrations.get(brokerId)!;
+    reg.expiry = null;
+    if (!this.up) return;
+    if (this.paused) {
+      this.deferred.push(() => {
+        if (reg.expiry === null) this.fence(brokerId);
+      });
+      return;
+    }
+    // an active controller cut off from the quorum's majority cannot commit the fencing: it tries again until it can, or resigns
+    if (!this.quorum.writable()) {
+      reg.expiry = this.cluster.sim.schedule(EXPIRY_RETRY_MS, () => this.expire(brokerId));
+      return;
+    }
+    this.fence(brokerId);
   }
 
   private fence(brokerId: number, reason?: string): void {
@@ -334,7 +397,7 @@ export class Controller {
     if (brokerConfig["auto.leader.rebalance.enable"] !== true) return;
     const interval = num(brokerConfig["leader.imbalance.check.interval.seconds"]) * 1000;
     sim.schedule(interval, () => {
-      if (this.up && !this.paused) this.rebalanceLeaders();
+      if (this.quorum.writable()) this.rebalanceLeaders();
       this.scheduleLeaderRebalance();
     });
   }

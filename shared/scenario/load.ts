@@ -428,7 +428,9 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   // every node's name, and who holds it, so a clash can say with what
   const owners = new Map<string, string>();
   for (let b = 1; b <= brokers; b++) owners.set(`broker-${b}`, `broker ${b} (brokers are ${brokerRange})`);
-  for (const word of TARGET_WORDS) owners.set(word, word === "controller" ? "the KRaft controller (a reserved name)" : "a fault target word (a reserved name)");
+  for (const word of TARGET_WORDS) owners.set(word, word === "controller" ? "the active KRaft controller (a reserved name)" : "a fault target word (a reserved name)");
+  const controllers = scenario.cluster.controllers;
+  if (controllers > 1) for (let c = 1; c <= controllers; c++) owners.set(`controller-${c}`, `KRaft controller ${c} (controllers are controller-1 to controller-${controllers})`);
   const claim = (id: string, owner: string): string | undefined => {
     const holder = owners.get(id);
     if (holder === undefined) owners.set(id, owner);
@@ -530,7 +532,8 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   });
 
   // the node ids in brief, for messages: broker-1..broker-3, sensors, readers-0..readers-1
-  const nodeSummary = [brokerRange, ...scenario.producers.map((p) => p.id), ...scenario.consumerGroups.map((g) => (g.consumers === 1 ? `${g.id}-0` : `${g.id}-0..${g.id}-${g.consumers - 1}`))];
+  const controllerRange = controllers > 1 ? [`controller-1..controller-${controllers}`] : [];
+  const nodeSummary = [brokerRange, ...controllerRange, ...scenario.producers.map((p) => p.id), ...scenario.consumerGroups.map((g) => (g.consumers === 1 ? `${g.id}-0` : `${g.id}-0..${g.id}-${g.consumers - 1}`))];
   const checkTarget = (spec: string, path: PathKey[]) => {
     const problem =
       spec === "minority" && brokers <= 2
@@ -573,7 +576,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
       if (fault.kind === "stall") {
         // a stall blocks one consumer's application thread: a consumer's id, nothing else
         if (!consumerIds.has(spec)) {
-          const consumers = nodeSummary.slice(1 + scenario.producers.length).join(", ");
+          const consumers = nodeSummary.slice(1 + controllerRange.length + scenario.producers.length).join(", ");
           findings.push({ path: ["faults", f, ...field], message: `expected a consumer (a stall blocks its application thread; ${consumers ? `consumers: ${consumers}` : "this scenario has none"}), got ${JSON.stringify(spec)}` });
         }
         continue;

@@ -163,7 +163,7 @@ export const sinkSchema = z.strictObject({
   start: duration.default(0).describe("from when the group writes here (0: from the start; the app sets it for a sink added while running)"),
 });
 
-const target = z.string().describe("a node id (broker-2, a producer id, group-0), 'leader:TOPIC/PARTITION', 'controller', 'one', 'minority', 'majority' or 'all'");
+const target = z.string().describe("a node id (broker-2, controller-2, a producer id, group-0), 'leader:TOPIC/PARTITION', 'controller' (the active one), 'one', 'minority', 'majority' or 'all'");
 const oneWay = z.boolean().default(false).describe("cut/slow only the direction from -> to");
 const faultBase = { at: duration.describe("when the fault starts"), duration: duration.optional().describe("heal after this long; omitted: stays until healed") };
 
@@ -191,6 +191,13 @@ export const scenarioSchema = z.strictObject({
     .describe("simulated time to run"),
   cluster: z.strictObject({
     brokers: z.number().int().positive().max(1000),
+    controllers: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(1)
+      .describe("KRaft controller quorum voters: 1 (a node called controller, active whenever it is up) or more (controller-1, controller-2, …: the active one is elected, and a majority must be up and connected)"),
     config: kafkaConfig(brokerConfig, "broker"),
     hardware: hardwareSchema,
   }),

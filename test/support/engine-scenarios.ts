@@ -17,6 +17,8 @@ export interface SmallScenario {
   seed?: number;
   durationMs?: number;
   brokerConfig?: Record<string, number | boolean | string>;
+  /** KRaft controller voters (default 1). */
+  controllers?: number;
   hardware?: NonNullable<ScenarioInput["cluster"]["hardware"]>;
   network?: ScenarioInput["network"];
   partitions?: number;
@@ -40,7 +42,7 @@ export function smallScenario(options: SmallScenario = {}): Scenario {
     description: "a small cluster for engine tests",
     seed: options.seed ?? 1,
     duration: options.durationMs ?? 20_000,
-    cluster: { brokers: 3, config: options.brokerConfig ?? {}, ...(options.hardware ? { hardware: options.hardware } : {}) },
+    cluster: { brokers: 3, ...(options.controllers ? { controllers: options.controllers } : {}), config: options.brokerConfig ?? {}, ...(options.hardware ? { hardware: options.hardware } : {}) },
     ...(options.network ? { network: options.network } : {}),
     topics: [
       {

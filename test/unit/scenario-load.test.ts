@@ -355,7 +355,7 @@ producers:
     expect(problems(text)).toEqual([
       `${FILE}:8:11: topics[1].name: duplicate topic name "orders" (also topics[0])`,
       `${FILE}:12:9: producers[0].id: duplicate id "broker-2": already the name of broker 2 (brokers are broker-1..broker-3)`,
-      `${FILE}:15:9: producers[1].id: duplicate id "controller": already the name of the KRaft controller (a reserved name)`,
+      `${FILE}:15:9: producers[1].id: duplicate id "controller": already the name of the active KRaft controller (a reserved name)`,
       `${FILE}:25:9: consumerGroups[0].id: the members of group "readers" are named readers-0..readers-1, but "readers-1" is already the name of producers[2]`,
       `${FILE}:31:9: consumerGroups[2].id: duplicate consumer group id "readers" (also consumerGroups[0])`,
     ]);

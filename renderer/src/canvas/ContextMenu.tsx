@@ -68,6 +68,8 @@ function MenuBody({ menu }: { menu: ContextMenuState }) {
         <GroupItems groupId={menu.target.id} close={close} />
       ) : menu.target.kind === "producer" ? (
         <ProducerItems producerId={menu.target.id} close={close} />
+      ) : menu.target.kind === "controller" ? (
+        <ControllerItems name={menu.target.name} close={close} />
       ) : (
         <LinkItems edgeId={menu.target.edgeId} close={close} />
       )}
@@ -113,6 +115,46 @@ function BrokerItems({ brokerId, close }: { brokerId: number; close: () => void 
       {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this broker" disabled={!canControl} onClick={go(() => healNode(broker.name))} />}
     </>
   );
+}
+
+/** A KRaft controller node: its lifecycle faults and isolation; the quorum elects another active one if a majority is left. */
+function ControllerItems({ name, close }: { name: string; close: () => void }) {
+  const quorum = useApp(useCallback((s: AppState) => s.frame?.controller.quorum, []));
+  const faulted = useApp(useCallback((s: AppState) => s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t.split(/[{},|↔→]/).includes(name))) ?? false, [name]));
+  const canControl = useApp(selectCanControl);
+  const duration = useApp(selectDurationLabel);
+  const { nodeAction, healNode } = useFaultActions();
+  const voter = quorum?.voters.find((v) => v.name === name);
+  if (!quorum || !voter) return null;
+  const go = (fn: () => Promise<void>) => () => {
+    close();
+    void fn();
+  };
+  const forLabel = duration ? ` for ${duration}` : "";
+  const single = quorum.voters.length === 1;
+  const active = quorum.active === name;
+  const after = single ? "no metadata changes (fencing, elections) until it is back" : active ? "the other voters elect a new active controller" : "the quorum goes on if a majority is left";
+  return (
+    <>
+      <div className="menu-title">
+        <span className={`state-dot state-${voter.state}`} /> {name} <span className="muted">· {voterLabel(voter, active)}</span>
+      </div>
+      <Item testId="menu-crash" label="Crash" hint={`kill the process${forLabel}: ${after}`} danger disabled={!canControl} onClick={go(() => nodeAction("crash", name))} />
+      <Item testId="menu-shutdown" label="Clean shutdown" hint={active && !single ? `it resigns first, so the election starts at once${forLabel}` : `stop it${forLabel}`} disabled={!canControl} onClick={go(() => nodeAction("shutdown", name))} />
+      <Item testId="menu-pause" label="Pause" hint={`freeze it, like a long GC${forLabel}`} disabled={!canControl} onClick={go(() => nodeAction("pause", name))} />
+      <Item testId="menu-restart" label="Restart" hint="clean shutdown, then start again" disabled={!canControl} onClick={go(() => nodeAction("restart", name))} />
+      <div className="menu-separator" />
+      <Item testId="menu-isolate" label="Isolate from network" hint={`cut every link${forLabel}`} disabled={!canControl} onClick={go(() => nodeAction("isolate", name))} />
+      {faulted && <Item testId="menu-heal" label="Heal" hint={`end every fault on ${name}`} disabled={!canControl} onClick={go(() => healNode(name))} />}
+    </>
+  );
+}
+
+/** A voter's state in a word: active, follower, candidate, paused, down. */
+export function voterLabel(voter: { state: string; role: string }, active: boolean): string {
+  if (voter.state !== "up") return voter.state;
+  if (active) return "active";
+  return voter.role === "prospective" ? "candidate (pre-vote)" : voter.role === "leader" ? "leader (cut off)" : voter.role;
 }
 
 function ProducerItems({ producerId, close }: { producerId: string; close: () => void }) {

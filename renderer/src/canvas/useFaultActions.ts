@@ -41,6 +41,16 @@ export function useFaultActions() {
     [duration, run, store],
   );
 
+  /** A lifecycle or isolation fault on a node named directly (a KRaft controller). */
+  const nodeAction = useCallback(
+    async (kind: BrokerFaultKind, name: string) => {
+      const ms = duration();
+      if (ms === null) return;
+      await run([brokerFault(kind, name, ms)]);
+    },
+    [duration, run],
+  );
+
   /** A sink's outage: down (a crash of it) for the toolbar's duration, or until healed. */
   const sinkOutage = useCallback(
     async (sinkId: string) => {
@@ -126,5 +136,5 @@ export function useFaultActions() {
     await run([{ type: "healAll" }]);
   }, [run]);
 
-  return { brokerAction, sinkOutage, memberAction, healNode, linkAction, healLink, preset, healAll };
+  return { brokerAction, nodeAction, sinkOutage, memberAction, healNode, linkAction, healLink, preset, healAll };
 }

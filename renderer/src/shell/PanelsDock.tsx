@@ -3,8 +3,10 @@
  * ISR health, and the broker JMX table with deltas since the latest fault.
  * Each chart can be exported (SVG, PNG, CSV). The dock folds away for room.
  */
-import { useRef, useState } from "react";
-import { useApp } from "../app-context";
+import { useRef, useState, type MouseEvent } from "react";
+import { useApp, useAppStore } from "../app-context";
+import type { QuorumView } from "../../../shared/kafka/quorum";
+import { voterLabel } from "../canvas/ContextMenu";
 import type { AppState } from "../store/app-store";
 import { BrokerMetricsTable, ExportMenu, IsrChart, LagChart, LatencyChart, ThroughputChart, type ChartProps } from "../panels";
 import type { ComponentType } from "react";
@@ -89,6 +91,48 @@ function Chart({ component: Component, name }: { component: ComponentType<ChartP
 
 const selectController = (s: AppState) => s.frame?.controller;
 
+/** The KRaft controllers, one chip each (right-click or click: faults); the active one says so. */
+function Quorum({ quorum }: { quorum: QuorumView }) {
+  const store = useAppStore();
+  const open = (name: string) => (event: MouseEvent) => {
+    event.preventDefault();
+    store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target: { kind: "controller", name } });
+  };
+  const single = quorum.voters.length === 1;
+  return (
+    <span className="quorum" data-testid="quorum" data-active={quorum.active ?? ""} data-epoch={quorum.epoch}>
+      <b>{single ? "KRaft controller" : "KRaft quorum"}</b>
+      {!single && <span className="muted">epoch {quorum.epoch}</span>}
+      {quorum.voters.map((v) => {
+        const active = quorum.active === v.name;
+        const label = voterLabel(v, active);
+        return (
+          <button
+            type="button"
+            key={v.name}
+            className={`voter-chip${active ? " voter-active" : ""}`}
+            data-testid={`voter-${v.name}`}
+            data-state={v.state}
+            data-role={active ? "active" : v.role}
+            title={`${v.name}: ${label}, epoch ${v.epoch}. Click or right-click for faults.`}
+            onClick={open(v.name)}
+            onContextMenu={open(v.name)}
+          >
+            <span className={`state-dot ${v.state === "up" ? (active || single ? "state-up" : "state-standby") : `state-${v.state}`}`} aria-hidden="true" />
+            {single ? label : `${v.name} ${label}`}
+          </button>
+        );
+      })}
+      {quorum.active === null && <span className="tone-bad"><b>no active controller</b></span>}
+      {quorum.failovers > 0 && (
+        <span>
+          failovers <b>{quorum.failovers}</b>
+        </span>
+      )}
+    </span>
+  );
+}
+
 function Brokers({ baseline }: { baseline: FaultBaseline | null }) {
   const brokers = useApp(selectBrokers);
   const controller = useApp(selectController);
@@ -96,8 +140,7 @@ function Brokers({ baseline }: { baseline: FaultBaseline | null }) {
     <div className="dock-table">
       {controller && (
         <div className="controller-strip" data-testid="controller-strip" title="kafka.controller MBeans of the active KRaft controller">
-          <span className={`state-dot ${controller.up ? "state-up" : "state-down"}`} aria-hidden="true" />
-          <b>KRaft controller</b> {controller.up ? "active" : "down"}
+          <Quorum quorum={controller.quorum} />
           <span>
             LeaderElectionRateAndTimeMs <b>{controller.LeaderElectionRateAndTimeMs}</b>
           </span>

@@ -5,7 +5,7 @@ import type { AppState } from "./app-store";
 
 export type Theme = "dark" | "light";
 
-export type ContextTarget = { kind: "broker"; id: number } | { kind: "sink"; id: string } | { kind: "group"; id: string } | { kind: "producer"; id: string } | { kind: "edge"; edgeId: string };
+export type ContextTarget = { kind: "broker"; id: number } | { kind: "sink"; id: string } | { kind: "group"; id: string } | { kind: "producer"; id: string } | { kind: "controller"; name: string } | { kind: "edge"; edgeId: string };
 
 export interface ContextMenuState {
   x: number;
