@@ -18,8 +18,16 @@ const VOTERS = ["controller-1", "controller-2", "controller-3"];
 const LAST_FAULT_ENDS_MS = 30_000;
 const DURATION_MS = 50_000;
 
-const fault = fc.record({
-  kind: fc.constantFrom("crash", "shutdown", "restart", "pause", "isolate", "cut"),
+interface VoterFault {
+  kind: "crash" | "shutdown" | "restart" | "pause" | "isolate" | "cut";
+  voter: number;
+  other: number;
+  atMs: number;
+  durationMs: number;
+}
+
+const fault: fc.Arbitrary<VoterFault> = fc.record({
+  kind: fc.constantFrom<VoterFault["kind"][]>("crash", "shutdown", "restart", "pause", "isolate", "cut"),
   voter: fc.integer({ min: 0, max: 2 }),
   other: fc.integer({ min: 1, max: 2 }),
   // odd fractions keep faults off the instants where periodic timers fire
@@ -27,7 +35,7 @@ const fault = fc.record({
   durationMs: fc.integer({ min: 200, max: 8000 }),
 });
 
-function toFaults(schedule: fc.infer<typeof fault>[]): FaultInput[] {
+function toFaults(schedule: VoterFault[]): FaultInput[] {
   return schedule.map((f) => {
     const target = VOTERS[f.voter]!;
     const duration = Math.min(f.durationMs, LAST_FAULT_ENDS_MS - f.atMs);

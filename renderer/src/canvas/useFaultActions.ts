@@ -41,7 +41,7 @@ export function useFaultActions() {
     [duration, run, store],
   );
 
-  /** A lifecycle or isolation fault on a node named directly (a KRaft controller). */
+  /** A lifecycle or isolation fault on a node named directly (a KRaft controller; a sink's outage is its crash). */
   const nodeAction = useCallback(
     async (kind: BrokerFaultKind, name: string) => {
       const ms = duration();
@@ -52,14 +52,7 @@ export function useFaultActions() {
   );
 
   /** A sink's outage: down (a crash of it) for the toolbar's duration, or until healed. */
-  const sinkOutage = useCallback(
-    async (sinkId: string) => {
-      const ms = duration();
-      if (ms === null) return;
-      await run([brokerFault("crash", sinkId, ms)]);
-    },
-    [duration, run],
-  );
+  const sinkOutage = useCallback((sinkId: string) => nodeAction("crash", sinkId), [nodeAction]);
 
   /** A consumer group member's crash, pause or stall, for the toolbar's duration or until healed. */
   const memberAction = useCallback(
