@@ -15,7 +15,7 @@
  * brokers and the controller, lost also when the way back is cut) are simply
  * lost on a cut or lossy link.
  */
-import type { Simulator } from "../kernel/simulator";
+import type { Simulator, Timer } from "../kernel/simulator";
 import { Rng } from "../kernel/rng";
 import type { NetworkSpec } from "../scenario/schema";
 
@@ -35,6 +35,23 @@ interface Held {
   /** True once the message's connection is gone (reset, or a process at either end died): it is not sent again. */
   readonly gone: (arg: never) => boolean;
   readonly order: StreamOrder;
+  /** Held when sent (a cut, or its connection blocked); false: it was on its way when the cut or the loss caught it. */
+  readonly fresh: boolean;
+  /** False: it crossed the wire, and waits only behind earlier messages of its connection. */
+  readonly lost: boolean;
+}
+
+/** A stream message on a link with fault-made loss, posted to arrive: if the loss eases first, it comes sooner. */
+interface InFlight {
+  readonly timer: Timer;
+  readonly sentAt: number;
+  /** Tries the loss took (0: it crossed at once, and may wait only behind earlier ones). */
+  readonly lost: number;
+  readonly bytes: number;
+  readonly fire: (arg: never) => void;
+  readonly arg: unknown;
+  readonly gone: (arg: never) => boolean;
+  readonly order: StreamOrder;
 }
 
 /** The connection a stream message belongs to: gone(arg) tells whether it still exists. */
@@ -46,6 +63,8 @@ export type Liveness<T> = (arg: T) => boolean;
  */
 export class StreamOrder {
   lastArrival = 0;
+  /** The arrival of its last message that went straight through (no retransmission, nothing ahead of it). */
+  lastPlain = 0;
   /** A message of this direction waits on a lossy link that lost every try: the later ones wait behind it. */
   blocked = false;
 }
@@ -67,6 +86,8 @@ export class Link {
   bytesSent = 0;
   /** Stream messages sent while the link is cut, oldest first (null: none). */
   held: Held[] | null = null;
+  /** Stream messages sent while a lossy-link fault is on, oldest first (null: none). */
+  inFlight: InFlight[] | null = null;
   constructor(
     readonly from: string,
     readonly to: string,
@@ -198,7 +219,7 @@ export class Network {
    */
   stream<T>(link: Link, order: StreamOrder, bytes: number, departAt: number, fire: (arg: T) => void, arg: T, gone: Liveness<T>): number | null {
     if (link.cuts > 0 || order.blocked) {
-      this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
+      this.hold(link, order, this.sim.now, bytes, fire, arg, gone, true, true);
       return null;
     }
     let retransmits = 0;
@@ -207,13 +228,52 @@ export class Network {
       while (retransmits <= MAX_RETRANSMITS && link.rng.chance(loss)) retransmits++;
       if (retransmits > MAX_RETRANSMITS) {
         order.blocked = true;
-        this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
+        this.hold(link, order, this.sim.now, bytes, fire, arg, gone, true, true);
         return null;
       }
     }
     const arrival = this.put(link, bytes, departAt, retransmits > 0 ? retransmitDelay(retransmits) : 0, order);
-    this.sim.post(arrival, fire, arg);
+    const timer = this.sim.post(arrival, fire, arg);
+    // held up (retransmissions, or behind one that was), or on a lossy link: a heal may bring it sooner
+    if (link.lossRate > 0 || arrival > link.lastArrival) this.track(link, { timer, sentAt: this.sim.now, lost: retransmits, bytes, fire: fire as (arg: never) => void, arg, gone: gone as (arg: never) => boolean, order });
+    else order.lastPlain = arrival;
     return arrival;
+  }
+
+  private track(link: Link, entry: InFlight): void {
+    let list = link.inFlight;
+    // arrived ones are dropped now and then, so a long lossy fault keeps only what is in flight
+    if (list && list.length >= HELD_PRUNE_AT && (list.length & (list.length - 1)) === 0) {
+      const now = this.sim.now;
+      list = link.inFlight = list.filter((e) => !e.timer.cancelled && e.timer.at > now);
+    }
+    (list ??= link.inFlight = []).push(entry);
+  }
+
+  /**
+   * A cut on `link` healed, or its loss eased, and it is open: what the loss or the cut was holding
+   * up goes through at the sender's next retransmission (drawn again at the loss rate now), not at
+   * the end of a back-off drawn when it was sent; what waited behind it on its connection comes
+   * right after it. Each connection's messages stay in the order they were sent: first those a cut
+   * caught on their way, then those still on their way (posted to arrive), then those held when sent.
+   */
+  private heal(link: Link): void {
+    const list = link.inFlight;
+    link.inFlight = null;
+    const pending: Held[] = [];
+    if (list) {
+      const now = this.sim.now;
+      for (const e of list) {
+        if (e.timer.cancelled || e.timer.at <= now) continue;
+        e.timer.cancelled = true;
+        // what of this connection has not arrived is here or held, but for messages that went straight through
+        e.order.lastArrival = Math.max(now, e.order.lastPlain);
+        pending.push({ sentAt: e.sentAt, bytes: e.bytes, fire: e.fire, arg: e.arg, gone: e.gone, order: e.order, fresh: false, lost: e.lost > 0 });
+      }
+    }
+    const held = link.held;
+    if (held || pending.length > 0) link.held = [...(held ?? []).filter((h) => !h.fresh), ...pending, ...(held ?? []).filter((h) => h.fresh)];
+    this.release(link);
   }
 
   /**
@@ -223,11 +283,23 @@ export class Network {
    */
   streamArrived<T>(link: Link, order: StreamOrder, fire: (arg: T) => void, arg: T, bytes: number, gone: Liveness<T>): boolean {
     if (link.cuts === 0) return true;
-    this.hold(link, order, this.sim.now, bytes, fire, arg, gone);
+    // its retransmissions count from when it was first sent (known when a lossy fault tracked it)
+    let sentAt = this.sim.now;
+    const tracked = link.inFlight;
+    if (tracked) {
+      for (let i = tracked.length - 1; i >= 0; i--) {
+        const e = tracked[i]!;
+        if (e.arg === arg && e.fire === fire && !e.timer.cancelled) {
+          sentAt = e.sentAt;
+          break;
+        }
+      }
+    }
+    this.hold(link, order, sentAt, bytes, fire, arg, gone, false, true);
     return false;
   }
 
-  private hold<T>(link: Link, order: StreamOrder, sentAt: number, bytes: number, fire: (arg: T) => void, arg: T, gone: Liveness<T>): void {
+  private hold<T>(link: Link, order: StreamOrder, sentAt: number, bytes: number, fire: (arg: T) => void, arg: T, gone: Liveness<T>, fresh: boolean, lost: boolean): void {
     let held = link.held;
     // a long cut: clients time out and reconnect, so most of what waits belongs to dead connections
     if (held && held.length >= HELD_PRUNE_AT && (held.length & (held.length - 1)) === 0) {
@@ -235,7 +307,7 @@ export class Network {
       this.dropped += held.length - live.length;
       held = link.held = live;
     }
-    (held ??= link.held = []).push({ sentAt, bytes, fire: fire as (arg: never) => void, arg, gone: gone as (arg: never) => boolean, order });
+    (held ??= link.held = []).push({ sentAt, bytes, fire: fire as (arg: never) => void, arg, gone: gone as (arg: never) => boolean, order, fresh, lost });
   }
 
   /**
@@ -259,20 +331,27 @@ export class Network {
         this.dropped++;
         continue;
       }
-      let k = 1;
-      while (k <= MAX_RETRANSMITS && h.sentAt + retransmitDelay(k) < now) k++;
-      if (k > MAX_RETRANSMITS) {
-        this.dropped++;
-        continue;
+      // a message that crossed the wire needs no retransmission: it waits only behind earlier ones
+      let k = 0;
+      if (h.lost) {
+        k = 1;
+        while (k <= MAX_RETRANSMITS && h.sentAt + retransmitDelay(k) < now) k++;
+        if (k > MAX_RETRANSMITS) {
+          this.dropped++;
+          continue;
+        }
+        if (!h.order.blocked && loss > 0) while (k <= MAX_RETRANSMITS && link.rng.chance(loss)) k++;
       }
-      if (!h.order.blocked && loss > 0) while (k <= MAX_RETRANSMITS && link.rng.chance(loss)) k++;
       if (h.order.blocked || k > MAX_RETRANSMITS) {
         h.order.blocked = true;
-        (link.held ??= []).push(h);
+        // it waits again, now behind everything of its connection that went out before it
+        (link.held ??= []).push(h.fresh ? h : { ...h, fresh: true });
         continue;
       }
-      const arrival = this.put(link, h.bytes, 0, h.sentAt + retransmitDelay(k) - now, h.order);
-      this.sim.post(arrival, h.fire, h.arg as never);
+      const arrival = this.put(link, h.bytes, 0, k > 0 ? h.sentAt + retransmitDelay(k) - now : 0, h.order);
+      const timer = this.sim.post(arrival, h.fire, h.arg as never);
+      if (link.lossRate > 0 || arrival > link.lastArrival) this.track(link, { timer, sentAt: h.sentAt, lost: k, bytes: h.bytes, fire: h.fire, arg: h.arg, gone: h.gone, order: h.order });
+      else h.order.lastPlain = arrival;
     }
   }
 
@@ -312,7 +391,7 @@ export class Network {
   uncut(from: string, to: string): void {
     const link = this.link(from, to);
     if (link.cuts > 0) link.cuts--;
-    if (link.cuts === 0) this.release(link);
+    if (link.cuts === 0) this.heal(link);
   }
   slow(from: string, to: string, extraMs: number): void {
     this.link(from, to).extraLatencyMs += extraMs;
@@ -334,6 +413,6 @@ export class Network {
     const i = link.lossRates.indexOf(rate);
     if (i >= 0) link.lossRates.splice(i, 1);
     link.lossRate = link.lossRates.reduce((a, b) => a + b, 0);
-    if (link.cuts === 0) this.release(link);
+    if (link.cuts === 0) this.heal(link);
   }
 }
