@@ -26,8 +26,8 @@ const MAX_RETRANSMITS = 15;
 /** Held messages are checked for dead connections whenever a link's list reaches a power of two from this size. */
 const HELD_PRUNE_AT = 1024;
 
-/** A message of a TCP stream waiting on a cut link for the cut to heal. */
-interface Held {
+/** A message of a TCP stream, as the network keeps it while a fault holds it up. */
+interface StreamMessage {
   readonly sentAt: number;
   readonly bytes: number;
   readonly fire: (arg: never) => void;
@@ -35,23 +35,21 @@ interface Held {
   /** True once the message's connection is gone (reset, or a process at either end died): it is not sent again. */
   readonly gone: (arg: never) => boolean;
   readonly order: StreamOrder;
+}
+
+/** A stream message waiting on a cut link for the cut to heal (or on a total loss for it to ease). */
+interface Held extends StreamMessage {
   /** Held when sent (a cut, or its connection blocked); false: it was on its way when the cut or the loss caught it. */
   readonly fresh: boolean;
   /** False: it crossed the wire, and waits only behind earlier messages of its connection. */
   readonly lost: boolean;
 }
 
-/** A stream message on a link with fault-made loss, posted to arrive: if the loss eases first, it comes sooner. */
-interface InFlight {
+/** A stream message posted to arrive late (retransmissions) or on a lossy link: if the fault ends first, it comes sooner. */
+interface InFlight extends StreamMessage {
   readonly timer: Timer;
-  readonly sentAt: number;
   /** Tries the loss took (0: it crossed at once, and may wait only behind earlier ones). */
   readonly lost: number;
-  readonly bytes: number;
-  readonly fire: (arg: never) => void;
-  readonly arg: unknown;
-  readonly gone: (arg: never) => boolean;
-  readonly order: StreamOrder;
 }
 
 /** The connection a stream message belongs to: gone(arg) tells whether it still exists. */
