@@ -1,6 +1,6 @@
 /**
- * A teacher crashes the active KRaft controller from the Brokers tab: the
- * quorum strip shows it down, another voter becomes active in epoch 2, and
+ * A teacher crashes the active KRaft controller from the quorum card on the
+ * canvas: the card shows it down, another voter becomes active in epoch 2, and
  * the event log says why, in Kafka's words. When the lesson's own fault
  * takes the second controller, the strip says no controller is active.
  */
@@ -13,19 +13,31 @@ describe("the controller quorum, with the mouse", () => {
   it("click the active controller → Crash: another is elected in about 2 s; losing a second leaves none active", async () => {
     const app = e2e.app;
     await app.openScenario("controller-failover");
-    await app.byTestId("dock-tab-brokers").click();
-    const quorum = app.byTestId("quorum");
+    // on the canvas, where the class looks, and beside the pipeline rather than over it
+    const quorum = app.byTestId("canvas-quorum");
     await quorum.waitFor({ state: "visible" });
     expect(await quorum.getAttribute("data-active")).toBe("controller-1");
     for (const name of ["controller-1", "controller-2", "controller-3"]) {
-      expect(await app.byTestId(`voter-${name}`).getAttribute("data-state"), name).toBe("up");
+      expect(await app.byTestId(`canvas-voter-${name}`).getAttribute("data-state"), name).toBe("up");
     }
+    // (the pipeline is fitted again, leaving room, once the first frame shows a quorum)
+    const covered = async () => {
+      const card = await quorum.boundingBox();
+      const under: string[] = [];
+      for (const id of ["broker-node-1", "broker-node-2", "broker-node-3", "group-node-analytics", "producer-node-sensors"]) {
+        const node = await app.byTestId(id).boundingBox();
+        if (!node || !card) under.push(`${id} (not laid out)`);
+        else if (node.x < card.x + card.width && card.x < node.x + node.width && node.y < card.y + card.height && card.y < node.y + node.height) under.push(id);
+      }
+      return under;
+    };
+    expect(await pollUntil("no node under the quorum card", covered, (under) => under.length === 0, 5000)).toEqual([]);
     await app.byTestId("fault-duration").fill("");
     await app.setSpeed(2);
     await app.play();
     await app.waitSimTime(1);
 
-    const chip = app.byTestId("voter-controller-1");
+    const chip = app.byTestId("canvas-voter-controller-1");
     await app.expectUncovered(chip, "right-clicking the active controller");
     await chip.click({ button: "right" });
     await app.byTestId("context-menu").waitFor({ state: "visible", timeout: 5000 });
@@ -36,7 +48,10 @@ describe("the controller quorum, with the mouse", () => {
     await pollUntil("controller-1 to read down", () => chip.getAttribute("data-state"), (s) => s === "down", 10_000);
     const winner = await pollUntil("a new active controller", () => quorum.getAttribute("data-active"), (a) => a === "controller-2" || a === "controller-3", 30_000);
     expect(await quorum.getAttribute("data-epoch")).toBe("2");
-    expect(await app.byTestId(`voter-${winner}`).getAttribute("data-role")).toBe("active");
+    expect(await app.byTestId(`canvas-voter-${winner}`).getAttribute("data-role")).toBe("active");
+    // the Brokers tab says the same
+    await app.byTestId("dock-tab-brokers").click();
+    expect(await app.byTestId("quorum").getAttribute("data-active")).toBe(winner);
     const log = await pollUntil("the election in the log", () => app.eventLogText(), (t) => t.includes(`${winner} is the active controller in epoch 2`), 10_000);
     expect(log).toMatch(/lost the active controller \(no fetch answer from the leader for controller\.quorum\.fetch\.timeout\.ms = 2 s\)/);
     // about the fetch timeout after the crash, in simulated time

@@ -6,6 +6,7 @@ import type { ContextMenuState } from "../store/ui-slice";
 import { selectCanControl } from "../store/connection-slice";
 import { edgeEndpoints, edgeHealth } from "./selectors";
 import { useFaultActions } from "./useFaultActions";
+import { voterLabel } from "../shell/Quorum";
 
 const selectMenu = (s: AppState) => s.contextMenu;
 
@@ -148,13 +149,6 @@ function ControllerItems({ name, close }: { name: string; close: () => void }) {
       {faulted && <Item testId="menu-heal" label="Heal" hint={`end every fault on ${name}`} disabled={!canControl} onClick={go(() => healNode(name))} />}
     </>
   );
-}
-
-/** A voter's state in a word: active, follower, candidate, paused, down. */
-export function voterLabel(voter: { state: string; role: string }, active: boolean): string {
-  if (voter.state !== "up") return voter.state;
-  if (active) return "active";
-  return voter.role === "prospective" ? "candidate (pre-vote)" : voter.role === "leader" ? "leader (cut off)" : voter.role;
 }
 
 function ProducerItems({ producerId, close }: { producerId: string; close: () => void }) {

@@ -35,6 +35,7 @@ import { DotLayer, DotLayerProvider } from "./edges/dot-layer";
 import { Palette, PALETTE_MIME } from "./Palette";
 import { FaultToolbar } from "./FaultToolbar";
 import { ContextMenu } from "./ContextMenu";
+import { QuorumOverlay, selectQuorumShown } from "./QuorumOverlay";
 import { EmptyState } from "./EmptyState";
 import { Toasts } from "../shell/Toasts";
 import { useAddNode, type PaletteKind } from "./useAddNode";
@@ -65,7 +66,8 @@ export function PipelineCanvas() {
   const [dotLayer, setDotLayer] = useState<HTMLDivElement | null>(null);
   const { nodes, onNodesChange } = useCanvasNodes(scenarioName);
   const edges = useMemo(() => buildEdges(signature), [signature]);
-  const fit = useAutoFit(scenarioName, nodes.length, canControl && !presentation);
+  const quorumShown = useApp(selectQuorumShown);
+  const fit = useAutoFit(scenarioName, nodes.length, canControl && !presentation, quorumShown);
 
   const onPaneClick = useCallback(() => {
     store.getState().select(null);
@@ -170,6 +172,7 @@ export function PipelineCanvas() {
       {/* a viewer sees the pipeline, not the tools to change it */}
       {hasScenario && canControl && !presentation && <Palette />}
       {hasScenario && canControl && <FaultToolbar />}
+      {hasScenario && <QuorumOverlay />}
       {busy && (
         <div className="busy-pill" role="status">
           <span className="spinner small" aria-hidden="true" /> {busy}

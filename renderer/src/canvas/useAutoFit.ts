@@ -4,17 +4,18 @@
  * window resizes, presentation mode) — until the user pans or zooms.
  */
 import { useCallback, useEffect, useRef } from "react";
-import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
+import { useNodesInitialized, useReactFlow, type FitViewOptions, type Viewport } from "@xyflow/react";
 
-/** Room for the palette (left, when shown) and the fault toolbar (top) around the fitted pipeline. */
-const WITH_PALETTE = { padding: { top: "64px", left: "100px", right: "24px", bottom: "16px" }, maxZoom: 1.1, duration: 250 } as const;
-const WITHOUT_PALETTE = { padding: { top: "64px", left: "24px", right: "24px", bottom: "16px" }, maxZoom: 1.1, duration: 250 } as const;
+/** Room for the palette (left, when shown), the fault toolbar (top) and the controller quorum (right, when shown) around the fitted pipeline. */
+function fitOptions(paletteShown: boolean, quorumShown: boolean): FitViewOptions {
+  return { padding: { top: "64px", left: paletteShown ? "100px" : "24px", right: quorumShown ? "220px" : "24px", bottom: "16px" }, maxZoom: 1.1, duration: 250 };
+}
 
-export function useAutoFit(scenarioName: string | null, nodeCount: number, paletteShown: boolean) {
+export function useAutoFit(scenarioName: string | null, nodeCount: number, paletteShown: boolean, quorumShown = false) {
   const flow = useReactFlow();
   const measured = useNodesInitialized();
-  const options = useRef<typeof WITH_PALETTE | typeof WITHOUT_PALETTE>(WITH_PALETTE);
-  options.current = paletteShown ? WITH_PALETTE : WITHOUT_PALETTE;
+  const options = useRef(fitOptions(paletteShown, quorumShown));
+  options.current = fitOptions(paletteShown, quorumShown);
   const fittedFor = useRef<string | null>(null);
   const userMoved = useRef(false);
   const moveStart = useRef<Viewport | null>(null);
@@ -27,6 +28,11 @@ export function useAutoFit(scenarioName: string | null, nodeCount: number, palet
     userMoved.current = false;
     void flow.fitView(options.current);
   }, [measured, nodeCount, scenarioName, flow]);
+
+  // the room around the pipeline changed (the quorum appeared with the first frame, the palette was hidden): fit again
+  useEffect(() => {
+    if (!userMoved.current && fittedFor.current) void flow.fitView({ ...options.current, duration: 0 });
+  }, [paletteShown, quorumShown, flow]);
 
   useEffect(() => {
     const el = containerRef.current;

@@ -32,7 +32,7 @@ export function Inspector() {
         <div className="inspector-placeholder">
           <Icon name="broker" size={22} />
           <p>Select a broker, topic, producer, consumer group or sink to see and edit its configuration.</p>
-          {readOnly ? <p className="muted">You are following a shared session: the teacher drives it.</p> : <p className="muted">Right-click a broker, a producer, a consumer group, a sink or a link to break it.</p>}
+          {readOnly ? <p className="muted">You are following a shared session: the teacher drives it.</p> : <p className="muted">Right-click a broker, a producer, a consumer group, a sink, a link or a KRaft controller's chip to break it.</p>}
         </div>
       </section>
     );

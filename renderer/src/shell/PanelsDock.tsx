@@ -3,10 +3,9 @@
  * ISR health, and the broker JMX table with deltas since the latest fault.
  * Each chart can be exported (SVG, PNG, CSV). The dock folds away for room.
  */
-import { useRef, useState, type MouseEvent } from "react";
-import { useApp, useAppStore } from "../app-context";
-import type { QuorumView } from "../../../shared/kafka/quorum";
-import { voterLabel } from "../canvas/ContextMenu";
+import { useRef, useState } from "react";
+import { useApp } from "../app-context";
+import { Quorum } from "./Quorum";
 import type { AppState } from "../store/app-store";
 import { BrokerMetricsTable, ExportMenu, IsrChart, LagChart, LatencyChart, ThroughputChart, type ChartProps } from "../panels";
 import type { ComponentType } from "react";
@@ -90,48 +89,6 @@ function Chart({ component: Component, name }: { component: ComponentType<ChartP
 }
 
 const selectController = (s: AppState) => s.frame?.controller;
-
-/** The KRaft controllers, one chip each (right-click or click: faults); the active one says so. */
-function Quorum({ quorum }: { quorum: QuorumView }) {
-  const store = useAppStore();
-  const open = (name: string) => (event: MouseEvent) => {
-    event.preventDefault();
-    store.getState().openContextMenu({ x: event.clientX, y: event.clientY, target: { kind: "controller", name } });
-  };
-  const single = quorum.voters.length === 1;
-  return (
-    <span className="quorum" data-testid="quorum" data-active={quorum.active ?? ""} data-epoch={quorum.epoch}>
-      <b>{single ? "KRaft controller" : "KRaft quorum"}</b>
-      {!single && <span className="muted">epoch {quorum.epoch}</span>}
-      {quorum.voters.map((v) => {
-        const active = quorum.active === v.name;
-        const label = voterLabel(v, active);
-        return (
-          <button
-            type="button"
-            key={v.name}
-            className={`voter-chip${active ? " voter-active" : ""}`}
-            data-testid={`voter-${v.name}`}
-            data-state={v.state}
-            data-role={active ? "active" : v.role}
-            title={`${v.name}: ${label}, epoch ${v.epoch}. Click or right-click for faults.`}
-            onClick={open(v.name)}
-            onContextMenu={open(v.name)}
-          >
-            <span className={`state-dot ${v.state === "up" ? (active || single ? "state-up" : "state-standby") : `state-${v.state}`}`} aria-hidden="true" />
-            {single ? label : `${v.name} ${label}`}
-          </button>
-        );
-      })}
-      {quorum.active === null && <span className="tone-bad"><b>no active controller</b></span>}
-      {quorum.failovers > 0 && (
-        <span>
-          failovers <b>{quorum.failovers}</b>
-        </span>
-      )}
-    </span>
-  );
-}
 
 function Brokers({ baseline }: { baseline: FaultBaseline | null }) {
   const brokers = useApp(selectBrokers);
