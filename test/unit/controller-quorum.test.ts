@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
 import { formatProblems, parseScenario } from "../../shared/scenario/load";
 import type { ScenarioInput } from "../../shared/scenario/schema";
-import { eventsOf, partitionState, runToReport, runUntilTrue, smallScenario } from "../support/engine-scenarios";
+import { canonicalReport, eventsOf, partitionState, runToReport, runUntilTrue, smallScenario } from "../support/engine-scenarios";
 
 const FETCH_TIMEOUT_MS = 2000; // controller.quorum.fetch.timeout.ms default
 const ELECTION_TIMEOUT_MS = 1000; // controller.quorum.election.timeout.ms default
@@ -218,6 +218,25 @@ describe("the same scenario and seed", () => {
     expect(a.report.events.filter((e) => e.kind === "election")).toEqual(b.report.events.filter((e) => e.kind === "election"));
     expect(a.report.cluster.quorum).toEqual(b.report.cluster.quorum);
     expect(a.report.cluster.quorum.failovers).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("the quorum, run in slices", () => {
+  it("gives the same report whether run whole or in the app's frame-sized steps", () => {
+    const faults: ScenarioInput["faults"] = [
+      { kind: "pause", target: "controller", at: "4s", duration: "3s" },
+      { kind: "cut", from: "controller-2", to: "controller-3", at: "9s", duration: "4s" },
+      { kind: "shutdown", target: "controller", at: "15s", duration: "5s" },
+      { kind: "crash", target: "broker-2", at: "16s", duration: "8s" },
+    ];
+    const scenario = smallScenario({ controllers: 3, durationMs: 30_000, seed: 4, rate: 1000, faults });
+    const whole = new Engine(scenario);
+    whole.run();
+    const sliced = new Engine(scenario);
+    const steps = [16.7, 33.3, 3.1, 250, 0.5];
+    for (let i = 0; sliced.now < 30_000; i++) sliced.runUntil(Math.min(30_000, sliced.now + steps[i % steps.length]!));
+    expect(canonicalReport(sliced.report())).toBe(canonicalReport(whole.report()));
+    expect(whole.report().cluster.quorum.failovers).toBeGreaterThanOrEqual(2);
   });
 });
 
