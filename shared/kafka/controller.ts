@@ -186,18 +186,20 @@ export class Controller {
    * can commit (deferred while it is paused), else drop it (the sender's request times out).
    */
   receive(to: string, fn: () => void): void {
-    const active = this.quorum.active;
-    if (!active || active.name !== to || !active.up) return;
-    if (active.paused) this.deferred.push(fn);
-    else if (this.quorum.writable()) fn();
+    this.arrive(to, fn, this.deferred);
   }
 
   /** A broker heartbeat arrives: handled now, or first thing after a pause. */
   receiveHeartbeat(to: string, brokerId: number, incarnation: number, metadataVersion: number): void {
+    this.arrive(to, () => this.heartbeat(brokerId, incarnation, metadataVersion), this.deferredHeartbeats);
+  }
+
+  /** Run `fn` at the active controller `to`, or queue it on `queue` while it is paused; dropped anywhere else. */
+  private arrive(to: string, fn: () => void, queue: (() => void)[]): void {
     const active = this.quorum.active;
     if (!active || active.name !== to || !active.up) return;
-    if (active.paused) this.deferredHeartbeats.push(() => this.heartbeat(brokerId, incarnation, metadataVersion));
-    else if (this.quorum.writable()) this.heartbeat(brokerId, incarnation, metadataVersion);
+    if (active.paused) queue.push(fn);
+    else if (this.quorum.writable()) fn();
   }
 
   private voter(name: string): Voter {

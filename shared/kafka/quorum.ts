@@ -394,25 +394,11 @@ export class Quorum {
       );
     }
     const backoff = Math.min(BACKOFF_BASE_MS * v.rng.int(2 ** Math.min(v.rounds, 20)), num(brokerConfig["controller.quorum.election.backoff.max.ms"]));
-    const epoch = v.epoch;
-    v.role = "follower"; // waiting out the back-off; it still follows a leader that shows up meanwhile
+    // a follower that has lost its leader, for the back-off: it follows a leader that shows up meanwhile, else stands again
+    v.role = "follower";
     v.prospective = false;
     v.lastContact = -Infinity;
-    this.cancel(v);
-    v.timer = sim.schedule(backoff, () => {
-      v.timer = null;
-      if (!v.up || v.role !== "follower" || v.epoch !== epoch) return;
-      if (v.paused) {
-        v.missedTick = true;
-        return;
-      }
-      const found = this.reachableLeader(v);
-      if (found) {
-        this.follow(v, found.epoch, found.id);
-        return this.scheduleFollowerTick(v);
-      }
-      this.stand(v, `no majority within controller.quorum.election.timeout.ms; it tries again after ${Math.round(backoff)} ms`);
-    });
+    this.setTimer(v, sim.now + backoff);
   }
 
   private lead(v: Voter): void {
