@@ -583,29 +583,14 @@ export class Consumer {
     // the fetcher runs ahead of the application, but only so far
     if (this.bufferedRecords >= 2 * maxPoll) return;
     // usually every leader has a fetch in flight already: then nothing is allocated
-    const { leader: leaderOf, leaderEpoch } = this.leaders;
-    // leaders in the order first met (made only when a request is due), and each one's entries by broker id
-    let leaders: number[] | null = null;
-    const entriesOf = this.fetchEntries;
-    for (const [pid, offset] of this.positions) {
-      const index = this.indexOfPid[pid]!;
-      const leader = leaderOf[index]!;
-      if (leader < 0 || this.fetching[leader] === true) continue;
-      if (this.stopped.size > 0 && this.stopped.has(pid)) continue;
-      // KIP-320: a new leader epoch since the position was checked: validate it before fetching
-      if (this.validatedEpoch[index] !== leaderEpoch[index] && !this.validate(pid, index, leader)) continue;
-      // nothing this loop calls moves a position or a leader: the entry is what fetchFrom would read later
-      const entry: ConsumerFetchEntry = { pid, offset, leaderEpoch: leaderEpoch[index]! };
-      const list = entriesOf[leader];
-      if (list) list.push(entry);
-      else {
-        entriesOf[leader] = [entry];
-        (leaders ??= []).push(leader);
-      }
-    }
-    if (leaders === null) return;
+    // (forEach with a callback made once, not for-of: a Map's for-of makes an [key, value] array per entry)
+    this.positions.forEach(this.collectFetch);
+    const leaders = this.fetchLeaders;
+    if (leaders.length === 0) return;
+    this.fetchLeaders = [];
     // one request per leader, in the order the leaders were first met (the order the requests go out in);
     // fetchFrom only sends: nothing it calls comes back here before it returns
+    const entriesOf = this.fetchEntries;
     for (let i = 0; i < leaders.length; i++) {
       const leader = leaders[i]!;
       const entries = entriesOf[leader]!;
@@ -613,6 +598,28 @@ export class Consumer {
       this.fetchFrom(leader, entries);
     }
   }
+
+  /** fetchAll's scratch: the leaders a request is due to, in the order first met. */
+  private fetchLeaders: number[] = [];
+
+  /** fetchAll, for one partition's position: its entry in the request to its leader, if one is due. */
+  private readonly collectFetch = (offset: number, pid: number): void => {
+    const { leader: leaderOf, leaderEpoch } = this.leaders;
+    const index = this.indexOfPid[pid]!;
+    const leader = leaderOf[index]!;
+    if (leader < 0 || this.fetching[leader] === true) return;
+    if (this.stopped.size > 0 && this.stopped.has(pid)) return;
+    // KIP-320: a new leader epoch since the position was checked: validate it before fetching
+    if (this.validatedEpoch[index] !== leaderEpoch[index] && !this.validate(pid, index, leader)) return;
+    // nothing fetchAll calls moves a position or a leader: the entry is what fetchFrom would read later
+    const entry: ConsumerFetchEntry = { pid, offset, leaderEpoch: leaderEpoch[index]! };
+    const list = this.fetchEntries[leader];
+    if (list) list.push(entry);
+    else {
+      this.fetchEntries[leader] = [entry];
+      this.fetchLeaders.push(leader);
+    }
+  };
 
   /**
    * KIP-320: after a leader change the consumer asks the new leader where the

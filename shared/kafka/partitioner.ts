@@ -114,33 +114,37 @@ export class StickyPartitioner {
 
   /**
    * Kafka's updatePartitionLoadStats, run from the accumulator's ready():
-   * which partitions have a leader and, with adaptive partitioning and queue
-   * sizes given, the weights (maxQueue + 1 - queue) the next switch draws by.
+   * which partitions have a leader (`leaders[p]` ≥ 0) and, with adaptive
+   * partitioning and queue sizes given, the weights (maxQueue + 1 - queue)
+   * the next switch draws by. Both are read now (the arrays may change after).
    */
-  updateLoad(available: (p: number) => boolean, queueSize?: (p: number) => number): void {
+  updateLoad(leaders: ArrayLike<number>, queueSizes?: ArrayLike<number>): void {
+    const ids = this.ids;
+    const partitions = this.numPartitions;
     let n = 0;
-    for (let p = 0; p < this.numPartitions; p++) if (available(p)) this.ids[n++] = p;
+    for (let p = 0; p < partitions; p++) if (leaders[p]! >= 0) ids[n++] = p;
     if (n === 0) {
-      for (let p = 0; p < this.numPartitions; p++) this.ids[p] = p;
-      this.count = this.numPartitions;
+      for (let p = 0; p < partitions; p++) ids[p] = p;
+      this.count = partitions;
       this.weighted = false;
       return;
     }
     this.count = n;
     // Kafka skips the load stats for a topic with fewer than 2 partitions.
-    this.weighted = this.adaptive && queueSize !== undefined && this.numPartitions >= 2;
+    this.weighted = this.adaptive && queueSizes !== undefined && partitions >= 2;
     if (!this.weighted) return;
+    const cft = this.cft;
     let max = 0;
     for (let i = 0; i < n; i++) {
-      const size = Math.max(0, queueSize!(this.ids[i]!));
-      this.cft[i] = size;
+      const size = Math.max(0, queueSizes![ids[i]!]!);
+      cft[i] = size;
       if (size > max) max = size;
     }
     // cumulative frequency table of inverted queue sizes: a longer queue, a thinner slice
     let running = 0;
     for (let i = 0; i < n; i++) {
-      running += max + 1 - this.cft[i]!;
-      this.cft[i] = running;
+      running += max + 1 - cft[i]!;
+      cft[i] = running;
     }
   }
 

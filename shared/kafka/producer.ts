@@ -275,8 +275,15 @@ export class Producer {
     });
   }
 
-  private readonly hasLeader = (p: number): boolean => this.leaders.leader[p]! >= 0;
-  private readonly queueLength = (p: number): number => this.queues[p]!.ready.length;
+  /** Each partition's queue size as the accumulator's ready() last counted it (adaptive partitioning weighs by it). */
+  private queueSizes: Int32Array | null = null;
+
+  private countQueues(): Int32Array {
+    const sizes = (this.queueSizes ??= new Int32Array(this.queues.length));
+    const queues = this.queues;
+    for (let p = 0; p < queues.length; p++) sizes[p] = queues[p]!.ready.length;
+    return sizes;
+  }
 
   /** Records that arrived since the last tick enter the accumulator; batches lingering long enough close. */
   private tick(): void {
@@ -285,7 +292,7 @@ export class Producer {
     this.lastTick = now;
     const arrived = this.arrivals.count(from, now);
     // the accumulator's ready(): adaptive partitioning picks partitions whose queue is longer (a slower leader) less often
-    this.sticky?.updateLoad(this.hasLeader, this.sticky.adaptive ? this.queueLength : undefined);
+    if (this.sticky) this.sticky.updateLoad(this.leaders.leader, this.sticky.adaptive ? this.countQueues() : undefined);
     if (arrived > 0) {
       if (!this.refuseIfTooLarge(arrived)) this.blocked.push([from, arrived]);
     }

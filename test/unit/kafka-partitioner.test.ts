@@ -8,8 +8,17 @@ const all = (): boolean => true;
 
 /** One record's worth of bytes with the load stats as the accumulator's ready() would leave them. */
 function draw(sp: StickyPartitioner, bytes: number, available: (p: number) => boolean, queueSize?: (p: number) => number, switchAllowed?: boolean): number {
-  sp.updateLoad(available, queueSize);
+  load(sp, available, queueSize);
   return sp.partition(bytes, switchAllowed);
+}
+
+/** updateLoad with the leaders and queue sizes given as functions of the partition. */
+function load(sp: StickyPartitioner, available: (p: number) => boolean, queueSize?: (p: number) => number): void {
+  const ps = Array.from({ length: sp.numPartitions }, (_, p) => p);
+  sp.updateLoad(
+    ps.map((p) => (available(p) ? 1 : -1)),
+    queueSize && ps.map(queueSize),
+  );
 }
 
 /** A random() that walks 0, 1/n, 2/n, … (centred in each slot), like Kafka's SequentialPartitioner. */
@@ -216,7 +225,7 @@ describe("StickyPartitioner", () => {
     expect([...seen].sort()).toEqual([0, 1, 2, 3]);
     // queues as ready() saw them: partition 2 is far behind, 3 has no leader
     const queues = [0, 0, 30, 0];
-    sp.updateLoad((p) => p !== 3, (p) => queues[p]!);
+    load(sp, (p) => p !== 3, (p) => queues[p]!);
     queues[2] = 0; // drained since: the draws still use the stats of the last ready()
     const freq = [0, 0, 0, 0];
     for (let i = 0; i < 6100; i++) freq[sp.partition(1)]!++;
