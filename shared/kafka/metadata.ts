@@ -10,6 +10,8 @@ import type { RpcClient } from "./rpc";
 export class LeaderView {
   readonly leader: Int32Array;
   readonly leaderEpoch: Int32Array;
+  /** Partitions with no known leader (leader -1). */
+  leaderless: number;
   private inFlight = false;
   private cursor = 0;
   private generation = 0;
@@ -23,6 +25,7 @@ export class LeaderView {
   ) {
     this.leader = new Int32Array(pids.length).fill(-1);
     this.leaderEpoch = new Int32Array(pids.length).fill(-1);
+    this.leaderless = pids.length;
   }
 
   /** The client restarted: forget pending requests. */
@@ -61,15 +64,16 @@ export class LeaderView {
           retry();
           return;
         }
-        let unknown = false;
+        let leaderless = 0;
         result.value.forEach((m, i) => {
           if (m.leaderEpoch >= this.leaderEpoch[i]!) {
             this.leader[i] = m.leader;
             this.leaderEpoch[i] = m.leaderEpoch;
           }
-          if (this.leader[i]! < 0) unknown = true;
+          if (this.leader[i]! < 0) leaderless++;
         });
-        if (unknown) retry();
+        this.leaderless = leaderless;
+        if (leaderless > 0) retry();
         this.onUpdate();
       },
     );

@@ -84,6 +84,19 @@ export class StickyPartitioner {
   /** With `weighted`: cumulative inverted queue sizes over ids[0..count). */
   private readonly cft: Float64Array;
   private weighted = false;
+  /** ids[0..count) is every partition in order. */
+  private idsAll = true;
+  /**
+   * Set by updateLoadSparse: weighted, every partition available, and only busyIds[0..busyCount)
+   * (ascending) with a non-empty queue, of sizes busySizes; the rest have weight max + 1.
+   */
+  private sparse = false;
+  private readonly busyIds: Int32Array;
+  private readonly busySizes: Float64Array;
+  private busyCount = 0;
+  private busyMax = 0;
+  /** Sum of the weights: cft[numPartitions - 1] of the full table. */
+  private busyWeight = 0;
 
   constructor(random: () => number, numPartitions: number, options: StickyPartitionerOptions = {}) {
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
@@ -100,6 +113,8 @@ export class StickyPartitioner {
     this.count = numPartitions;
     for (let p = 0; p < numPartitions; p++) this.ids[p] = p;
     this.cft = new Float64Array(numPartitions);
+    this.busyIds = new Int32Array(numPartitions);
+    this.busySizes = new Float64Array(numPartitions);
   }
 
   /** The current sticky partition, or -1 before the first record. */
@@ -121,10 +136,13 @@ export class StickyPartitioner {
   updateLoad(leaders: ArrayLike<number>, queueSizes?: ArrayLike<number>): void {
     const ids = this.ids;
     const partitions = this.numPartitions;
+    this.sparse = false;
     let n = 0;
     for (let p = 0; p < partitions; p++) if (leaders[p]! >= 0) ids[n++] = p;
+    this.idsAll = n === partitions;
     if (n === 0) {
       for (let p = 0; p < partitions; p++) ids[p] = p;
+      this.idsAll = true;
       this.count = partitions;
       this.weighted = false;
       return;
@@ -146,6 +164,56 @@ export class StickyPartitioner {
       running += max + 1 - cft[i]!;
       cft[i] = running;
     }
+  }
+
+  /**
+   * updateLoad when every partition has a leader and only the partitions
+   * busy[0..busyCount) (distinct, in any order) may have a non-empty queue,
+   * of sizes queueSizes[p]. The next draws are exactly those updateLoad would
+   * give, at a cost of the busy partitions instead of all of them (a
+   * producer's queues are almost all empty: a large topic's hundreds of
+   * partitions would otherwise be counted at every ready()).
+   */
+  updateLoadSparse(busy: ArrayLike<number>, busyCount: number, queueSizes: ArrayLike<number>): void {
+    const partitions = this.numPartitions;
+    if (!this.idsAll) {
+      for (let p = 0; p < partitions; p++) this.ids[p] = p;
+      this.idsAll = true;
+    }
+    this.count = partitions;
+    this.sparse = false;
+    this.weighted = this.adaptive && partitions >= 2;
+    if (!this.weighted) return;
+    // the non-empty queues, in partition order (an insertion sort: there are a handful)
+    const ids = this.busyIds;
+    const sizes = this.busySizes;
+    let k = 0;
+    let max = 0;
+    let total = 0;
+    for (let i = 0; i < busyCount; i++) {
+      const p = busy[i]!;
+      const size = Math.max(0, queueSizes[p]!);
+      if (size === 0) continue;
+      let j = k++;
+      while (j > 0 && ids[j - 1]! > p) {
+        ids[j] = ids[j - 1]!;
+        sizes[j] = sizes[j - 1]!;
+        j--;
+      }
+      ids[j] = p;
+      sizes[j] = size;
+      if (size > max) max = size;
+      total += size;
+    }
+    // every queue empty: equal weights, which draw as the uniform pick does
+    if (k === 0) {
+      this.weighted = false;
+      return;
+    }
+    this.sparse = true;
+    this.busyCount = k;
+    this.busyMax = max;
+    this.busyWeight = partitions * (max + 1) - total;
   }
 
   /**
@@ -193,6 +261,7 @@ export class StickyPartitioner {
     const r = this.random();
     const n = this.count;
     if (!this.weighted) return this.ids[pick(r, n)]!;
+    if (this.sparse) return this.sparseDraw(r);
     const cft = this.cft;
     const x = r * cft[n - 1]!;
     // first entry strictly greater than x
@@ -204,6 +273,33 @@ export class StickyPartitioner {
       else lo = mid + 1;
     }
     return this.ids[lo]!;
+  }
+
+  /**
+   * The full table's draw without the table: the first partition i whose cumulative weight
+   * cft[i] = (i + 1)(max + 1) - (sizes of the busy partitions up to i) is above r x total.
+   * Every cft value is a whole number, computed exactly here as in the table.
+   */
+  private sparseDraw(r: number): number {
+    const n = this.numPartitions;
+    const m = this.busyMax + 1;
+    const x = r * this.busyWeight;
+    let before = 0;
+    let lo = 0;
+    for (let j = 0; j <= this.busyCount; j++) {
+      const busy = j < this.busyCount ? this.busyIds[j]! : n;
+      // partitions lo..busy-1 have empty queues: cft[i] = (i + 1)m - before, rising by m
+      if (busy > lo && busy * m - before > x) {
+        let i = Math.max(lo, Math.floor((x + before) / m) - 2);
+        while ((i + 1) * m - before <= x) i++;
+        return i;
+      }
+      if (j === this.busyCount) break;
+      before += this.busySizes[j]!;
+      if ((busy + 1) * m - before > x) return busy;
+      lo = busy + 1;
+    }
+    return n - 1;
   }
 }
 

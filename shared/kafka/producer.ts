@@ -275,14 +275,30 @@ export class Producer {
     });
   }
 
-  /** Each partition's queue size as the accumulator's ready() last counted it (adaptive partitioning weighs by it). */
+  /** Scratch for the accumulator's ready(): queue sizes by partition, and the partitions whose queue may not be empty. */
   private queueSizes: Int32Array | null = null;
+  private busy: Int32Array | null = null;
 
-  private countQueues(): Int32Array {
-    const sizes = (this.queueSizes ??= new Int32Array(this.queues.length));
+  /**
+   * The accumulator's ready() gives the sticky partitioner its load stats: which partitions have
+   * a leader and, with adaptive partitioning, each one's queue size. Queues are almost all empty,
+   * so when every partition has a leader only those that may not be (`waiting`) are counted.
+   */
+  private updateLoad(sticky: StickyPartitioner): void {
     const queues = this.queues;
-    for (let p = 0; p < queues.length; p++) sizes[p] = queues[p]!.ready.length;
-    return sizes;
+    const sizes = (this.queueSizes ??= new Int32Array(queues.length));
+    if (this.leaders.leaderless > 0) {
+      for (let p = 0; p < queues.length; p++) sizes[p] = queues[p]!.ready.length;
+      sticky.updateLoad(this.leaders.leader, sticky.adaptive ? sizes : undefined);
+      return;
+    }
+    const busy = (this.busy ??= new Int32Array(queues.length));
+    let n = 0;
+    for (const p of this.waiting) {
+      busy[n++] = p;
+      sizes[p] = queues[p]!.ready.length;
+    }
+    sticky.updateLoadSparse(busy, n, sizes);
   }
 
   /** Records that arrived since the last tick enter the accumulator; batches lingering long enough close. */
@@ -292,7 +308,7 @@ export class Producer {
     this.lastTick = now;
     const arrived = this.arrivals.count(from, now);
     // the accumulator's ready(): adaptive partitioning picks partitions whose queue is longer (a slower leader) less often
-    if (this.sticky) this.sticky.updateLoad(this.leaders.leader, this.sticky.adaptive ? this.countQueues() : undefined);
+    if (this.sticky) this.updateLoad(this.sticky);
     if (arrived > 0) {
       if (!this.refuseIfTooLarge(arrived)) this.blocked.push([from, arrived]);
     }

@@ -235,6 +235,47 @@ describe("StickyPartitioner", () => {
     expect(freq[0]!).toBeGreaterThan(2500);
   });
 
+  it("draws the same partitions from the busy queues alone (updateLoadSparse) as from every queue (updateLoad)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 700 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -1, max: 40 })), { maxLength: 12 }),
+        fc.boolean(),
+        // simple fractions too: r x total then lands exactly on a cumulative weight (the ties)
+        fc.array(fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 0, max: 63 }).map((k) => k / 64)), { minLength: 1, maxLength: 60 }),
+        fc.boolean(),
+        (n, busyDraw, adaptive, draws, sizedFirst) => {
+          // distinct busy partitions with their queue sizes (some zero, some given as negative: counted as 0)
+          const sizes = new Int32Array(n);
+          const busy: number[] = [];
+          for (const [at, size] of busyDraw) {
+            const p = at % n;
+            if (busy.includes(p)) continue;
+            busy.push(p);
+            sizes[p] = size;
+          }
+          const leaders = new Int32Array(n).fill(1);
+          let i = 0;
+          const random = () => draws[i++ % draws.length]!;
+          const full = new StickyPartitioner(random, n, { batchSize: 1, adaptive });
+          const sparse = new StickyPartitioner(random, n, { batchSize: 1, adaptive });
+          // the sparse one may come after a full update that left partitions out
+          if (sizedFirst) sparse.updateLoad(leaders.map((_, p) => (p % 3 === 0 ? -1 : 1)), sizes);
+          full.updateLoad(leaders, sizes);
+          sparse.updateLoadSparse(busy, busy.length, sizes);
+          const a: number[] = [];
+          const b: number[] = [];
+          i = 0;
+          for (let k = 0; k < draws.length; k++) a.push(full.partition(1));
+          i = 0;
+          for (let k = 0; k < draws.length; k++) b.push(sparse.partition(1));
+          expect(b).toEqual(a);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it("treats batch.size 0 as 1, like KafkaProducer", () => {
     const sp = new StickyPartitioner(sequential(3), 3, { batchSize: 0 });
     expect(sp.batchSize).toBe(1);
