@@ -57,7 +57,8 @@ export interface StickyPartitionerOptions {
  * - With adaptive partitioning and queue sizes given, it is drawn with weight
  *   (maxQueue + 1 - queue) over the available partitions, so a partition whose
  *   queue is longer (its leader drains more slowly) is picked less often. Kafka
- *   counts batches in each partition's accumulator deque; pass that.
+ *   counts batches in each partition's accumulator deque, the one still open
+ *   included; pass that (the producer does).
  *
  * As in Kafka, a partition that loses its leader mid-stick keeps the stick
  * until the switch; the partitioner never switches *to* an unavailable one

@@ -226,6 +226,8 @@ export class Producer {
     }
     this.bufferedBytes = 0;
     this.blocked = [];
+    this.dequeMade?.fill(0);
+    this.deques = 0;
     this.sent.clear();
     this.lingered.clear();
     this.opened.clear();
@@ -278,25 +280,55 @@ export class Producer {
   /** Scratch for the accumulator's ready(): queue sizes by partition, and the partitions whose queue may not be empty. */
   private queueSizes: Int32Array | null = null;
   private busy: Int32Array | null = null;
+  /**
+   * Partitions that have had a batch since the process started: the accumulator makes a
+   * partition's deque at its first batch and keeps it. Adaptive partitioning starts once every
+   * partition of the topic has one (RecordAccumulator.ready: batches.size() >= partitions).
+   */
+  private dequeMade: Uint8Array | null = null;
+  private deques = 0;
+
+  /** A batch opens on partition `p`: its deque exists from now on. */
+  private madeDeque(p: number): void {
+    const made = (this.dequeMade ??= new Uint8Array(this.queues.length));
+    if (made[p] === 1) return;
+    made[p] = 1;
+    this.deques++;
+  }
+
+  /** Batches in partition `p`'s deque: those ready to send and the one still open (Deque.size()). */
+  private dequeSize(p: number): number {
+    const queue = this.queues[p]!;
+    return queue.ready.length + (queue.open ? 1 : 0);
+  }
 
   /**
    * The accumulator's ready() gives the sticky partitioner its load stats: which partitions have
-   * a leader and, with adaptive partitioning, each one's queue size. Queues are almost all empty,
-   * so when every partition has a leader only those that may not be (`waiting`) are counted.
+   * a leader and, with adaptive partitioning once every partition has a deque, each one's deque
+   * size. Deques are almost all empty, so when every partition has a leader only those that may
+   * not be (a batch open or waiting) are counted.
    */
   private updateLoad(sticky: StickyPartitioner): void {
     const queues = this.queues;
     const sizes = (this.queueSizes ??= new Int32Array(queues.length));
+    const weigh = sticky.adaptive && this.deques === queues.length;
     if (this.leaders.leaderless > 0) {
-      for (let p = 0; p < queues.length; p++) sizes[p] = queues[p]!.ready.length;
-      sticky.updateLoad(this.leaders.leader, sticky.adaptive ? sizes : undefined);
+      if (weigh) for (let p = 0; p < queues.length; p++) sizes[p] = this.dequeSize(p);
+      sticky.updateLoad(this.leaders.leader, weigh ? sizes : undefined);
       return;
     }
     const busy = (this.busy ??= new Int32Array(queues.length));
     let n = 0;
-    for (const p of this.waiting) {
-      busy[n++] = p;
-      sizes[p] = queues[p]!.ready.length;
+    if (weigh) {
+      for (const p of this.waiting) {
+        busy[n++] = p;
+        sizes[p] = this.dequeSize(p);
+      }
+      for (const p of this.opened) {
+        if (this.waiting.has(p)) continue;
+        busy[n++] = p;
+        sizes[p] = this.dequeSize(p);
+      }
     }
     sticky.updateLoadSparse(busy, n, sizes);
   }
@@ -431,6 +463,7 @@ export class Producer {
         if (this.bufferedBytes + allocated > limit) return left;
         this.bufferedBytes += allocated;
         this.opened.add(partition);
+        this.madeDeque(partition);
         queue.open = {
           partition,
           pid: this.pids[partition]!,

@@ -235,3 +235,33 @@ describe("records send() refuses", () => {
     expect(patient.delivery.ackedLost).toBe(0);
   });
 });
+
+describe("adaptive partitioning (KIP-794)", () => {
+  // 20,000 records/s without keys over six partitions, two led by each broker. The producer's link to
+  // broker-1 adds 50 ms each way and one request may be in flight: a request takes one batch per
+  // partition, so broker-1 drains about 1,600 records/s of its partitions and their deques grow
+  const run = (adaptive: boolean): { total: number; slowShare: number } => {
+    const engine = new Engine(
+      smallScenario({
+        durationMs: 20_000,
+        partitions: 6,
+        assignment: [[1, 2, 3], [2, 3, 1], [3, 1, 2], [1, 3, 2], [2, 1, 3], [3, 2, 1]],
+        producers: [{ id: "p", topic: TOPIC, workload: { type: "constant", rate: 20_000 }, keys: { type: "none" }, config: { "partitioner.adaptive.partitioning.enable": adaptive, "max.in.flight.requests.per.connection": 1 } }],
+        faults: [{ kind: "slow-link", from: "p", to: "broker-1", extraLatencyMs: 50, at: 0, duration: "20s" }],
+      }),
+    );
+    engine.runUntil(20_000);
+    // records in each partition's log (broker-2 holds a replica of every partition)
+    const records = engine.cluster.partitions.filter((p) => p.topic === TOPIC).map((p) => engine.cluster.brokers[2]!.replica(p.pid).log.logEndOffset);
+    const total = records.reduce((a, b) => a + b, 0);
+    return { total, slowShare: (records[0]! + records[3]!) / total };
+  };
+
+  it("sends the partitions of a slow leader less, by their longer deques, so the producer keeps its rate; without it, their backlog fills buffer.memory", () => {
+    const on = run(true);
+    const off = run(false);
+    expect(on.total).toBeGreaterThan(0.97 * 400_000);
+    expect(on.slowShare).toBeLessThan(0.1);
+    expect(off.total).toBeLessThan(0.8 * 400_000);
+  });
+});
