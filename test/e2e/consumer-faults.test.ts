@@ -68,6 +68,38 @@ describe("consumer faults, with the mouse", () => {
     await app.shot("a paused member removed and back");
     app.expectNoPageErrors();
   }, 150_000);
+
+  it("a group of 30 (the large cluster): the menu lists every member, scrolling, and the last one can be crashed", async () => {
+    const app = e2e.app;
+    await app.openScenario("large-cluster");
+    const group = app.byTestId("group-node-analytics");
+    await group.waitFor({ state: "visible" });
+    await app.byTestId("fault-duration").fill("");
+    await app.play();
+    await app.waitSimTime(0.5);
+    await app.pause();
+    await app.expectUncovered(group, "right-clicking the group");
+    await group.click({ button: "right" });
+    const menu = app.byTestId("context-menu");
+    await menu.waitFor({ state: "visible", timeout: 5000 });
+    expect(await app.byTestId("context-menu").locator(".menu-title").innerText()).toContain("30 consumers");
+    expect(await app.byTestId("menu-members").locator(".menu-member").count()).toBe(30);
+    // the list scrolls inside a menu that fits the window
+    const list = app.byTestId("menu-members");
+    const sizes = await list.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    expect(sizes.scroll).toBeGreaterThan(sizes.client);
+    const box = (await menu.boundingBox())!;
+    const viewport = app.page.viewportSize()!;
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    const last = app.byTestId("menu-crash-analytics-29");
+    await last.scrollIntoViewIfNeeded();
+    await app.shot("the menu of a 30-member group, scrolled to its end");
+    await last.click();
+    await app.play();
+    await pollUntil("the log to announce the crash", () => app.eventLogText(), (t) => /crash .*of analytics-29/.test(t), 20_000);
+    await app.pause();
+    app.expectNoPageErrors();
+  }, 120_000);
 });
 
 describe("producer faults, with the mouse", () => {

@@ -175,8 +175,8 @@ function ProducerItems({ producerId, close }: { producerId: string; close: () =>
   );
 }
 
-/** Members listed in the menu; a larger group's others are scripted in the scenario. */
-const MENU_MEMBERS = 6;
+/** Member rows the group menu shows before its list scrolls (the CSS height of .menu-members.scrolls fits them). */
+const MENU_ROWS = 6;
 
 function GroupItems({ groupId, close }: { groupId: string; close: () => void }) {
   const group = useApp(useCallback((s: AppState) => s.groupsById[groupId], [groupId]));
@@ -201,27 +201,29 @@ function GroupItems({ groupId, close }: { groupId: string; close: () => void }) 
     void fn();
   };
   const forLabel = duration ? ` for ${duration}` : "";
-  const all = memberKey ? memberKey.split("\n") : [];
-  const members = all.slice(0, MENU_MEMBERS);
+  const members = memberKey ? memberKey.split("\n") : [];
   const faulted = faultedKey ? faultedKey.split("\n") : [];
   return (
     <>
       <div className="menu-title">
-        {groupId} <span className="muted">· {group.state} · {all.length} consumer{all.length === 1 ? "" : "s"}</span>
+        {groupId} <span className="muted">· {group.state} · {members.length} consumer{members.length === 1 ? "" : "s"}</span>
       </div>
       <div className="menu-note" data-testid="menu-member-legend">
         <b>Stall</b>: its application thread blocks, heartbeats go on; only max.poll.interval.ms notices. <b>Pause</b>: frozen like a long GC; session.timeout.ms notices. <b>Crash</b>: killed.{forLabel ? ` Each${forLabel}.` : ""}
       </div>
       {members.length === 0 && <div className="menu-note muted">no consumers yet</div>}
-      {members.map((member) => (
-        <div key={member} className="menu-member" data-testid={`menu-member-${member}`}>
-          <span className="menu-member-name">{member}</span>
-          <MemberButton testId={`menu-stall-${member}`} label="Stall" title={`block ${member}'s application thread${forLabel}`} disabled={!canControl} onClick={go(() => memberAction("stall", member))} />
-          <MemberButton testId={`menu-pause-${member}`} label="Pause" title={`freeze ${member}${forLabel}, like a long GC`} disabled={!canControl} onClick={go(() => memberAction("pause", member))} />
-          <MemberButton testId={`menu-crash-${member}`} label="Crash" title={`kill ${member}${forLabel}`} danger disabled={!canControl} onClick={go(() => memberAction("crash", member))} />
-        </div>
-      ))}
-      {all.length > MENU_MEMBERS && <div className="menu-note muted">{all.length - MENU_MEMBERS} more: name them as fault targets in the scenario</div>}
+      {/* every member, however many: past MENU_ROWS the list scrolls */}
+      <div className={`menu-members${members.length > MENU_ROWS ? " scrolls" : ""}`} data-testid="menu-members">
+        {members.map((member) => (
+          <div key={member} className="menu-member" data-testid={`menu-member-${member}`}>
+            <span className="menu-member-name">{member}</span>
+            <MemberButton testId={`menu-stall-${member}`} label="Stall" title={`block ${member}'s application thread${forLabel}`} disabled={!canControl} onClick={go(() => memberAction("stall", member))} />
+            <MemberButton testId={`menu-pause-${member}`} label="Pause" title={`freeze ${member}${forLabel}, like a long GC`} disabled={!canControl} onClick={go(() => memberAction("pause", member))} />
+            <MemberButton testId={`menu-crash-${member}`} label="Crash" title={`kill ${member}${forLabel}`} danger disabled={!canControl} onClick={go(() => memberAction("crash", member))} />
+          </div>
+        ))}
+      </div>
+      {members.length > MENU_ROWS && <div className="menu-note muted">scroll for all {members.length}</div>}
       {faulted.length > 0 && (
         <Item
           testId="menu-heal"
