@@ -59,6 +59,7 @@ export const brokerConfig = spec({
   "broker.heartbeat.interval.ms": { default: 2000, type: "int", min: 1, doc: "How often a broker heartbeats to the KRaft controller." },
   "broker.session.timeout.ms": { default: 9000, type: "int", min: 1, doc: "A broker with no heartbeat for this long is fenced by the controller and loses its leaderships." },
   "controller.quorum.fetch.timeout.ms": { default: 2000, type: "int", min: 1, doc: "A controller voter with no fetch answer from the active controller for this long stands for election; an active controller no majority fetched from for 1.5x this long resigns." },
+  "controller.quorum.request.timeout.ms": { default: 2000, type: "int", min: 1, doc: "A controller voter's fetch from the active controller with no answer for this long has failed; it sends another." },
   "controller.quorum.election.timeout.ms": { default: 1000, type: "int", min: 1, doc: "A candidate controller without a majority of votes after this long (plus up to as much again, at random) gives up the round." },
   "controller.quorum.election.backoff.max.ms": { default: 1000, type: "int", min: 0, doc: "Longest random wait before a controller that lost an election round stands again (binary exponential back-off)." },
   "replica.lag.time.max.ms": { default: 30000, type: "int", min: 1, doc: "A follower that has not caught up to the leader's end for this long is removed from the ISR." },

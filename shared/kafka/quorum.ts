@@ -2,13 +2,20 @@
  * The KRaft controller quorum: which of the controller nodes is the active
  * one, chosen the way Kafka's Raft (KafkaRaftClient) chooses it.
  *
- * - Followers fetch the metadata log from the leader, a long poll answered at
- *   least every 500 ms. A voter with no successful fetch for
- *   controller.quorum.fetch.timeout.ms stands for election: it bumps the
- *   epoch, votes for itself and asks the others.
+ * - Followers fetch the metadata log from the leader, one fetch at a time,
+ *   about every 500 ms (Raft's longest fetch wait), over the network: a slow
+ *   or lossy link delays or loses them. A fetch with no answer for
+ *   controller.quorum.request.timeout.ms has failed, and the next one goes.
+ *   A voter with no answered fetch for controller.quorum.fetch.timeout.ms
+ *   stands for election: it bumps the epoch, votes for itself and asks the
+ *   others. A fetch that reaches a voter which is not the leader is answered
+ *   with the leader that voter knows, and the fetcher turns to it.
  * - A voter grants one vote per epoch, and none while it still hears from a
- *   live leader (the pre-vote of KIP-996: a voter that lost only its own link
- *   to the leader cannot depose it). A majority of the voters elects.
+ *   leader (an answered fetch within controller.quorum.fetch.timeout.ms: the
+ *   pre-vote of KIP-996, so a voter that lost only its own link to the leader
+ *   cannot depose it). A majority of the voters elects. Vote answers name the
+ *   leader the voter follows, so a candidate that missed an election learns
+ *   of it.
  * - A candidate without a majority after controller.quorum.election.timeout.ms
  *   (plus up to as much again, at random) backs off at random (binary
  *   exponential, at most controller.quorum.election.backoff.max.ms) and
@@ -17,11 +24,15 @@
  *   majority has fetched from for 1.5 × controller.quorum.fetch.timeout.ms
  *   resigns (check-quorum), and a leader that learns of a later epoch steps
  *   down.
+ * - Raft's requests here are dropped when the link is cut or loses them (the
+ *   request timeout stands for TCP giving up); what reaches a paused voter
+ *   waits in its socket, and it handles it when it resumes.
  *
  * The metadata log itself is not modelled record by record: what the active
- * controller writes commits only while it reaches a majority (Controller asks
- * writable()), and every voter holds all committed records, so any elected
- * voter carries on from the same metadata. With one voter there are no
+ * controller writes commits only while its links to a majority are open
+ * (Controller asks writable(); a slow or lossy link does not slow a commit),
+ * and every voter holds all committed records, so any elected voter carries
+ * on from the same metadata. With one voter there are no
  * elections: it is the active controller whenever it is up.
  */
 import type { Cluster } from "../engine/context";
@@ -34,6 +45,8 @@ import { formatDuration } from "../scenario/duration";
 const FETCH_WAIT_MS = 500;
 /** Vote, BeginQuorumEpoch and their answers: small requests. */
 const VOTE_BYTES = 90;
+/** An idle Fetch of the metadata log and its answer. */
+const FETCH_BYTES = 120;
 /** KafkaRaftClient's RETRY_BACKOFF_BASE_MS for election back-off. */
 const BACKOFF_BASE_MS = 100;
 
@@ -49,8 +62,20 @@ export interface Voter {
   epoch: number;
   /** Persisted: the voter this one voted for in `epoch`, or -1. */
   votedFor: number;
-  /** Last successful fetch from a leader (a follower), or last time a majority fetched (a leader). */
+  /** Last answered fetch from a leader (a follower), or last time a majority fetched (a leader). */
   lastContact: number;
+  /** The leader of `epoch` as this voter knows it (its id), or -1. */
+  leaderId: number;
+  /** A fetch of its was answered by that leader since it began following it (KIP-996: only then does it turn pre-votes down). */
+  fetched: boolean;
+  /** Being turned down (a voter still hears its leader) has been told, since it last had a fetch answered. */
+  toldTurnedDown: boolean;
+  /** When its fetch now outstanding was sent, or -Infinity when none is. */
+  fetchSentAt: number;
+  /** Fetches sent: an answer counts only for the fetch still outstanding. */
+  fetchSeq: number;
+  /** As a leader: when each voter's last fetch reached it (by voter id), for check-quorum. */
+  readonly fetchedAt: number[];
   votes: Set<number>;
   /** A candidate still in its pre-vote (no epoch bumped yet). */
   prospective: boolean;
@@ -61,6 +86,8 @@ export interface Voter {
   timer: Timer | null;
   /** A timer that came due while the process was frozen: run on resume. */
   missedTick: boolean;
+  /** Requests and answers that reached it while frozen: its socket holds them, and it handles them on resume. */
+  inbox: (() => void)[];
   readonly rng: Rng;
 }
 
@@ -97,7 +124,30 @@ export class Quorum {
     this.voters = [];
     for (let id = 1; id <= count; id++) {
       const name = count === 1 ? "controller" : `controller-${id}`;
-      this.voters.push({ id, name, up: true, paused: false, role: "follower", epoch: 0, votedFor: -1, lastContact: 0, votes: new Set(), prospective: false, announced: false, rounds: 0, timer: null, missedTick: false, rng: entityRng(cluster, name) });
+      this.voters.push({
+        id,
+        name,
+        up: true,
+        paused: false,
+        role: "follower",
+        epoch: 0,
+        votedFor: -1,
+        lastContact: 0,
+        leaderId: -1,
+        fetched: false,
+        toldTurnedDown: false,
+        fetchSentAt: -Infinity,
+        fetchSeq: 0,
+        fetchedAt: new Array<number>(count + 1).fill(-Infinity),
+        votes: new Set(),
+        prospective: false,
+        announced: false,
+        rounds: 0,
+        timer: null,
+        missedTick: false,
+        inbox: [],
+        rng: entityRng(cluster, name),
+      });
     }
     this.last = this.voters[0]!;
   }
@@ -120,7 +170,10 @@ export class Quorum {
     for (const v of this.voters) {
       v.epoch = 1;
       v.votedFor = first.id;
+      v.leaderId = first.id;
+      v.fetched = true;
       v.lastContact = this.cluster.sim.now;
+      v.fetchedAt.fill(this.cluster.sim.now);
     }
     this.lead(first);
     for (const v of this.voters) if (v !== first) this.scheduleFollowerTick(v);
@@ -130,7 +183,7 @@ export class Quorum {
   writable(): boolean {
     const a = this.active;
     if (!a || !a.up || a.paused) return false;
-    return this.single || this.followersInContact(a) + 1 >= this.majority;
+    return this.single || this.followersConnected(a) + 1 >= this.majority;
   }
 
   /** Each voter as a display and the report show it. */
@@ -150,9 +203,12 @@ export class Quorum {
     if (!v.up) return;
     v.up = false;
     v.paused = false;
+    v.inbox = [];
     this.cancel(v);
     if (v === this.active) this.depose(v);
     v.role = "follower";
+    // it comes back knowing the epoch (quorum-state), but not who leads it now
+    if (v.leaderId === v.id) v.leaderId = -1;
   }
 
   /**
@@ -162,13 +218,13 @@ export class Quorum {
   shutdown(v: Voter): void {
     if (!v.up) return;
     if (v.role === "leader" && !v.paused && !this.single) {
-      const { sim, events, net } = this.cluster;
+      const { sim, events } = this.cluster;
       const epoch = v.epoch;
       events.emit(sim.now, "election", `${v.name} shuts down cleanly: it resigns as active controller (EndQuorumEpoch), so the other voters elect a new one at once`);
       for (const u of this.voters) {
         if (u === v) continue;
-        net.send(v.name, u.name, VOTE_BYTES, () => {
-          if (!u.up || u.paused || u.epoch !== epoch || u.role !== "follower") return;
+        this.send(v, u, VOTE_BYTES, () => {
+          if (u.epoch !== epoch || u.role !== "follower") return;
           u.lastContact = -Infinity;
           u.announced = true; // the resignation said why
           this.setTimer(u, sim.now + u.rng.int(BACKOFF_BASE_MS));
@@ -186,6 +242,8 @@ export class Quorum {
     v.votes = new Set();
     v.rounds = 0;
     v.lastContact = this.cluster.sim.now;
+    v.fetchSentAt = -Infinity;
+    v.fetched = false;
     if (this.single) this.lead(v);
     else {
       this.cluster.events.emit(this.cluster.sim.now, "broker", `${v.name} started: a voter of the controller quorum again, it fetches from the leader (epoch ${v.epoch} as it last knew)`);
@@ -200,6 +258,9 @@ export class Quorum {
   resume(v: Voter): void {
     if (!v.up || !v.paused) return;
     v.paused = false;
+    const inbox = v.inbox;
+    v.inbox = [];
+    for (const handle of inbox) if (v.up && !v.paused) handle();
     if (v.missedTick) {
       v.missedTick = false;
       this.tick(v);
@@ -212,6 +273,15 @@ export class Quorum {
     this.cluster.sim.cancel(v.timer);
     v.timer = null;
     v.missedTick = false;
+  }
+
+  /** A Raft message from `from` to `to`: dropped if the link is cut or loses it, held while `to` is frozen, lost if it is down. */
+  private send(from: Voter, to: Voter, bytes: number, handle: () => void): void {
+    this.cluster.net.send(from.name, to.name, bytes, () => {
+      if (!to.up) return;
+      if (to.paused) to.inbox.push(handle);
+      else handle();
+    });
   }
 
   private setTimer(v: Voter, atMs: number): void {
@@ -234,18 +304,12 @@ export class Quorum {
     else this.electionLost(v);
   }
 
-  /** The live leader of the latest epoch `v` can fetch from (both ways open), if any. */
-  private reachableLeader(v: Voter): Voter | null {
-    let best: Voter | null = null;
-    for (const u of this.voters) {
-      if (u === v || u.role !== "leader" || !u.up || u.paused || u.epoch < v.epoch) continue;
-      if (!this.cluster.net.connected(v.name, u.name)) continue;
-      if (!best || u.epoch > best.epoch) best = u;
-    }
-    return best;
+  private get requestTimeout(): number {
+    return num(this.cluster.brokerConfig["controller.quorum.request.timeout.ms"]);
   }
 
-  private followersInContact(leader: Voter): number {
+  /** Followers of `leader`'s epoch whose links to it are both open (what a commit needs here). */
+  private followersConnected(leader: Voter): number {
     let n = 0;
     for (const u of this.voters) {
       if (u !== leader && u.up && !u.paused && u.role === "follower" && u.epoch === leader.epoch && this.cluster.net.connected(u.name, leader.name)) n++;
@@ -253,25 +317,102 @@ export class Quorum {
     return n;
   }
 
+  /** Voters whose fetch reached `leader` within controller.quorum.fetch.timeout.ms (check-quorum). */
+  private followersInContact(leader: Voter): number {
+    const now = this.cluster.sim.now;
+    let n = 0;
+    for (const u of this.voters) if (u !== leader && now - leader.fetchedAt[u.id]! < this.fetchTimeout) n++;
+    return n;
+  }
+
+  /** `v` is told of `epoch` and its leader (-1: none known) by a fetch or vote answer: it follows a leader of a later or its own epoch. */
+  private learn(v: Voter, epoch: number, leaderId: number): void {
+    if (leaderId < 0 && epoch > v.epoch && v.role !== "leader") {
+      // a later epoch with no leader yet: remembered, so its next pre-vote asks beyond it
+      v.epoch = epoch;
+      v.votedFor = -1;
+      return;
+    }
+    if (leaderId < 0 || leaderId === v.id || epoch < v.epoch) return;
+    if (epoch === v.epoch && (v.role === "leader" || (v.role === "candidate" && !v.prospective))) return;
+    if (epoch === v.epoch && v.role === "follower" && v.leaderId === leaderId) return;
+    // turned down while standing by a voter that follows the leader it lost: it tries that leader again
+    const again = v.role === "candidate" && v.prospective && epoch === v.epoch && leaderId === v.leaderId;
+    if (again && !v.toldTurnedDown) {
+      this.cluster.events.emit(this.cluster.sim.now, "election", `${v.name} is turned down: a voter still hears ${this.voters[leaderId - 1]!.name}, active in epoch ${epoch}; it fetches from it again, and asks again if its fetches still go unanswered`);
+      v.toldTurnedDown = true;
+    }
+    this.cancel(v);
+    this.follow(v, epoch, leaderId);
+    // the loss of this leader was told already
+    if (again) v.announced = true;
+    this.scheduleFollowerTick(v);
+  }
+
+  /**
+   * A fetch from `v` reached `leader`: once a majority (the leader included) has fetched since
+   * the last time, check-quorum starts over (LeaderState's timer, 1.5 × the fetch timeout).
+   */
+  private fetchedBy(leader: Voter, v: Voter): void {
+    const now = this.cluster.sim.now;
+    leader.fetchedAt[v.id] = now;
+    let n = 1;
+    for (const u of this.voters) if (u !== leader && leader.fetchedAt[u.id]! > leader.lastContact) n++;
+    if (n >= this.majority) leader.lastContact = now;
+  }
+
+  /** What a voter answers about the leader: itself if it leads, the leader it follows, or -1. */
+  private leaderKnownBy(u: Voter): number {
+    if (u.role === "leader") return u.id;
+    return u.role === "follower" ? u.leaderId : -1;
+  }
+
   private scheduleFollowerTick(v: Voter): void {
     const now = this.cluster.sim.now;
-    // the next fetch answer, with each voter's own phase; or the fetch timeout, whichever comes first
+    // the next fetch, with each voter's own phase; or the fetch timeout, whichever comes first
     this.setTimer(v, Math.min(now + FETCH_WAIT_MS * (0.5 + v.rng.float() / 2), v.lastContact + this.fetchTimeout));
   }
 
   private followerTick(v: Voter): void {
     const now = this.cluster.sim.now;
-    const leader = this.reachableLeader(v);
-    if (leader) {
-      this.follow(v, leader.epoch, leader.id);
-      return this.scheduleFollowerTick(v);
-    }
     // the same sum the timer was set with (a difference can round below it and spin)
     if (now >= v.lastContact + this.fetchTimeout) return this.stand(v, `no fetch answer from the leader for controller.quorum.fetch.timeout.ms = ${formatDuration(this.fetchTimeout)}`);
+    if (v.leaderId >= 0 && now - v.fetchSentAt >= this.requestTimeout) this.fetch(v);
     this.scheduleFollowerTick(v);
   }
 
-  /** `v` follows the leader of `epoch`. */
+  /**
+   * A Fetch from follower `v` to the leader it knows. The leader records it (check-quorum) and
+   * answers; a voter that no longer leads answers with the leader it knows. Only the answer to the
+   * fetch still outstanding, within controller.quorum.request.timeout.ms, counts.
+   */
+  private fetch(v: Voter): void {
+    const { sim } = this.cluster;
+    const to = this.voters[v.leaderId - 1]!;
+    const seq = ++v.fetchSeq;
+    const epoch = v.epoch;
+    v.fetchSentAt = sim.now;
+    this.send(v, to, FETCH_BYTES, () => {
+      if (to.role === "leader" && to.epoch === epoch) this.fetchedBy(to, v);
+      const answerEpoch = to.epoch;
+      const leaderId = this.leaderKnownBy(to);
+      this.send(to, v, FETCH_BYTES, () => {
+        if (seq !== v.fetchSeq || sim.now - v.fetchSentAt > this.requestTimeout) return;
+        v.fetchSentAt = -Infinity;
+        if (answerEpoch > v.epoch || (answerEpoch === v.epoch && leaderId !== v.leaderId)) return this.learn(v, answerEpoch, leaderId);
+        // answered by the leader of its epoch: in contact
+        if (leaderId === to.id && answerEpoch === v.epoch && v.role === "follower") {
+          v.lastContact = sim.now;
+          v.fetched = true;
+          // in contact again: losing this leader later is news
+          v.toldTurnedDown = false;
+          v.announced = false;
+        }
+      });
+    });
+  }
+
+  /** `v` follows the leader of `epoch`: its fetch timeout starts now, and it fetches from that leader. */
   private follow(v: Voter, epoch: number, leaderId: number): void {
     if (epoch > v.epoch) {
       v.epoch = epoch;
@@ -282,6 +423,9 @@ export class Quorum {
     v.prospective = false;
     v.announced = false;
     v.rounds = 0;
+    v.leaderId = leaderId;
+    v.fetched = false;
+    v.fetchSentAt = -Infinity;
     v.lastContact = this.cluster.sim.now;
   }
 
@@ -290,7 +434,7 @@ export class Quorum {
    * off alone cannot inflate the epoch and depose a healthy leader once its links heal.
    */
   private stand(v: Voter, why: string): void {
-    const { sim, events, net } = this.cluster;
+    const { sim, events } = this.cluster;
     v.role = "candidate";
     v.prospective = true;
     v.votes = new Set([v.id]);
@@ -300,11 +444,14 @@ export class Quorum {
     this.electionTimer(v);
     for (const u of this.voters) {
       if (u === v) continue;
-      net.send(v.name, u.name, VOTE_BYTES, () => {
+      this.send(v, u, VOTE_BYTES, () => {
         const granted = this.preVoteRequested(u, epoch);
-        if (granted === null) return;
-        net.send(u.name, v.name, VOTE_BYTES, () => {
-          if (!granted || !v.up || v.paused || v.role !== "candidate" || !v.prospective || v.epoch + 1 !== epoch) return;
+        const answerEpoch = u.epoch;
+        const leaderId = this.leaderKnownBy(u);
+        this.send(u, v, VOTE_BYTES, () => {
+          if (v.role !== "candidate" || !v.prospective || v.epoch + 1 !== epoch) return;
+          // turned down by a voter that follows a leader: follow it too (KIP-996)
+          if (!granted) return this.learn(v, answerEpoch, leaderId);
           v.votes.add(u.id);
           if (v.votes.size >= this.majority) this.campaign(v);
         });
@@ -319,17 +466,16 @@ export class Quorum {
   }
 
   /** A pre-vote reaches `u`: yes unless it still hears from a live leader, or is one a majority follows. */
-  private preVoteRequested(u: Voter, epoch: number): boolean | null {
-    if (!u.up || u.paused) return null;
+  private preVoteRequested(u: Voter, epoch: number): boolean {
     if (epoch <= u.epoch) return false;
-    if (u.role === "follower" && this.cluster.sim.now - u.lastContact < this.fetchTimeout && this.reachableLeader(u)) return false;
+    if (u.role === "follower" && u.fetched && this.cluster.sim.now - u.lastContact < this.fetchTimeout) return false;
     if (u.role === "leader" && this.followersInContact(u) + 1 >= this.majority) return false;
     return true;
   }
 
   /** A majority would vote: the real election, in a new epoch. */
   private campaign(v: Voter): void {
-    const { sim, events, net } = this.cluster;
+    const { sim, events } = this.cluster;
     v.prospective = false;
     v.epoch++;
     v.votedFor = v.id;
@@ -339,18 +485,21 @@ export class Quorum {
     this.electionTimer(v);
     for (const u of this.voters) {
       if (u === v) continue;
-      net.send(v.name, u.name, VOTE_BYTES, () => {
+      this.send(v, u, VOTE_BYTES, () => {
         const granted = this.voteRequested(u, v, epoch);
-        if (granted === null) return;
-        net.send(u.name, v.name, VOTE_BYTES, () => this.voteAnswered(v, epoch, u, granted));
+        const answerEpoch = u.epoch;
+        const leaderId = this.leaderKnownBy(u);
+        this.send(u, v, VOTE_BYTES, () => {
+          if (!granted) this.learn(v, answerEpoch, leaderId);
+          else this.voteAnswered(v, epoch, u, granted);
+        });
       });
     }
     if (v.votes.size >= this.majority) this.lead(v);
   }
 
-  /** A Vote request reaches `u`: Raft's rule, one vote per epoch; null when it cannot answer (down or frozen). */
-  private voteRequested(u: Voter, candidate: Voter, epoch: number): boolean | null {
-    if (!u.up || u.paused) return null;
+  /** A Vote request reaches `u`: Raft's rule, one vote per epoch. */
+  private voteRequested(u: Voter, candidate: Voter, epoch: number): boolean {
     if (epoch < u.epoch) return false;
     if (epoch > u.epoch) {
       if (u.role === "leader") this.stepDown(u, `${candidate.name} stands in epoch ${epoch}`);
@@ -359,6 +508,9 @@ export class Quorum {
       u.votedFor = -1;
       u.role = "follower";
       u.prospective = false;
+      // a new epoch whose leader it does not know yet
+      u.leaderId = -1;
+      u.fetched = false;
     }
     if (u.role !== "follower" || (u.votedFor !== -1 && u.votedFor !== candidate.id)) return false;
     u.votedFor = candidate.id;
@@ -368,7 +520,7 @@ export class Quorum {
   }
 
   private voteAnswered(c: Voter, epoch: number, from: Voter, granted: boolean): void {
-    if (!c.up || c.paused || c.role !== "candidate" || c.prospective || c.epoch !== epoch || !granted) return;
+    if (c.role !== "candidate" || c.prospective || c.epoch !== epoch || !granted) return;
     c.votes.add(from.id);
     if (c.votes.size >= this.majority) this.lead(c);
   }
@@ -376,11 +528,6 @@ export class Quorum {
   /** The election timed out: back off at random, then stand again. */
   private electionLost(v: Voter): void {
     const { sim, brokerConfig } = this.cluster;
-    const leader = this.reachableLeader(v);
-    if (leader) {
-      this.follow(v, leader.epoch, leader.id);
-      return this.scheduleFollowerTick(v);
-    }
     v.rounds++;
     if (v.rounds === 1) {
       const { events } = this.cluster;
@@ -397,18 +544,23 @@ export class Quorum {
     // a follower that has lost its leader, for the back-off: it follows a leader that shows up meanwhile, else stands again
     v.role = "follower";
     v.prospective = false;
+    v.leaderId = -1;
+    v.fetched = false;
     v.lastContact = -Infinity;
     this.setTimer(v, sim.now + backoff);
   }
 
   private lead(v: Voter): void {
-    const { sim, events, net } = this.cluster;
+    const { sim, events } = this.cluster;
     const previous = this.active;
     v.role = "leader";
     v.prospective = false;
     v.announced = false;
     v.rounds = 0;
+    v.leaderId = v.id;
     v.lastContact = sim.now;
+    // check-quorum counts fetches of this leadership only
+    v.fetchedAt.fill(-Infinity);
     this.cancel(v);
     if (previous && previous !== v) this.depose(previous);
     const first = this.active === null && this.last === v && v.epoch === 1;
@@ -425,8 +577,8 @@ export class Quorum {
       const epoch = v.epoch;
       for (const u of this.voters) {
         if (u === v) continue;
-        net.send(v.name, u.name, VOTE_BYTES, () => {
-          if (!u.up || u.paused || u.epoch > epoch || v.role !== "leader" || v.epoch !== epoch) return;
+        this.send(v, u, VOTE_BYTES, () => {
+          if (u.epoch > epoch || v.role !== "leader" || v.epoch !== epoch) return;
           if (u.role === "candidate") this.cancel(u);
           this.follow(u, epoch, v.id);
           this.scheduleFollowerTick(u);
@@ -438,16 +590,11 @@ export class Quorum {
 
   private leaderTick(v: Voter): void {
     const now = this.cluster.sim.now;
-    // a later leader it can reach: it steps down
-    const later = this.reachableLeader(v);
-    if (later && later.epoch > v.epoch) {
-      this.follow(v, later.epoch, later.id);
-      return this.scheduleFollowerTick(v);
-    }
-    if (this.followersInContact(v) + 1 >= this.majority) v.lastContact = now;
-    else if (now - v.lastContact >= 1.5 * this.fetchTimeout) {
+    if (now - v.lastContact >= 1.5 * this.fetchTimeout) {
       this.stepDown(v, `no fetch from a majority of the quorum for 1.5 × controller.quorum.fetch.timeout.ms = ${formatDuration(1.5 * this.fetchTimeout)}; it stands for election again, and wins only once a majority reaches it`);
       v.role = "follower";
+      v.leaderId = -1;
+      v.fetched = false;
       v.lastContact = -Infinity;
       v.announced = true; // said why
       return this.scheduleFollowerTick(v);

@@ -1,6 +1,7 @@
 /**
  * The controller quorum under random faults on its three voters (crashes,
- * clean shutdowns, restarts, pauses, isolation, one-link cuts, overlapping):
+ * clean shutdowns, restarts, pauses, isolation, one-link cuts, slow and lossy
+ * links between two voters, overlapping):
  * - election safety: never two leaders in one epoch;
  * - never two controllers able to commit at once (a leader a majority follows);
  * - the active controller's epoch never goes back;
@@ -19,7 +20,7 @@ const LAST_FAULT_ENDS_MS = 30_000;
 const DURATION_MS = 50_000;
 
 interface VoterFault {
-  kind: "crash" | "shutdown" | "restart" | "pause" | "isolate" | "cut";
+  kind: "crash" | "shutdown" | "restart" | "pause" | "isolate" | "cut" | "slow" | "lossy";
   voter: number;
   other: number;
   atMs: number;
@@ -27,7 +28,7 @@ interface VoterFault {
 }
 
 const fault: fc.Arbitrary<VoterFault> = fc.record({
-  kind: fc.constantFrom<VoterFault["kind"][]>("crash", "shutdown", "restart", "pause", "isolate", "cut"),
+  kind: fc.constantFrom<VoterFault["kind"][]>("crash", "shutdown", "restart", "pause", "isolate", "cut", "slow", "lossy"),
   voter: fc.integer({ min: 0, max: 2 }),
   other: fc.integer({ min: 1, max: 2 }),
   // odd fractions keep faults off the instants where periodic timers fire
@@ -40,7 +41,11 @@ function toFaults(schedule: VoterFault[]): FaultInput[] {
     const target = VOTERS[f.voter]!;
     const duration = Math.min(f.durationMs, LAST_FAULT_ENDS_MS - f.atMs);
     if (f.kind === "restart") return { kind: "restart", target, at: f.atMs };
-    if (f.kind === "cut") return { kind: "cut", from: target, to: VOTERS[(f.voter + f.other) % 3]!, at: f.atMs, duration };
+    const other = VOTERS[(f.voter + f.other) % 3]!;
+    if (f.kind === "cut") return { kind: "cut", from: target, to: other, at: f.atMs, duration };
+    // a link slow enough, or lossy enough, to make Raft's fetches and votes miss their timeouts now and then
+    if (f.kind === "slow") return { kind: "slow-link", from: target, to: other, extraLatencyMs: 400 + (f.durationMs % 1600), at: f.atMs, duration };
+    if (f.kind === "lossy") return { kind: "lossy-link", from: target, to: other, lossRate: 0.3 + (f.durationMs % 7) / 10, at: f.atMs, duration };
     return { kind: f.kind, target, at: f.atMs, duration };
   });
 }
