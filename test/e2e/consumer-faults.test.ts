@@ -86,7 +86,7 @@ describe("consumer faults, with the mouse", () => {
     expect(await app.byTestId("menu-members").locator(".menu-member").count()).toBe(30);
     // the list scrolls inside a menu that fits the window
     const list = app.byTestId("menu-members");
-    const sizes = await list.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    const sizes = await list.evaluate((el) => ({ scroll: (el as HTMLElement).scrollHeight, client: (el as HTMLElement).clientHeight }));
     expect(sizes.scroll).toBeGreaterThan(sizes.client);
     const box = (await menu.boundingBox())!;
     const viewport = app.page.viewportSize()!;
