@@ -86,7 +86,10 @@ describe("consumer faults, with the mouse", () => {
     expect(await app.byTestId("menu-members").locator(".menu-member").count()).toBe(30);
     // the list scrolls inside a menu that fits the window
     const list = app.byTestId("menu-members");
-    const sizes = await list.evaluate((el) => ({ scroll: (el as HTMLElement).scrollHeight, client: (el as HTMLElement).clientHeight }));
+    const sizes = await list.evaluate((el) => {
+      const box = el as unknown as { scrollHeight: number; clientHeight: number };
+      return { scroll: box.scrollHeight, client: box.clientHeight };
+    });
     expect(sizes.scroll).toBeGreaterThan(sizes.client);
     const box = (await menu.boundingBox())!;
     const viewport = app.page.viewportSize()!;
