@@ -43,6 +43,8 @@ export interface Instruments {
   /** Records `from` .. `from + count - 1` of a batch (all of it by default) were processed by the application. */
   delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number, from?: number, count?: number): void;
   replicated(bytes: number): void;
+  /** Retention deleted the batch `batchId` of partition `pid` (its segment was past retention.ms or retention.bytes). */
+  expired(pid: number, batchId: number): void;
 }
 
 export interface Cluster {

@@ -505,7 +505,16 @@ export function sinkSettings(spec: SinkSpec): ConstructorParameters<typeof Sink>
 
 /** A topic's config: its own keys over the broker's defaults for them. */
 function topicConfigOf(spec: TopicSpec, brokerConfig: Record<string, ConfigValue>): Record<string, ConfigValue> {
-  return resolveConfig(topicConfig, { "min.insync.replicas": brokerConfig["min.insync.replicas"]!, "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"]!, "max.message.bytes": brokerConfig["message.max.bytes"]! }, spec.config);
+  const fromBroker = {
+    "min.insync.replicas": brokerConfig["min.insync.replicas"]!,
+    "unclean.leader.election.enable": brokerConfig["unclean.leader.election.enable"]!,
+    "max.message.bytes": brokerConfig["message.max.bytes"]!,
+    "retention.ms": brokerConfig["log.retention.ms"]!,
+    "retention.bytes": brokerConfig["log.retention.bytes"]!,
+    "segment.bytes": brokerConfig["log.segment.bytes"]!,
+    "segment.ms": brokerConfig["log.roll.ms"]!,
+  };
+  return resolveConfig(topicConfig, fromBroker, spec.config);
 }
 
 /** A topic's partitions appended to the cluster's list (a pid is its place there), and the topic registered. */

@@ -203,7 +203,7 @@ function partitionViews(engine: Engine): PartitionView[] {
         replicas: p.replicas.map((id) => {
           const broker = brokers[id]!;
           const replica = broker.replica(p.pid);
-          return { broker: id, logEndOffset: replica.log.logEndOffset, highWatermark: replica.highWatermark, inIsr: p.isr.includes(id), role: replica.role };
+          return { broker: id, logStartOffset: replica.log.logStartOffset, logEndOffset: replica.log.logEndOffset, highWatermark: replica.highWatermark, inIsr: p.isr.includes(id), role: replica.role };
         }),
       };
     });

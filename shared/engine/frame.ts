@@ -33,6 +33,8 @@ export interface BrokerView {
 
 export interface ReplicaView {
   broker: number;
+  /** The first offset still in its log (retention moves it). */
+  logStartOffset: number;
   logEndOffset: number;
   highWatermark: number;
   inIsr: boolean;

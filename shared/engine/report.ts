@@ -51,7 +51,7 @@ export interface Report {
   simulatedMs: number;
   wallMs: number;
   produced: { attempted: number; acked: number; failed: number; errors: Record<string, number>; ackLatencyMs: LatencyBlock };
-  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number; lostExamples: { stream: string; fromSeq: number; toSeq: number }[]; why: string[] };
+  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number; deletedByRetention: number; expiredUnread: number; lostExamples: { stream: string; fromSeq: number; toSeq: number }[]; why: string[] };
   throughput: { produceMsgsPerSec: number; consumeMsgsPerSec: number; sinkMsgsPerSec: number };
   latencyMs: LatencyBlock;
   faults: FaultReport[];
@@ -258,7 +258,7 @@ function recoveryTime(engine: Engine, on: "sink" | "acked", atMs: number, horizo
 }
 
 /** Why messages were lost or delivered twice, from what the model recorded (never written in advance). */
-function explainLoss(engine: Engine, delivery: { ackedLost: number; duplicatesDelivered: number; duplicatesInLog: number; outOfOrder: number }): string[] {
+function explainLoss(engine: Engine, delivery: { ackedLost: number; duplicatesDelivered: number; duplicatesInLog: number; outOfOrder: number; expiredUnread: number }): string[] {
   const { ackedLost, duplicatesDelivered, duplicatesInLog, outOfOrder } = delivery;
   const why: string[] = [];
   const { cluster } = engine;
@@ -279,6 +279,14 @@ function explainLoss(engine: Engine, delivery: { ackedLost: number; duplicatesDe
     const who = `${plain.join(", ")} ${plain.length > 1 ? "are" : "is"} not idempotent (enable.idempotence = false, or acks other than all)`;
     if (duplicatesInLog > 0) why.push(`${who}: a retried write the broker had already appended (its answer was lost or came too late) was appended again`);
     if (outOfOrder > 0) why.push(`${who}: batches that failed together were retried newest first (the accumulator puts a failed batch back at the head of its queue), so later messages reached the log before earlier ones`);
+  }
+  if (delivery.expiredUnread > 0) {
+    const topics = [...new Set(engine.scenario.topics.map((t) => t.name))]
+      .map((name) => cluster.topics.get(name)!)
+      .map((t) => `${t.name}: retention.ms = ${String(t.config["retention.ms"])}, retention.bytes = ${String(t.config["retention.bytes"])}, segment.ms = ${String(t.config["segment.ms"])}`);
+    why.push(
+      `retention: ${delivery.expiredUnread.toLocaleString("en-US")} committed messages were deleted before any consumer read them; the consumers were behind the log start offset when their segments went, got OFFSET_OUT_OF_RANGE, and auto.offset.reset moved them past (${topics.join("; ")})`,
+    );
   }
   if (duplicatesDelivered > 0) {
     const rebalances = [...engine.coordinator.all()].reduce((n, g) => n + g.rebalances, 0);

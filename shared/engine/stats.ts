@@ -111,6 +111,11 @@ export class Stats implements Instruments {
     if (first >= this.warmupMs) recordSpread(this.endToEnd, now, first, last, count);
   }
 
+  expired(pid: number, batchId: number): void {
+    const store = this.cluster.partitions[pid]!.store;
+    this.checker.expired(this.stream(store.producerOf(batchId), pid), store.baseSeqOf(batchId), store.countOf(batchId));
+  }
+
   replicated(bytes: number): void {
     this.totals.replicatedBytes += bytes;
     this.series.add(this.cluster.sim.now, "replicatedBytes", bytes);

@@ -25,6 +25,13 @@ export function formatSummary(report: Report, maxEvents = 25): string {
       ["out of order (per partition)", fmt(report.delivery.outOfOrder)],
       // acks=0 counts a write as done when sent: what was still on its way at the end is neither in a log nor lost
       ...(report.delivery.inFlightAtEnd > 0 ? [["in flight at the end (acks=0)", fmt(report.delivery.inFlightAtEnd)] as [string, string]] : []),
+      // retention deleting what was committed is policy, not loss: shown when it happened
+      ...(report.delivery.deletedByRetention > 0
+        ? [
+            ["deleted by retention", fmt(report.delivery.deletedByRetention)] as [string, string],
+            ["  of which no consumer read", fmt(report.delivery.expiredUnread)] as [string, string],
+          ]
+        : []),
     ]),
   );
   if (report.delivery.why.length > 0) {

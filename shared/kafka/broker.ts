@@ -11,6 +11,7 @@
  */
 import type { Cluster } from "../engine/context";
 import { brokerName, effectiveMinIsr, num } from "../engine/context";
+import { formatDuration } from "../scenario/duration";
 import { ServiceQueue } from "./resources";
 import { Timeouts, type Expiring, type TimeoutHandle } from "../kernel/timeouts";
 import { Replica, type ParkedFetch } from "./replica";
@@ -57,6 +58,8 @@ export interface ConsumerFetchResult {
   readonly epochs: readonly number[];
   readonly highWatermark: number;
   readonly logEndOffset: number;
+  /** The leader's log start offset (an offset below it is out of range: retention deleted it). */
+  readonly logStartOffset: number;
 }
 
 /** A consumer's fetch limits (the consumer's own configs, sent in its Fetch request). */
@@ -348,6 +351,49 @@ export class Broker {
       this.later(this.hardware.pageCacheFlushMs, flush);
     };
     this.later(this.hardware.pageCacheFlushMs, flush);
+    // LogManager's retention task: every log.retention.check.interval.ms
+    const retention = () => {
+      this.applyRetention();
+      this.later(num(brokerConfig["log.retention.check.interval.ms"]), retention);
+    };
+    this.later(num(brokerConfig["log.retention.check.interval.ms"]), retention);
+  }
+
+  /**
+   * Delete the segments past retention (retention.ms, retention.bytes) of the partitions this
+   * broker leads, never past the high watermark or the active segment. Their followers take the
+   * new log start offset from the next fetch answer.
+   */
+  /** The first deletion by retention of this process has been told. */
+  private toldRetention = false;
+
+  private applyRetention(): void {
+    const now = this.cluster.sim.now;
+    const moved: string[] = [];
+    let messages = 0;
+    for (const replica of this.replicas.values()) {
+      if (replica.role !== "leader") continue;
+      const ref = this.cluster.partitions[replica.pid]!;
+      if (ref.internal) continue;
+      const config = ref.topicRef.config;
+      const log = replica.log;
+      const before = log.logStartOffset;
+      const { from, to } = log.deleteOldSegments(ref.store, now, num(config["retention.ms"]), num(config["retention.bytes"]), replica.highWatermark);
+      if (to === from) continue;
+      for (let i = from; i < to; i++) this.cluster.instruments.expired(replica.pid, log.batchAt(i));
+      messages += log.logStartOffset - before;
+      moved.push(`${ref.name} ${before}→${log.logStartOffset}`);
+    }
+    // said once per process: a deletion every few seconds would bury the rest of the log
+    if (moved.length === 0 || this.toldRetention) return;
+    this.toldRetention = true;
+    const shown = moved.length > 6 ? `${moved.slice(0, 6).join(", ")} and ${moved.length - 6} more` : moved.join(", ");
+    const every = formatDuration(num(this.cluster.brokerConfig["log.retention.check.interval.ms"]));
+    this.cluster.events.emit(
+      now,
+      "broker",
+      `${this.name} deleted ${messages.toLocaleString("en-US")} messages in segments past retention (retention.ms / retention.bytes); log start offsets ${shown}. It looks again every log.retention.check.interval.ms = ${every}; later deletions are counted in the summary, not listed`,
+    );
   }
 
   // ---- metadata from the controller ----
@@ -570,7 +616,8 @@ export class Broker {
           continue;
         }
       }
-      replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch);
+      const topic = this.cluster.partitions[entry.pid]!.topicRef.config;
+      replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch, this.cluster.sim.now, num(topic["segment.bytes"]), num(topic["segment.ms"]));
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
       if (request.idempotent) {
         replica.producerEpoch[entry.producer] = entry.epoch;
@@ -639,7 +686,7 @@ export class Broker {
       else if (entry.leaderEpoch !== replica.leaderEpoch) error = KafkaError.FENCED_LEADER_EPOCH;
       else if (entry.brokerEpoch !== brokerEpoch) error = KafkaError.STALE_BROKER_EPOCH;
       if (error !== KafkaError.NONE || !replica) {
-        results.push({ pid, error, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: 0 });
+        results.push({ pid, error, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: 0, logStartOffset: 0 });
         continue;
       }
       const log = replica.log;
@@ -648,20 +695,22 @@ export class Broker {
       if (entry.lastFetchedEpoch >= 0 && (entry.lastFetchedEpoch !== log.latestEpoch || entry.fetchOffset > log.logEndOffset)) {
         const end = log.endOffsetForEpoch(entry.lastFetchedEpoch);
         if (end.epoch !== entry.lastFetchedEpoch || end.endOffset < entry.fetchOffset) {
-          results.push({ pid, error: KafkaError.NONE, diverging: end, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark });
+          results.push({ pid, error: KafkaError.NONE, diverging: end, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset });
           continue;
         }
       }
       this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
       if (entry.fetchOffset >= log.logEndOffset) {
-        if (replica.highWatermark > entry.highWatermark) results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark });
+        if (replica.highWatermark > entry.highWatermark || log.logStartOffset > entry.logStartOffset) {
+          results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset });
+        }
         continue;
       }
       const from = log.indexOf(entry.fetchOffset);
       const to = readBatches(out, log, this.cluster.partitions[pid]!.store, from, Infinity, this.replicaFetchMaxBytes);
       // held back by the response's limit: the partition is still in the answer if its HW is news
-      if (to > from || replica.highWatermark > entry.highWatermark) {
-        results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, from, to), epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark });
+      if (to > from || replica.highWatermark > entry.highWatermark || log.logStartOffset > entry.logStartOffset) {
+        results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, from, to), epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset });
       }
     }
     return results;
@@ -715,14 +764,14 @@ export class Broker {
     for (const entry of entries) {
       const replica = this.replicaOf[entry.pid];
       if (!replica || replica.role !== "leader") {
-        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: NO_BATCHES, endOffsets: NO_BATCHES, epochs: NO_BATCHES, highWatermark: 0, logEndOffset: 0 });
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NOT_LEADER_OR_FOLLOWER, batchIds: NO_BATCHES, endOffsets: NO_BATCHES, epochs: NO_BATCHES, highWatermark: 0, logEndOffset: 0, logStartOffset: 0 });
         continue;
       }
       const log = replica.log;
       const epochError = entry.leaderEpoch === replica.leaderEpoch ? KafkaError.NONE : this.epochError(replica, entry.leaderEpoch);
-      if (epochError !== KafkaError.NONE || entry.offset > log.logEndOffset) {
+      if (epochError !== KafkaError.NONE || entry.offset > log.logEndOffset || entry.offset < log.logStartOffset) {
         const error = epochError !== KafkaError.NONE ? epochError : KafkaError.OFFSET_OUT_OF_RANGE;
-        results.push({ pid: entry.pid, fetchOffset: entry.offset, error, batchIds: NO_BATCHES, endOffsets: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+        results.push({ pid: entry.pid, fetchOffset: entry.offset, error, batchIds: NO_BATCHES, endOffsets: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset, logStartOffset: log.logStartOffset });
         continue;
       }
       // consumers read only up to the high watermark: what every ISR member has
@@ -732,7 +781,7 @@ export class Broker {
       if (to === from) continue;
       const endOffsets: number[] = new Array<number>(to - from);
       for (let i = from; i < to; i++) endOffsets[i - from] = log.endOffsetAt(i);
-      results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds: batchIdsOf(log, from, to), endOffsets, epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset });
+      results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds: batchIdsOf(log, from, to), endOffsets, epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset, logStartOffset: log.logStartOffset });
     }
     return results;
   }
@@ -761,13 +810,16 @@ export class Broker {
       }
       return;
     }
-    const store = this.cluster.partitions[result.pid]!.store;
+    const { store, topicRef } = this.cluster.partitions[result.pid]!;
+    const segmentBytes = num(topicRef.config["segment.bytes"]);
+    const segmentMs = num(topicRef.config["segment.ms"]);
+    const now = this.cluster.sim.now;
     let bytes = 0;
     for (let i = 0; i < result.batchIds.length; i++) {
       const batchId = result.batchIds[i]!;
       const count = store.countOf(batchId);
       const size = store.bytesOf(batchId);
-      log.append(batchId, count, size, result.epochs[i]!);
+      log.append(batchId, count, size, result.epochs[i]!, now, segmentBytes, segmentMs);
       bytes += size;
       replica.noteProducerBatch(store.producerOf(batchId), store.baseSeqOf(batchId) + count, store.producerEpochOf(batchId));
     }
@@ -777,6 +829,10 @@ export class Broker {
     }
     const hw = Math.min(result.highWatermark, log.logEndOffset);
     if (hw > replica.highWatermark) replica.highWatermark = hw;
+    // the leader's log start offset comes with every answer: retention moves the follower's too,
+    // and its high watermark with it (UnifiedLog.maybeIncrementLogStartOffset)
+    log.advanceStartTo(result.logStartOffset);
+    if (replica.highWatermark < log.logStartOffset) replica.highWatermark = log.logStartOffset;
   }
 
   private rebuildSequences(replica: Replica): void {

@@ -464,7 +464,11 @@ export class Consumer {
     }
     this.stopped.delete(pid);
     if (policy === "earliest") {
-      this.positions.set(pid, 0);
+      // ListOffsets(earliest): the leader's log start offset (0 until retention deletes a segment;
+      // with no leader known, 0, and a fetch from there is out of range once the start has moved)
+      const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
+      const replica = leader && leader.processUp ? leader.replica(pid) : null;
+      this.positions.set(pid, replica && replica.role === "leader" ? replica.log.logStartOffset : 0);
       return;
     }
     // "latest" asks the leader for its high watermark (ListOffsets); "by_duration" for the first
@@ -473,7 +477,7 @@ export class Consumer {
     if (leader && leader.processUp && leader.replica(pid).role === "leader") {
       const replica = leader.replica(pid);
       const duration = byDurationMs(String(policy));
-      const at = duration === null ? replica.highWatermark : replica.log.offsetForTimestamp(this.cluster.partitions[pid]!.store, this.cluster.sim.now - duration, replica.highWatermark);
+      const at = duration === null ? replica.highWatermark : Math.max(replica.log.logStartOffset, replica.log.offsetForTimestamp(this.cluster.partitions[pid]!.store, this.cluster.sim.now - duration, replica.highWatermark));
       this.positions.set(pid, at);
       return;
     }
@@ -749,7 +753,11 @@ export class Consumer {
           else if (r.error === KafkaError.OFFSET_OUT_OF_RANGE) {
             this.offsetResets++;
             this.dropBuffered(pid);
-            this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: offset ${r.fetchOffset} of ${this.cluster.partitions[pid]!.name} is beyond the log end ${r.logEndOffset} (the log was truncated); auto.offset.reset = ${String(this.config["auto.offset.reset"])}`);
+            const where =
+              r.fetchOffset < r.logStartOffset
+                ? `is below the log start offset ${r.logStartOffset} (retention deleted the segments holding it before it was read: ${r.logStartOffset - r.fetchOffset} messages skipped)`
+                : `is beyond the log end ${r.logEndOffset} (the log was truncated)`;
+            this.cluster.events.emit(this.cluster.sim.now, "consumer", `${this.name}: offset ${r.fetchOffset} of ${this.cluster.partitions[pid]!.name} ${where}; auto.offset.reset = ${String(this.config["auto.offset.reset"])}`);
             this.resetPosition(pid, `offset ${r.fetchOffset} is out of range`);
           }
           if (r.error !== KafkaError.NONE) {

@@ -19,6 +19,8 @@ export interface ReplicaFetchEntry {
   readonly highWatermark: number;
   /** The follower process's broker epoch (KIP-903: a fetch from a previous process must not count). */
   readonly brokerEpoch: number;
+  /** The follower's log start offset: the leader sends a partition without records also when its own is later. */
+  readonly logStartOffset: number;
 }
 
 export interface ReplicaFetchResult {
@@ -28,6 +30,8 @@ export interface ReplicaFetchResult {
   readonly batchIds: readonly number[];
   readonly epochs: readonly number[];
   readonly highWatermark: number;
+  /** The leader's log start offset (retention moved it): the follower's moves up to it. */
+  readonly logStartOffset: number;
 }
 
 export class ReplicaFetcher {
@@ -58,7 +62,7 @@ export class ReplicaFetcher {
     const entries: ReplicaFetchEntry[] = [];
     for (const pid of this.partitions) {
       const replica = broker.replica(pid);
-      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch, highWatermark: replica.highWatermark, brokerEpoch: broker.incarnation });
+      entries.push({ pid, fetchOffset: replica.log.logEndOffset, lastFetchedEpoch: replica.log.latestEpoch, leaderEpoch: replica.leaderEpoch, highWatermark: replica.highWatermark, brokerEpoch: broker.incarnation, logStartOffset: replica.log.logStartOffset });
     }
     broker.rpc.call<ReplicaFetchResult[]>(
       this.leaderId,

@@ -91,6 +91,17 @@ export class ReplicaLog {
   length = 0;
   /** Offset up to which the log is on disk (the rest is in the page cache). */
   flushedOffset = 0;
+  /**
+   * The first offset still in the log (Kafka's log start offset): retention deletes whole segments
+   * from the front, and a follower takes its leader's. The batches before it stay in the arrays
+   * (the checker reads every batch the log ever committed); reads before it are out of range.
+   */
+  logStartOffset = 0;
+  /** Index of the batch holding logStartOffset (length when the log holds none past it). */
+  startIndex = 0;
+  /** Batch indexes where segments begin, oldest first (the last is the active segment), and when each was rolled. */
+  private segmentStarts: number[] = [0];
+  private segmentRolledAt: number[] = [0];
   // the last batch's end offset and epoch, kept beside the arrays: fetches read them all the time
   private leo = 0;
   private lastEpoch = -1;
@@ -107,7 +118,18 @@ export class ReplicaLog {
     return this.length === 0 ? 0 : this.byteTotal[this.length - 1]!;
   }
 
-  append(batchId: number, count: number, bytes: number, epoch: number): void {
+  /**
+   * Append a batch at simulated time `now`. The active segment rolls first when it holds a batch
+   * and would grow past `segmentBytes`, or was rolled `segmentMs` ago or more (segment.bytes and
+   * segment.ms; Kafka checks both on append).
+   */
+  append(batchId: number, count: number, bytes: number, epoch: number, now = 0, segmentBytes = Infinity, segmentMs = Infinity): void {
+    const active = this.segmentStarts.length - 1;
+    const first = this.segmentStarts[active]!;
+    if (this.length > first && (this.bytesBetween(first, this.length) + bytes > segmentBytes || now - this.segmentRolledAt[active]! >= segmentMs)) {
+      this.segmentStarts.push(this.length);
+      this.segmentRolledAt.push(now);
+    } else if (this.length === first) this.segmentRolledAt[active] = now;
     const i = this.length++;
     if (this.length > this.ids.length) {
       this.ids = room(this.ids, this.length);
@@ -213,6 +235,53 @@ export class ReplicaLog {
     return { epoch: found, endOffset: this.baseOffsetAt(lo) };
   }
 
+  /** Segments, oldest first: the batch index each begins at and when it was rolled (the last is the active one). */
+  segments(): { start: number; rolledAt: number }[] {
+    return this.segmentStarts.map((start, i) => ({ start, rolledAt: this.segmentRolledAt[i]! }));
+  }
+
+  /**
+   * Kafka's deleteOldSegments, on the leader: from the oldest, each closed segment that ends at or
+   * below `limitOffset` (the high watermark) and whose newest record was created more than
+   * `retentionMs` before `now`, or whose deletion still leaves at least `retentionBytes` (each -1:
+   * no such limit), until the first that is none of these. The log start moves past them. Returns
+   * the batch index range deleted, [from, to) (empty when nothing was).
+   */
+  deleteOldSegments(store: BatchStore, now: number, retentionMs: number, retentionBytes: number, limitOffset: number): { from: number; to: number } {
+    const from = this.startIndex;
+    let size = this.bytesBetween(from, this.length);
+    while (this.segmentStarts.length > 1) {
+      const start = Math.max(this.segmentStarts[0]!, this.startIndex);
+      const end = this.segmentStarts[1]!;
+      if (end > start && this.endOffsetAt(end - 1) > limitOffset) break;
+      let newest = -Infinity;
+      for (let i = start; i < end; i++) newest = Math.max(newest, store.lastCreatedOf(this.ids[i]!));
+      const segmentSize = this.bytesBetween(start, end);
+      const expired = retentionMs >= 0 && newest < now - retentionMs;
+      const oversize = retentionBytes >= 0 && size - segmentSize >= retentionBytes;
+      if (!expired && !oversize) break;
+      size -= segmentSize;
+      this.segmentStarts.shift();
+      this.segmentRolledAt.shift();
+      this.startIndex = end;
+      this.logStartOffset = Math.max(this.logStartOffset, this.baseOffsetAt(end));
+    }
+    return { from, to: this.startIndex };
+  }
+
+  /** A follower takes its leader's log start offset (never past its own log end, never back). */
+  advanceStartTo(offset: number): void {
+    const to = Math.min(offset, this.leo);
+    if (to <= this.logStartOffset) return;
+    this.logStartOffset = to;
+    // the batch holding it (a follower's start can fall inside a batch, as Kafka's can inside a segment)
+    this.startIndex = this.indexOf(to);
+    while (this.segmentStarts.length > 1 && this.segmentStarts[1]! <= this.startIndex) {
+      this.segmentStarts.shift();
+      this.segmentRolledAt.shift();
+    }
+  }
+
   /** Drop every batch at or above `offset` (rounded down to a batch boundary). */
   truncateTo(offset: number): number {
     const keep = this.indexOf(offset);
@@ -224,6 +293,13 @@ export class ReplicaLog {
     this.leo = n === 0 ? 0 : this.ends[n - 1]!;
     this.lastEpoch = n === 0 ? -1 : this.epochs[n - 1]!;
     if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
+    // segments that began past the cut are gone; the one holding it is active again
+    while (this.segmentStarts.length > 1 && this.segmentStarts[this.segmentStarts.length - 1]! >= n) {
+      this.segmentStarts.pop();
+      this.segmentRolledAt.pop();
+    }
+    if (this.startIndex > n) this.startIndex = n;
+    if (this.logStartOffset > this.leo) this.logStartOffset = this.leo;
     return removed;
   }
 }

@@ -24,7 +24,12 @@ import { RangeCounter, RangeSet } from "./ranges";
 export interface CheckerResult {
   produced: { attempted: number; acked: number; failed: number };
   /** inFlightAtEnd: acks=0 messages still on their way to a broker when the run ended (counted acknowledged, not lost). */
-  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number };
+  /**
+   * deletedByRetention: positions whose segment retention deleted (not lost: the log had committed
+   * them); expiredUnread: of those, the ones no consumer had read (a consumer behind the log start
+   * skipped them).
+   */
+  delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number; deletedByRetention: number; expiredUnread: number };
 }
 
 export interface StreamRange {
@@ -49,6 +54,8 @@ export class StreamState {
   log = new RangeCounter();
   /** acks=0 messages still on their way to a broker when the logs were scanned: not (yet) lost. */
   inFlight = new RangeSet();
+  /** Deleted by retention on the partition's leader (whole segments, before the log start offset). */
+  readonly expired = new RangeSet();
   /** One past the highest seq seen so far in the final log. */
   logEnd = 0;
   outOfOrder = 0;
@@ -91,6 +98,11 @@ export class Checker {
   /** A sink processed the batch; each call is one delivery, so repeats are duplicates. */
   delivered(stream: string | StreamState, baseSeq: number, count: number): void {
     this.state(stream).delivered.add(baseSeq, baseSeq + count);
+  }
+
+  /** Retention deleted [baseSeq, baseSeq + count) from the partition's log (a repeat counts once). */
+  expired(stream: string | StreamState, baseSeq: number, count: number): void {
+    this.state(stream).expired.add(baseSeq, baseSeq + count);
   }
 
   /** Forget what earlier log scans saw, before scanning the logs again (a report can be taken many times). */
@@ -139,7 +151,7 @@ export class Checker {
   result(): CheckerResult {
     const r: CheckerResult = {
       produced: { attempted: 0, acked: 0, failed: 0 },
-      delivery: { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, inFlightAtEnd: 0 },
+      delivery: { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, inFlightAtEnd: 0, deletedByRetention: 0, expiredUnread: 0 },
     };
     for (const s of this.streams.values()) {
       r.produced.attempted += s.attempted.size();
@@ -150,6 +162,10 @@ export class Checker {
       r.delivery.duplicatesInLog += s.log.extraCopies();
       r.delivery.duplicatesDelivered += s.delivered.extraCopies();
       r.delivery.outOfOrder += s.outOfOrder;
+      if (s.expired.size() > 0) {
+        r.delivery.deletedByRetention += s.expired.size();
+        r.delivery.expiredUnread += s.expired.minus(s.delivered);
+      }
     }
     return r;
   }

@@ -10,6 +10,8 @@
  *    epoch (of one process incarnation).
  * 4. Committed data agrees: for any two replicas of a partition, the batches
  *    below the smaller of their high watermarks are the same batches.
+ * 5. With retention deleting segments: log start offset <= HW on every
+ *    replica, and a leader's log start never goes back within its epoch.
  *
  * Not checked here: "a leader's HW never exceeds the LEO any ISR member last
  * reported" (Kafka keeps it with the maximal ISR of KIP-497 and the broker
@@ -31,6 +33,7 @@ class InvariantChecker {
   /** Per broker and partition: how many batches of the log were verified, and the id of the last one. */
   private readonly verified = new Map<string, { length: number; lastId: number }>();
   private readonly leaderHw = new Map<string, number>();
+  private readonly leaderStart = new Map<string, number>();
   readonly violations: string[] = [];
   checks = 0;
 
@@ -76,6 +79,14 @@ class InvariantChecker {
 
       // 2. HW <= LEO
       if (replica.highWatermark > log.logEndOffset) this.fail(`${name}: HW ${replica.highWatermark} above LEO ${log.logEndOffset} (${replica.role})`);
+      // 5. log start <= HW, and on a leader it only moves forward
+      if (log.logStartOffset > replica.highWatermark) this.fail(`${name}: log start ${log.logStartOffset} above HW ${replica.highWatermark} (${replica.role})`);
+      if (replica.role === "leader" && running) {
+        const startKey = `${broker}/${replica.pid}/${incarnation}/${replica.leaderEpoch}`;
+        const before = this.leaderStart.get(startKey);
+        if (before !== undefined && log.logStartOffset < before) this.fail(`${name}: leader log start went back from ${before} to ${log.logStartOffset}`);
+        this.leaderStart.set(startKey, log.logStartOffset);
+      }
 
       if (replica.role !== "leader" || !running) continue;
       // 3. HW monotonic within a leader epoch
@@ -128,13 +139,17 @@ function runChecked(engine: Engine): InvariantChecker {
   return checker;
 }
 
-const scenarioFor = (faults: FaultInput[], seed: number) =>
+// short retention: segments roll every second and go 4 s later, so the log start moves throughout a run
+const RETENTION = { topic: { "retention.ms": 4000, "segment.ms": 1000 }, broker: { "log.retention.check.interval.ms": 1000 } };
+
+const scenarioFor = (faults: FaultInput[], seed: number, retention = false) =>
   smallScenario({
     seed,
     durationMs: DURATION_MS,
     rate: 2000,
     poisson: false,
-    brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 5000 },
+    brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 5000, ...(retention ? RETENTION.broker : {}) },
+    topicConfig: retention ? RETENTION.topic : {},
     producerConfig: { acks: "all" },
     faults,
   });
@@ -156,6 +171,22 @@ describe("replica invariants under random single-broker faults", () => {
         expect(checker.violations, `schedule: ${describeSchedule(faults)}; seed ${seed}`).toEqual([]);
       }),
       { numRuns: 15, seed: 424242, endOnFailure: true },
+    );
+  });
+
+  it("hold with retention deleting segments all along, under the same faults", () => {
+    fc.assert(
+      fc.property(fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "isolate", "slow-link"]), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), (schedule, seed) => {
+        const faults = toFaultSpecs(schedule, 1000, DURATION_MS - 1000);
+        const engine = new Engine(scenarioFor(faults, seed, true));
+        const checker = runChecked(engine);
+        expect(checker.violations, `schedule: ${describeSchedule(faults)}; seed ${seed}`).toEqual([]);
+        // retention did run: some leader's log start moved
+        const moved = engine.cluster.controller.partitions.some((p) => !engine.cluster.partitions[p.pid]!.internal && p.leader > 0 && engine.cluster.brokers[p.leader]!.replica(p.pid).log.logStartOffset > 0);
+        expect(moved, `schedule: ${describeSchedule(faults)}; seed ${seed}`).toBe(true);
+        expect(engine.report().delivery.ackedLost, `schedule: ${describeSchedule(faults)}; seed ${seed}`).toBe(0);
+      }),
+      { numRuns: 10, seed: 77, endOnFailure: true },
     );
   });
 });

@@ -17,7 +17,7 @@ function clean(c: Checker, stream: string, sizes: number[]): void {
   }
 }
 
-const zeros = { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, inFlightAtEnd: 0 };
+const zeros = { ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, inFlightAtEnd: 0, deletedByRetention: 0, expiredUnread: 0 };
 
 describe("Checker", () => {
   it("reports nothing wrong for a clean run", () => {
@@ -95,6 +95,16 @@ describe("Checker", () => {
     d.finalLog(A, 8, 2);
     d.finalLog(A, 3, 9); // 3,4,8,9 duplicates; 5,6,7 late; 10,11 new and above seq 9
     expect(d.result().delivery).toEqual({ ...zeros, outOfOrder: 3, duplicatesInLog: 4 });
+  });
+
+  it("counts what retention deleted apart from loss, and of it what was never delivered", () => {
+    const c = new Checker();
+    c.acked(A, 0, 100);
+    c.finalLog(A, 0, 100);
+    c.delivered(A, 0, 30);
+    c.expired(A, 0, 50);
+    c.expired(A, 40, 20); // overlapping: a range counts once
+    expect(c.result().delivery).toEqual({ ...zeros, deletedByRetention: 60, expiredUnread: 30 });
   });
 
   it("limits lost examples across streams", () => {

@@ -75,7 +75,8 @@ export const ReplicaChip = memo(function ReplicaChip({ partitionKey, topic, part
 const selectPartition = (key: string) => (s: AppState) => s.partitionsByKey[key];
 
 const CARD_WIDTH = 240;
-const CARD_HEIGHT = 190;
+// about its height: eight rows and the hint (to place it below the chip when there is no room above)
+const CARD_HEIGHT = 210;
 
 /** Leader, epoch, HW and LEO, live while hovered; above the chip, or below it near the top of the window. */
 function ReplicaCard({ partitionKey, broker, anchor }: { partitionKey: string; broker: number; anchor: DOMRect }) {
@@ -99,6 +100,8 @@ function ReplicaCard({ partitionKey, broker, anchor }: { partitionKey: string; b
         <dd>{partition.leaderEpoch}</dd>
         <dt>high watermark</dt>
         <dd>{replica ? replica.highWatermark.toLocaleString("en-US") : "–"}</dd>
+        <dt>log start offset</dt>
+        <dd>{replica ? replica.logStartOffset.toLocaleString("en-US") : "–"}</dd>
         <dt>log end offset</dt>
         <dd>
           {replica ? replica.logEndOffset.toLocaleString("en-US") : "–"}
