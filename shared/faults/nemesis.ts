@@ -134,7 +134,8 @@ export class Nemesis {
       case "shutdown":
       case "pause":
       case "restart":
-      case "power-loss": {
+      case "power-loss":
+      case "disk-full": {
         const targets = this.resolve(spec.target);
         return { targets, run: () => this.lifecycle(spec.kind, targets) };
       }
@@ -201,7 +202,7 @@ export class Nemesis {
    * those). Overlapping faults on one node therefore end when the last one
    * heals, never when the first does.
    */
-  private lifecycle(kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss", targets: string[]): () => void {
+  private lifecycle(kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "disk-full", targets: string[]): () => void {
     const nodes = targets.map((name) => this.lifecycleNode(name, kind));
     // check every target before touching any, so a refused fault changes nothing
     if (kind === "restart") {
@@ -255,13 +256,14 @@ export class Nemesis {
     if (broker) {
       return {
         name,
-        stop: (how) => (how === "crash" ? broker.crash() : how === "shutdown" ? broker.shutdown() : broker.powerLoss()),
+        stop: (how) => (how === "crash" ? broker.crash() : how === "shutdown" ? broker.shutdown() : how === "disk-full" ? broker.diskFull() : broker.powerLoss()),
         start: () => broker.restart(),
         restart: () => broker.shutdown(() => broker.restart()),
         pause: () => broker.pause(),
         resume: () => broker.resume(),
       };
     }
+    if (kind === "disk-full") throw new FaultError(`a disk-full fills a broker's log disk; "${name}" is not a broker (brokers: ${brokers.slice(1).map((b) => b.name).join(", ")})`);
     if (controller.voterNames().includes(name)) {
       return {
         name,
@@ -326,8 +328,8 @@ interface LifecycleNode {
   readonly name: string;
   /** A pause takes it down like a crash (a sink: either is an outage). */
   readonly pauseIsOutage?: boolean;
-  /** Crash, clean shutdown or power loss. */
-  stop(how: "crash" | "shutdown" | "power-loss"): void;
+  /** Crash, clean shutdown, power loss, or (a broker) a full log disk. */
+  stop(how: "crash" | "shutdown" | "power-loss" | "disk-full"): void;
   /** Back after the last fault holding it down healed. */
   start(): void;
   /** A clean restart of a running node. */
@@ -344,6 +346,7 @@ export function describe(spec: FaultSpec, targets: string[]): string {
     stall: "stall (application thread blocked; heartbeats go on)",
     restart: "clean restart",
     "power-loss": "power loss (unflushed page cache lost)",
+    "disk-full": "full log disk (the broker halts)",
     isolate: "network isolation",
     partition: "network partition",
     cut: "link cut",

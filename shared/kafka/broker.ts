@@ -281,6 +281,21 @@ export class Broker {
     for (const fetcher of this.fetchers.values()) fetcher.kick();
   }
 
+  /**
+   * Its log disk fills up: the next append fails (KafkaStorageException), the log dir goes offline,
+   * and with no log dir left the broker halts (LogDirFailureHandler: Exit.halt) — a crash, with no
+   * controlled shutdown; the page cache survives. It cannot start until space is freed.
+   */
+  diskFull(): void {
+    if (!this.processUp) return;
+    this.cluster.events.emit(
+      this.cluster.sim.now,
+      "broker",
+      `${this.name}'s log disk is full: appends fail with KafkaStorageException, its only log dir goes offline, and a broker with no log dir left halts (no controlled shutdown); the controller fences it after broker.session.timeout.ms and its partitions' leadership moves`,
+    );
+    this.crash();
+  }
+
   restart(): void {
     if (this.processUp) {
       // still shutting down (a controlled shutdown waits for the controller, up to 30 s): start again once stopped

@@ -542,6 +542,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (problem) findings.push({ path, message: problem });
   };
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
+  const brokerNames = new Set(Array.from({ length: brokers }, (_, b) => `broker-${b + 1}`));
   const consumerIds = new Set(scenario.consumerGroups.flatMap((g) => Array.from({ length: g.consumers }, (_, m) => `${g.id}-${m}`)));
   // the nodes a target names whatever the time: "all" is every broker; null for leader:…, one, minority and
   // majority, which name nodes only when the fault starts (the nemesis checks those then), and for names already refused
@@ -579,6 +580,11 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
           const consumers = nodeSummary.slice(1 + controllerRange.length + scenario.producers.length).join(", ");
           findings.push({ path: ["faults", f, ...field], message: `expected a consumer (a stall blocks its application thread; ${consumers ? `consumers: ${consumers}` : "this scenario has none"}), got ${JSON.stringify(spec)}` });
         }
+        continue;
+      }
+      if (fault.kind === "disk-full" && owners.has(spec) && !brokerNames.has(spec) && spec !== "all" && spec !== "one" && spec !== "minority" && spec !== "majority" && !spec.startsWith("leader:")) {
+        // a full log disk is a broker's: controllers, clients and sinks keep no Kafka log here
+        findings.push({ path: ["faults", f, ...field], message: `expected a broker (a disk-full fills a broker's log disk; brokers: ${nodeSummary[0]}), got ${JSON.stringify(spec)}` });
         continue;
       }
       if (sinkIds.has(spec)) {

@@ -173,6 +173,7 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("pause"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("restart"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("power-loss"), target, ...faultBase }),
+  z.strictObject({ kind: z.literal("disk-full"), target: target.describe("a broker (or all, one, leader:<topic>/<p>, …): its log disk fills up"), ...faultBase }),
   z.strictObject({ kind: z.literal("stall"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("isolate"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("partition"), groups: z.array(z.array(target).min(1)).min(2), ...faultBase }),

@@ -8,7 +8,7 @@ import { parseDuration } from "../../../shared/scenario/duration";
 import type { FaultSpec } from "../../../shared/scenario/schema";
 
 type FaultInput = Extract<EngineCommandInput, { type: "inject" }>["fault"];
-export type BrokerFaultKind = "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "isolate";
+export type BrokerFaultKind = "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "disk-full" | "isolate";
 export type LinkFaultKind = "cut" | "slow-link" | "lossy-link";
 /** What a click does to one member of a consumer group. */
 export type MemberFaultKind = "crash" | "pause" | "stall";
