@@ -1,0 +1,102 @@
+/**
+ * Every lesson in sims/ says what it teaches and what to look for; these
+ * tests run each one as shipped (iot-baseline shortened) and check that the
+ * model still produces what its description claims. A change to the model
+ * that quietly breaks a lesson fails here, not in front of a class.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Engine } from "../../shared/engine/engine";
+import type { Report } from "../../shared/engine/report";
+import { parseScenario } from "../../shared/scenario/load";
+
+function lesson(name: string, durationMs?: number): { engine: Engine; report: Report; events: string[] } {
+  const file = `sims/${name}.yaml`;
+  const parsed = parseScenario(readFileSync(file, "utf8"), file);
+  if (!parsed.ok) throw new Error(`${file} does not load`);
+  const engine = new Engine(parsed.scenario, durationMs === undefined ? {} : { durationMs });
+  engine.run();
+  const report = engine.report();
+  return { engine, report, events: engine.cluster.events.all().map((e) => e.text) };
+}
+
+const group = (report: Report, id: string) => report.processors.find((p) => p.id === id)!;
+
+describe("the lessons teach what they say", () => {
+  it("iot-baseline: ≈53,333 msg/s end to end, latency of a few milliseconds, nothing lost or duplicated", () => {
+    const { report } = lesson("iot-baseline", 60_000);
+    expect(Math.abs(report.throughput.sinkMsgsPerSec - 53_333) / 53_333).toBeLessThan(0.02);
+    expect(report.latencyMs.p99!).toBeLessThan(20);
+    expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0 });
+  });
+
+  it("acks-1-leader-crash: acknowledged writes are lost, and the report says it was acks=1", () => {
+    const { report } = lesson("acks-1-leader-crash");
+    expect(report.delivery.ackedLost).toBeGreaterThan(0);
+    expect(report.delivery.why.some((w) => w.startsWith("acks=1"))).toBe(true);
+  });
+
+  it("acks-all-leader-crash: a new leader from the ISR, nothing acknowledged lost", () => {
+    const { report } = lesson("acks-all-leader-crash");
+    expect(report.cluster.leaderElections).toBeGreaterThan(0);
+    expect(report.cluster.uncleanLeaderElections).toBe(0);
+    expect(report.delivery.ackedLost).toBe(0);
+  });
+
+  it("unclean-election: an out-of-sync replica leads, and acknowledged writes vanish", () => {
+    const { report } = lesson("unclean-election");
+    expect(report.cluster.uncleanLeaderElections).toBeGreaterThan(0);
+    expect(report.delivery.ackedLost).toBeGreaterThan(0);
+    expect(report.delivery.why.some((w) => /unclean leader election/.test(w))).toBe(true);
+  });
+
+  it("consumer-rebalance: the group rebalances after the member dies and re-delivers what was not committed", () => {
+    const { report } = lesson("consumer-rebalance");
+    expect(group(report, "analytics").rebalances).toBeGreaterThan(0);
+    expect(report.delivery.duplicatesDelivered).toBeGreaterThan(0);
+    expect(report.delivery.ackedLost).toBe(0);
+  });
+
+  it("consumer-stall: the paused member goes after session.timeout.ms, the stalled one after max.poll.interval.ms; handovers re-deliver", () => {
+    const { report, events } = lesson("consumer-stall");
+    expect(events.some((t) => /^analytics-0 left group analytics: no heartbeat from analytics-0 for session\.timeout\.ms = 45 s/.test(t))).toBe(true);
+    expect(events.some((t) => /^analytics-1 left group analytics: max\.poll\.interval\.ms exceeded/.test(t))).toBe(true);
+    expect(report.delivery.duplicatesDelivered).toBeGreaterThan(0);
+  });
+
+  it("controller-failover: one failover, then no active controller; the crashed broker-1 is fenced, broker-3 never", () => {
+    const { report, events } = lesson("controller-failover");
+    expect(report.cluster.quorum.failovers).toBe(1);
+    expect(report.cluster.quorum.active).toBeNull();
+    expect(events.some((t) => t.startsWith("broker-1 fenced"))).toBe(true);
+    expect(events.some((t) => t.startsWith("broker-3 fenced"))).toBe(false);
+    expect(report.delivery.ackedLost).toBe(0);
+  });
+
+  it("retention: the slow consumer skips what retention deleted; deleted is not lost", () => {
+    const { report, events } = lesson("retention");
+    expect(report.delivery.deletedByRetention).toBeGreaterThan(0);
+    expect(report.delivery.expiredUnread).toBeGreaterThan(0);
+    expect(report.delivery.ackedLost).toBe(0);
+    expect(events.some((t) => /^archiver-0: offset \d+ of sensor_readings-\d is below the log start offset/.test(t))).toBe(true);
+  });
+
+  it("slow-sink: nothing lost; the sink takes 15,000 a second of 20,000, so lag climbs", () => {
+    const { report } = lesson("slow-sink");
+    expect(report.delivery.ackedLost).toBe(0);
+    expect(report.throughput.sinkMsgsPerSec).toBeLessThan(0.8 * report.throughput.produceMsgsPerSec);
+    expect(group(report, "analytics").finalLagMessages).toBeGreaterThan(100_000);
+  });
+
+  it("sink-outage: producers never notice, lag drains after the outage, nothing lost or duplicated", () => {
+    const { report } = lesson("sink-outage");
+    expect(report.produced.failed).toBe(0);
+    expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesDelivered: 0 });
+    // ≈20,000 a second for 20 s piled up, then drained to the auto-commit sawtooth (≈20,000 a second × 5 s)
+    const analytics = group(report, "analytics");
+    expect(analytics.maxLagMessages).toBeGreaterThan(320_000);
+    expect(analytics.finalLagMessages).toBeLessThan(analytics.maxLagMessages / 4);
+    expect(report.latencyMs.max!).toBeGreaterThan(15_000);
+    expect(report.latencyMs.max!).toBeLessThan(30_000);
+  });
+});
