@@ -513,6 +513,8 @@ function topicConfigOf(spec: TopicSpec, brokerConfig: Record<string, ConfigValue
     "retention.bytes": brokerConfig["log.retention.bytes"]!,
     "segment.bytes": brokerConfig["log.segment.bytes"]!,
     "segment.ms": brokerConfig["log.roll.ms"]!,
+    "flush.messages": brokerConfig["log.flush.interval.messages"]!,
+    "flush.ms": brokerConfig["log.flush.interval.ms"]!,
   };
   return resolveConfig(topicConfig, fromBroker, spec.config);
 }

@@ -13,6 +13,8 @@ import type { Cluster } from "../engine/context";
 import { brokerName, effectiveMinIsr, num } from "../engine/context";
 import { formatDuration } from "../scenario/duration";
 import { ServiceQueue } from "./resources";
+import type { ReplicaLog } from "./log";
+import type { ConfigValue } from "./config";
 import { Timeouts, type Expiring, type TimeoutHandle } from "../kernel/timeouts";
 import { Replica, type ParkedFetch } from "./replica";
 import { ReplicaFetcher, type ReplicaFetchEntry, type ReplicaFetchResult } from "./fetcher";
@@ -21,6 +23,9 @@ import { KafkaError } from "./errors";
 import type { PartitionState } from "./controller";
 import type { Hardware } from "../scenario/schema";
 import type { GroupCoordinator } from "./coordinator";
+
+/** Kafka spells "never" Long.MAX_VALUE milliseconds; any interval this long or longer is not scheduled. */
+const NEVER_MS = 1e15;
 
 export interface ProduceEntry {
   readonly pid: number;
@@ -233,7 +238,10 @@ export class Broker {
     this.afterShutdown = onStopped ?? null;
     const stopNow = () => {
       if (!this.processUp) return;
-      for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
+      for (const replica of this.replicas.values()) {
+        replica.log.flushedOffset = replica.log.logEndOffset;
+        replica.log.flushedAtMs = this.cluster.sim.now;
+      }
       const then = this.afterShutdown;
       this.stop();
       this.cluster.connections.resetAll(this.id);
@@ -362,10 +370,30 @@ export class Broker {
     this.later(lag / 2, isrCheck);
     const flush = () => {
       // the OS writes dirty pages back; what the disk can take is what gets flushed
-      for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
+      for (const replica of this.replicas.values()) {
+        replica.log.flushedOffset = replica.log.logEndOffset;
+        replica.log.flushedAtMs = this.cluster.sim.now;
+      }
       this.later(this.hardware.pageCacheFlushMs, flush);
     };
     this.later(this.hardware.pageCacheFlushMs, flush);
+    // LogManager's log flusher: every log.flush.scheduler.interval.ms, fsync the logs whose last fsync is
+    // flush.ms old (neither runs by default: Kafka leaves durability to replication and the OS)
+    const flushEvery = num(brokerConfig["log.flush.scheduler.interval.ms"]);
+    if (flushEvery < NEVER_MS) {
+      const flusher = () => {
+        const now = this.cluster.sim.now;
+        for (const replica of this.replicas.values()) {
+          const log = replica.log;
+          if (log.flushedOffset >= log.logEndOffset) continue;
+          if (now - log.flushedAtMs < num(this.cluster.partitions[replica.pid]!.topicRef.config["flush.ms"])) continue;
+          log.flushedOffset = log.logEndOffset;
+          log.flushedAtMs = now;
+        }
+        this.later(flushEvery, flusher);
+      };
+      this.later(flushEvery, flusher);
+    }
     // LogManager's retention task: every log.retention.check.interval.ms
     const retention = () => {
       this.applyRetention();
@@ -575,10 +603,12 @@ export class Broker {
       errors[i] = error;
       if (error !== KafkaError.NONE) this.stats.failedProduceRequests++;
       // acks=0: nothing goes back, but the caller learns of errors (the broker then closes the connection)
-      if (--pending === 0) reply(40 + 12 * errors.length, errors, readyAt);
+      // an fsync (flush.messages) in this request holds its answer until the disk has written it
+      if (--pending === 0) reply(40 + 12 * errors.length, errors, fsynced ? Math.max(readyAt, diskDone) : readyAt);
     };
-    // the log disk takes the bytes; a disk far behind (beyond what the page cache absorbs) holds the append
-    this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
+    // the log disk takes the bytes (the page cache absorbs them, unless an fsync waits for them below)
+    const diskDone = this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
+    let fsynced = false;
     let timeout: TimeoutHandle | null = null;
     // like Kafka, parked fetches are checked once the whole request is appended, not per partition
     const appended: Replica[] = [];
@@ -633,6 +663,7 @@ export class Broker {
       }
       const topic = this.cluster.partitions[entry.pid]!.topicRef.config;
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch, this.cluster.sim.now, num(topic["segment.bytes"]), num(topic["segment.ms"]));
+      if (this.flushIfDue(replica.log, topic)) fsynced = true;
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
       if (request.idempotent) {
         replica.producerEpoch[entry.producer] = entry.epoch;
@@ -803,9 +834,10 @@ export class Broker {
 
   // ---- follower side ----
 
-  applyFetched(result: ReplicaFetchResult, leaderId: number): void {
+  /** Append what a fetch brought; returns when an fsync it needed is done (0: none needed). */
+  applyFetched(result: ReplicaFetchResult, leaderId: number): number {
     const replica = this.replicaOf[result.pid];
-    if (!replica || replica.role !== "follower" || replica.leaderId !== leaderId) return;
+    if (!replica || replica.role !== "follower" || replica.leaderId !== leaderId) return 0;
     const log = replica.log;
     if (result.diverging) {
       const own = log.endOffsetForEpoch(result.diverging.epoch);
@@ -823,12 +855,13 @@ export class Broker {
           `${this.name} truncated ${this.cluster.partitions[result.pid]!.name} from offset ${before} to ${log.logEndOffset} (leader epoch ${replica.leaderEpoch}): ${removed} messages the new leader never had are discarded`,
         );
       }
-      return;
+      return 0;
     }
     const { store, topicRef } = this.cluster.partitions[result.pid]!;
     const segmentBytes = num(topicRef.config["segment.bytes"]);
     const segmentMs = num(topicRef.config["segment.ms"]);
     const now = this.cluster.sim.now;
+    let fsyncDone = 0;
     let bytes = 0;
     for (let i = 0; i < result.batchIds.length; i++) {
       const batchId = result.batchIds[i]!;
@@ -839,7 +872,9 @@ export class Broker {
       replica.noteProducerBatch(store.producerOf(batchId), store.baseSeqOf(batchId) + count, store.producerEpochOf(batchId));
     }
     if (bytes > 0) {
-      this.disk.serve(this.cluster.sim.now, bytes / this.bytesPerMsDisk);
+      const diskDone = this.disk.serve(this.cluster.sim.now, bytes / this.bytesPerMsDisk);
+      // flush.messages reached: the fetcher thread fsyncs before it fetches again
+      if (this.flushIfDue(log, topicRef.config)) fsyncDone = diskDone;
       this.cluster.instruments.replicated(bytes);
     }
     const hw = Math.min(result.highWatermark, log.logEndOffset);
@@ -848,6 +883,19 @@ export class Broker {
     // and its high watermark with it (UnifiedLog.maybeIncrementLogStartOffset)
     log.advanceStartTo(result.logStartOffset);
     if (replica.highWatermark < log.logStartOffset) replica.highWatermark = log.logStartOffset;
+    return fsyncDone;
+  }
+
+  /**
+   * Kafka's own flush policy, checked after each append (UnifiedLog.append): with flush.messages
+   * unflushed messages or more the log is fsynced now. True when it was: the caller's answer (or
+   * next fetch) waits for the disk.
+   */
+  private flushIfDue(log: ReplicaLog, topic: Record<string, ConfigValue>): boolean {
+    if (log.logEndOffset - log.flushedOffset < num(topic["flush.messages"])) return false;
+    log.flushedOffset = log.logEndOffset;
+    log.flushedAtMs = this.cluster.sim.now;
+    return true;
   }
 
   private rebuildSequences(replica: Replica): void {

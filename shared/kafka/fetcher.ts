@@ -77,11 +77,13 @@ export class ReplicaFetcher {
           return;
         }
         let errors = 0;
+        // an fsync the appends needed (flush.messages) holds the next fetch until the disk is done
+        let fsyncDone = 0;
         for (const entry of result.value) {
           if (!this.partitions.has(entry.pid)) continue;
           if (entry.error !== KafkaError.NONE) errors++;
           else {
-            broker.applyFetched(entry, this.leaderId);
+            fsyncDone = Math.max(fsyncDone, broker.applyFetched(entry, this.leaderId));
             // PartitionStates.updateAndMoveToEnd: a partition that brought records is asked last next
             // time, so under replica.fetch.response.max.bytes every partition gets its turn
             if (entry.batchIds.length > 0) {
@@ -90,7 +92,9 @@ export class ReplicaFetcher {
             }
           }
         }
+        const now = broker.cluster.sim.now;
         if (errors > 0 && errors === result.value.length && errors === this.partitions.size) broker.later(backoff, () => this.kick());
+        else if (fsyncDone > now) broker.later(fsyncDone - now, () => this.kick());
         else this.kick();
       },
     );

@@ -91,6 +91,8 @@ export class ReplicaLog {
   length = 0;
   /** Offset up to which the log is on disk (the rest is in the page cache). */
   flushedOffset = 0;
+  /** When Kafka itself last fsynced the log (flush.messages, flush.ms, a clean shutdown); the OS's write-back does not count. */
+  flushedAtMs = 0;
   /**
    * The first offset still in the log (Kafka's log start offset): retention deletes whole segments
    * from the front, and a follower takes its leader's. The batches before it stay in the arrays

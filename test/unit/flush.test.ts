@@ -1,0 +1,50 @@
+/**
+ * Kafka's own flush policy (flush.messages, flush.ms): by default Kafka never
+ * fsyncs, leaving durability to replication and the OS's write-back, so a
+ * power loss takes what was in the page cache. With one replica nothing else
+ * has it; flush.messages = 1 fsyncs every append before the answer, and the
+ * disk's pace shows in the produce latency.
+ */
+import { describe, expect, it } from "vitest";
+import { runToReport, smallScenario } from "../support/engine-scenarios";
+
+// one replica, acks=1, a power loss of the broker that holds partition 0 (broker-1) for 5 s at 10 s;
+// the OS writes back every 60 s, so without Kafka's fsync nothing of the first 10 s is on disk
+const onOneReplica = (topicConfig: Record<string, number>, brokerConfig: Record<string, number> = {}, diskMBps = 500) =>
+  smallScenario({
+    durationMs: 25_000,
+    rate: 3000,
+    partitions: 3,
+    replicationFactor: 1,
+    assignment: [[1], [2], [3]],
+    hardware: { pageCacheFlushMs: 60_000, diskMBps },
+    brokerConfig,
+    topicConfig,
+    producerConfig: { acks: "1" },
+    faults: [{ kind: "power-loss", target: "broker-1", at: 10_000.5, duration: "5s" }],
+  });
+
+describe("flush policy", () => {
+  it("by default a power loss of the only replica loses what was acknowledged; flush.messages = 1 loses nothing", () => {
+    const lazy = runToReport(onOneReplica({})).report;
+    expect(lazy.delivery.ackedLost).toBeGreaterThan(5000);
+    expect(lazy.delivery.why.some((w) => /power loss/.test(w))).toBe(true);
+    const eager = runToReport(onOneReplica({ "flush.messages": 1 })).report;
+    expect(eager.delivery.ackedLost).toBe(0);
+    expect(eager.cluster.brokers[0]!.truncatedMessages).toBe(0);
+  });
+
+  it("flush.ms with the flusher every 100 ms loses at most what came since the last fsync", () => {
+    const { report } = runToReport(onOneReplica({ "flush.ms": 200 }, { "log.flush.scheduler.interval.ms": 100 }));
+    // about 1,000 msg/s reach partition 0: at most ≈300 ms of them were unflushed
+    expect(report.cluster.brokers[0]!.truncatedMessages).toBeGreaterThan(0);
+    expect(report.cluster.brokers[0]!.truncatedMessages).toBeLessThan(450);
+  });
+
+  it("an fsync per append makes the answer wait for the disk: produce latency follows the disk's speed", () => {
+    const p99 = (topicConfig: Record<string, number>) => runToReport(onOneReplica(topicConfig, {}, 2)).report.produced.ackLatencyMs.p99!;
+    const lazy = p99({});
+    const eager = p99({ "flush.messages": 1 });
+    expect(eager).toBeGreaterThan(lazy + 0.5);
+  });
+});
