@@ -26,7 +26,7 @@ export class FrameBuilder {
   private lastSimMs = 0;
   private lastCpu = new Map<number, number>();
   private lastBytes = new Map<number, { in: number; out: number }>();
-  private checker: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, scannedAtMs: 0 };
+  private checker: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, deletedByRetention: 0, expiredUnread: 0, scannedAtMs: 0 };
   private lastScanWall = -Infinity;
   private lastScanCostMs = 0;
   /** What each partition looked like in the frames sent so far (leader, epoch, ISR, roles). */
@@ -76,7 +76,8 @@ export class FrameBuilder {
       this.lastScanWall = wallNow;
       scanLogs(engine);
       const r = engine.stats.checker.result();
-      this.checker = { ...r.produced, ...r.delivery, scannedAtMs: engine.now };
+      const { ackedLost, duplicatesInLog, duplicatesDelivered, outOfOrder, deletedByRetention, expiredUnread } = r.delivery;
+      this.checker = { ...r.produced, ackedLost, duplicatesInLog, duplicatesDelivered, outOfOrder, deletedByRetention, expiredUnread, scannedAtMs: engine.now };
       this.lastScanCostMs = clock() - wallNow;
     }
     return this.checker;

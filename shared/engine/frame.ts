@@ -162,6 +162,9 @@ export interface CheckerView {
   duplicatesInLog: number;
   duplicatesDelivered: number;
   outOfOrder: number;
+  /** Committed messages retention deleted, and of them those no consumer had read (not loss). */
+  deletedByRetention: number;
+  expiredUnread: number;
   /** Simulated time the log scan behind these numbers was taken at. */
   scannedAtMs: number;
 }

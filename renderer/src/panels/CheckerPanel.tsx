@@ -1,7 +1,8 @@
 /**
  * The checker's verdict, live: acknowledged-but-lost big and red (green at 0),
  * then attempted / acknowledged / failed, duplicates in the log and delivered,
- * and reordering, with the simulated time of the log scan behind them.
+ * and reordering, with the simulated time of the log scan behind them; once
+ * retention has deleted anything, what it deleted and what of it nobody read.
  */
 import { memo } from "react";
 import type { CheckerView } from "../../../shared/engine/frame";
@@ -38,6 +39,12 @@ function CheckerPanelImpl({ checker: c }: CheckerPanelProps) {
         <Stat id="duplicates-in-log" label="duplicates in log" value={c.duplicatesInLog} warnIfPositive title="messages written to the log more than once (retries without idempotence)" />
         <Stat id="duplicates-delivered" label="duplicates delivered" value={c.duplicatesDelivered} warnIfPositive title="messages delivered to a sink more than once" />
         <Stat id="out-of-order" label="out of order" value={c.outOfOrder} warnIfPositive title="messages that reached the log after a later message of the same producer and partition" />
+        {c.deletedByRetention > 0 && (
+          <>
+            <Stat id="deleted-by-retention" label="deleted by retention" value={c.deletedByRetention} title="committed messages whose segments retention deleted (retention.ms / retention.bytes): policy, not loss" />
+            <Stat id="expired-unread" label="never read" value={c.expiredUnread} warnIfPositive title="of those deleted by retention, the ones no consumer had read: a consumer behind the log start offset skipped them" />
+          </>
+        )}
       </dl>
       <div className="tb-checker-note" data-testid="checker-as-of">as of {formatSimTime(c.scannedAtMs)}</div>
     </section>

@@ -5,7 +5,7 @@ import { CheckerPanel, EventLog } from "../panels";
 import { Inspector } from "../inspector/Inspector";
 import type { CheckerView } from "../../../shared/engine/frame";
 
-const EMPTY_CHECKER: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, scannedAtMs: 0 };
+const EMPTY_CHECKER: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, deletedByRetention: 0, expiredUnread: 0, scannedAtMs: 0 };
 
 const selectChecker = (s: AppState) => s.frame?.checker ?? EMPTY_CHECKER;
 const selectEvents = (s: AppState) => s.events;
