@@ -238,10 +238,7 @@ export class Broker {
     this.afterShutdown = onStopped ?? null;
     const stopNow = () => {
       if (!this.processUp) return;
-      for (const replica of this.replicas.values()) {
-        replica.log.flushedOffset = replica.log.logEndOffset;
-        replica.log.flushedAtMs = this.cluster.sim.now;
-      }
+      for (const replica of this.replicas.values()) replica.log.flush(this.cluster.sim.now);
       const then = this.afterShutdown;
       this.stop();
       this.cluster.connections.resetAll(this.id);
@@ -370,10 +367,7 @@ export class Broker {
     this.later(lag / 2, isrCheck);
     const flush = () => {
       // the OS writes dirty pages back; what the disk can take is what gets flushed
-      for (const replica of this.replicas.values()) {
-        replica.log.flushedOffset = replica.log.logEndOffset;
-        replica.log.flushedAtMs = this.cluster.sim.now;
-      }
+      for (const replica of this.replicas.values()) replica.log.flush(this.cluster.sim.now);
       this.later(this.hardware.pageCacheFlushMs, flush);
     };
     this.later(this.hardware.pageCacheFlushMs, flush);
@@ -387,8 +381,7 @@ export class Broker {
           const log = replica.log;
           if (log.flushedOffset >= log.logEndOffset) continue;
           if (now - log.flushedAtMs < num(this.cluster.partitions[replica.pid]!.topicRef.config["flush.ms"])) continue;
-          log.flushedOffset = log.logEndOffset;
-          log.flushedAtMs = now;
+          log.flush(now);
         }
         this.later(flushEvery, flusher);
       };
@@ -402,14 +395,14 @@ export class Broker {
     this.later(num(brokerConfig["log.retention.check.interval.ms"]), retention);
   }
 
+  /** The first deletion by retention of this process has been told. */
+  private toldRetention = false;
+
   /**
    * Delete the segments past retention (retention.ms, retention.bytes) of the partitions this
    * broker leads, never past the high watermark or the active segment. Their followers take the
    * new log start offset from the next fetch answer.
    */
-  /** The first deletion by retention of this process has been told. */
-  private toldRetention = false;
-
   private applyRetention(): void {
     const now = this.cluster.sim.now;
     const moved: string[] = [];
@@ -893,8 +886,7 @@ export class Broker {
    */
   private flushIfDue(log: ReplicaLog, topic: Record<string, ConfigValue>): boolean {
     if (log.logEndOffset - log.flushedOffset < num(topic["flush.messages"])) return false;
-    log.flushedOffset = log.logEndOffset;
-    log.flushedAtMs = this.cluster.sim.now;
+    log.flush(this.cluster.sim.now);
     return true;
   }
 

@@ -463,19 +463,18 @@ export class Consumer {
       return;
     }
     this.stopped.delete(pid);
+    // ListOffsets goes to the partition's leader, as this consumer knows it
+    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
+    const replica = leader && leader.processUp && leader.replica(pid).role === "leader" ? leader.replica(pid) : null;
     if (policy === "earliest") {
-      // ListOffsets(earliest): the leader's log start offset (0 until retention deletes a segment;
-      // with no leader known, 0, and a fetch from there is out of range once the start has moved)
-      const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
-      const replica = leader && leader.processUp ? leader.replica(pid) : null;
-      this.positions.set(pid, replica && replica.role === "leader" ? replica.log.logStartOffset : 0);
+      // the log start offset (0 until retention deletes a segment; with no leader known, 0, and a
+      // fetch from there is out of range once the start has moved)
+      this.positions.set(pid, replica ? replica.log.logStartOffset : 0);
       return;
     }
-    // "latest" asks the leader for its high watermark (ListOffsets); "by_duration" for the first
-    // offset written since now minus the duration; with no leader known or up, it asks again later
-    const leader = this.cluster.brokers[this.leaders.leader[this.indexOfPid[pid]!] ?? -1];
-    if (leader && leader.processUp && leader.replica(pid).role === "leader") {
-      const replica = leader.replica(pid);
+    // "latest": the high watermark; "by_duration": the first offset written since now minus the
+    // duration; with no leader known or up, it asks again later
+    if (replica) {
       const duration = byDurationMs(String(policy));
       const at = duration === null ? replica.highWatermark : Math.max(replica.log.logStartOffset, replica.log.offsetForTimestamp(this.cluster.partitions[pid]!.store, this.cluster.sim.now - duration, replica.highWatermark));
       this.positions.set(pid, at);

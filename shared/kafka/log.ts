@@ -93,6 +93,12 @@ export class ReplicaLog {
   flushedOffset = 0;
   /** When Kafka itself last fsynced the log (flush.messages, flush.ms, a clean shutdown); the OS's write-back does not count. */
   flushedAtMs = 0;
+
+  /** Kafka fsyncs the log at `now`: everything appended is on disk. */
+  flush(now: number): void {
+    this.flushedOffset = this.leo;
+    this.flushedAtMs = now;
+  }
   /**
    * The first offset still in the log (Kafka's log start offset): retention deletes whole segments
    * from the front, and a follower takes its leader's. The batches before it stay in the arrays
