@@ -366,8 +366,8 @@ export class Broker {
     };
     this.later(lag / 2, isrCheck);
     const flush = () => {
-      // the OS writes dirty pages back; what the disk can take is what gets flushed
-      for (const replica of this.replicas.values()) replica.log.flush(this.cluster.sim.now);
+      // the OS writes dirty pages back (not an fsync of Kafka's: flush.ms still counts from Kafka's last)
+      for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
       this.later(this.hardware.pageCacheFlushMs, flush);
     };
     this.later(this.hardware.pageCacheFlushMs, flush);

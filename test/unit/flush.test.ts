@@ -6,7 +6,8 @@
  * disk's pace shows in the produce latency.
  */
 import { describe, expect, it } from "vitest";
-import { runToReport, smallScenario } from "../support/engine-scenarios";
+import { Engine } from "../../shared/engine/engine";
+import { pidOf, runToReport, smallScenario } from "../support/engine-scenarios";
 
 // one replica, acks=1, a power loss of the broker that holds partition 0 (broker-1) for 5 s at 10 s;
 // the OS writes back every 60 s, so without Kafka's fsync nothing of the first 10 s is on disk
@@ -39,6 +40,16 @@ describe("flush policy", () => {
     // about 1,000 msg/s reach partition 0: at most ≈300 ms of them were unflushed
     expect(report.cluster.brokers[0]!.truncatedMessages).toBeGreaterThan(0);
     expect(report.cluster.brokers[0]!.truncatedMessages).toBeLessThan(450);
+  });
+
+  it("flush.ms counts from Kafka's own last fsync, not from the OS's write-back", () => {
+    // the flusher looks every 100 ms and fsyncs at 1 s, 2 s, …; the OS writes back at 1.5 s, 3 s, …
+    const engine = new Engine(smallScenario({ durationMs: 5000, rate: 1000, hardware: { pageCacheFlushMs: 1500 }, brokerConfig: { "log.flush.scheduler.interval.ms": 100 }, topicConfig: { "flush.ms": 1000 } }));
+    engine.runUntil(1700);
+    const log = engine.cluster.brokers[1]!.replica(pidOf(engine, 0)).log;
+    expect(log.flushedAtMs).toBe(1000);
+    // the write-back itself did reach the disk
+    expect(log.flushedOffset).toBeGreaterThan(0);
   });
 
   it("an fsync per append makes the answer wait for the disk: produce latency follows the disk's speed", () => {
