@@ -15,6 +15,8 @@ import { scanLogs } from "./report";
 import { describe } from "../faults/nemesis";
 import { effectiveMinIsr } from "./context";
 
+const MB = 1024 * 1024;
+
 const FLOW_SAMPLE = 120;
 const FLOW_MIN_BYTES = 400;
 
@@ -125,6 +127,12 @@ export class FrameBuilder {
           PartitionCount: controller.partitions.filter((p) => p.replicas.includes(b.id) && !partitions[p.pid]!.internal).length,
         },
         cpuUtilisation: Number.isFinite(cpu) && cpu > 0 ? cpu : 0,
+        disk: {
+          writeMBps: b.pageCache.currentMBps,
+          normalMBps: b.pageCache.diskMBps,
+          unwrittenMB: Math.round((b.pageCache.dirtyBytes(engine.now) / MB) * 10) / 10,
+          dirtyLimitMB: b.pageCache.dirtyLimitMB,
+        },
       };
       if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut });
       return view;

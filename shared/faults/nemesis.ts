@@ -139,6 +139,23 @@ export class Nemesis {
         const targets = this.resolve(spec.target);
         return { targets, run: () => this.lifecycle(spec.kind, targets) };
       }
+      case "slow-disk": {
+        const targets = this.resolve(spec.target);
+        const slowed = targets.map((name) => {
+          const broker = this.cluster.brokers.find((b) => b?.name === name);
+          if (!broker) throw new FaultError(`a slow-disk slows a broker's log disk; "${name}" is not a broker (brokers: ${this.cluster.brokers.slice(1).map((b) => b.name).join(", ")})`);
+          return broker;
+        });
+        return {
+          targets,
+          run: () => {
+            for (const broker of slowed) broker.slowDisk(spec.diskMBps);
+            return () => {
+              for (const broker of slowed) broker.slowDiskHealed(spec.diskMBps);
+            };
+          },
+        };
+      }
       case "stall": {
         const targets = this.resolve(spec.target);
         const members = targets.map((name) => {
@@ -347,11 +364,13 @@ export function describe(spec: FaultSpec, targets: string[]): string {
     restart: "clean restart",
     "power-loss": "power loss (unflushed page cache lost)",
     "disk-full": "full log disk (the broker halts)",
+    "slow-disk": "slow log disk",
     isolate: "network isolation",
     partition: "network partition",
     cut: "link cut",
     "slow-link": "slow link",
     "lossy-link": "lossy link",
   };
-  return `${what[spec.kind]} of ${targets.join(" | ")}`;
+  const kind = spec.kind === "slow-disk" ? `${what[spec.kind]} (${spec.diskMBps} MB/s)` : what[spec.kind];
+  return `${kind} of ${targets.join(" | ")}`;
 }

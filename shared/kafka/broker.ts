@@ -13,6 +13,7 @@ import type { Cluster } from "../engine/context";
 import { brokerName, effectiveMinIsr, num } from "../engine/context";
 import { formatDuration } from "../scenario/duration";
 import { ServiceQueue } from "./resources";
+import { PageCache } from "./page-cache";
 import type { ReplicaLog } from "./log";
 import type { ConfigValue } from "./config";
 import { Timeouts, type Expiring, type TimeoutHandle } from "../kernel/timeouts";
@@ -109,7 +110,8 @@ export class Broker {
   incarnation = 0;
   rpc: RpcClient;
   readonly cpu: ServiceQueue;
-  readonly disk: ServiceQueue;
+  /** Its log disk behind the OS page cache. */
+  readonly pageCache: PageCache;
   readonly nic: ServiceQueue;
   private readonly replicas = new Map<number, Replica>();
   /** The same replicas by pid, for the hot paths (the map keeps their order for iteration). */
@@ -122,7 +124,6 @@ export class Broker {
   coordinator!: GroupCoordinator;
   /** Long-poll and produce timeouts, swept per length. */
   private readonly timeouts: Timeouts;
-  private readonly bytesPerMsDisk: number;
   private readonly replicaFetchMaxBytes: number;
   private readonly replicaFetchResponseMaxBytes: number;
   private readonly bytesPerMsNic: number;
@@ -137,9 +138,8 @@ export class Broker {
     this.name = brokerName(id);
     const threads = hardware.cpuThreads ?? num(cluster.brokerConfig["num.io.threads"]);
     this.cpu = new ServiceQueue(threads);
-    this.disk = new ServiceQueue(1);
+    this.pageCache = new PageCache(hardware.diskMBps, hardware.dirtyLimitMB);
     this.nic = new ServiceQueue(1);
-    this.bytesPerMsDisk = (hardware.diskMBps * MB) / 1000;
     this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
     this.replicaFetchResponseMaxBytes = num(cluster.brokerConfig["replica.fetch.response.max.bytes"]);
     this.bytesPerMsNic = (hardware.nicMbps * 1e6) / 8 / 1000;
@@ -206,6 +206,12 @@ export class Broker {
     return this.cpu.serve(this.cluster.sim.now, cost);
   }
 
+  /** cpuDone() for a request whose handler thread is also blocked until `until` (a write waiting for the disk). */
+  private cpuDoneUntil(bytes: number, until: number): number {
+    const cost = this.hardware.cpuPerRequestMs + (bytes / MB) * this.hardware.cpuPerMBMs;
+    return this.cpu.serveUntil(this.cluster.sim.now, cost, until);
+  }
+
   // ---- lifecycle ----
 
   crash(): void {
@@ -228,6 +234,8 @@ export class Broker {
       this.rebuildSequences(replica);
     }
     this.stats.truncatedMessages += lost;
+    this.pageCache.lose();
+    this.toldDirtyLimit = false;
     if (wasUp || lost > 0) this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name} lost power: ${lost} messages in its page cache were never flushed to disk and are gone from its logs`);
   }
 
@@ -301,6 +309,41 @@ export class Broker {
     this.crash();
   }
 
+  /** A slow-disk fault: the log disk writes `MBps` until slowDiskHealed(MBps). */
+  slowDisk(MBps: number): void {
+    const before = this.pageCache.currentMBps;
+    this.pageCache.slow(this.cluster.sim.now, MBps);
+    this.cluster.events.emit(
+      this.cluster.sim.now,
+      "broker",
+      `${this.name}'s log disk slows to ${formatMBps(this.pageCache.currentMBps)} (was ${formatMBps(before)}): the page cache absorbs writes until ${this.pageCache.dirtyLimitMB.toLocaleString("en-US")} MB wait for the disk, then every write waits for it`,
+    );
+  }
+
+  slowDiskHealed(MBps: number): void {
+    const now = this.cluster.sim.now;
+    this.pageCache.unslow(now, MBps);
+    const backlog = this.pageCache.dirtyBytes(now);
+    const speed = this.pageCache.currentMBps;
+    this.cluster.events.emit(
+      now,
+      "heal",
+      `${this.name}'s log disk writes ${formatMBps(speed)} again` + (backlog > MB ? `: the ${Math.round(backlog / MB).toLocaleString("en-US")} MB waiting in its page cache are written in ${formatDuration(backlog / ((speed * MB) / 1000))}` : ""),
+    );
+  }
+
+  /** The first write of a spell that waits for the disk: say so once, until the disk catches up. */
+  private toldDirtyLimit = false;
+
+  private tellDirtyLimit(): void {
+    this.toldDirtyLimit = true;
+    this.cluster.events.emit(
+      this.cluster.sim.now,
+      "broker",
+      `${this.name}'s page cache holds ${this.pageCache.dirtyLimitMB.toLocaleString("en-US")} MB the disk has not written (its dirty limit): writes now wait for its ${formatMBps(this.pageCache.currentMBps)} disk, so its produce answers, and its fetches as a follower, slow down`,
+    );
+  }
+
   restart(): void {
     if (this.processUp) {
       // still shutting down (a controlled shutdown waits for the controller, up to 30 s): start again once stopped
@@ -366,8 +409,20 @@ export class Broker {
     };
     this.later(lag / 2, isrCheck);
     const flush = () => {
-      // the OS writes dirty pages back (not an fsync of Kafka's: flush.ms still counts from Kafka's last)
-      for (const replica of this.replicas.values()) replica.log.flushedOffset = replica.log.logEndOffset;
+      // the OS writes dirty pages back, as far as the disk has written them (not an fsync of Kafka's:
+      // flush.ms still counts from Kafka's last)
+      const now = this.cluster.sim.now;
+      const unwritten = new Map<number, number>();
+      this.pageCache.writeBack(now, (pid, upTo) => unwritten.set(pid, upTo));
+      for (const replica of this.replicas.values()) {
+        const log = replica.log;
+        const upTo = Math.min(unwritten.get(replica.pid) ?? log.logEndOffset, log.logEndOffset);
+        if (upTo > log.flushedOffset) log.flushedOffset = upTo;
+      }
+      if (this.toldDirtyLimit && this.pageCache.dirtyBytes(now) < (this.pageCache.dirtyLimitMB * MB) / 2) {
+        this.toldDirtyLimit = false;
+        this.cluster.events.emit(now, "broker", `${this.name}'s disk has caught up: its page cache holds under half its dirty limit again, and writes no longer wait for the disk`);
+      }
       this.later(this.hardware.pageCacheFlushMs, flush);
     };
     this.later(this.hardware.pageCacheFlushMs, flush);
@@ -587,7 +642,12 @@ export class Broker {
     for (const entry of request.entries) bytes += entry.bytes;
     this.stats.bytesIn += bytes;
     const { sim } = this.cluster;
-    const readyAt = this.cpuDone(bytes);
+    // the log disk takes the bytes: the page cache absorbs them, unless an fsync waits for them below,
+    // or so much already waits for the disk that the handler thread's write blocks (the answer waits too)
+    const diskDone = this.pageCache.write(sim.now, bytes);
+    const blockedUntil = this.pageCache.blockedUntil;
+    if (blockedUntil > 0 && !this.toldDirtyLimit) this.tellDirtyLimit();
+    const readyAt = blockedUntil > 0 ? this.cpuDoneUntil(bytes, blockedUntil) : this.cpuDone(bytes);
     const entries = request.entries;
     const errors: number[] = new Array<number>(entries.length).fill(-1);
     let pending = entries.length;
@@ -599,8 +659,6 @@ export class Broker {
       // an fsync (flush.messages) in this request holds its answer until the disk has written it
       if (--pending === 0) reply(40 + 12 * errors.length, errors, fsynced ? Math.max(readyAt, diskDone) : readyAt);
     };
-    // the log disk takes the bytes (the page cache absorbs them, unless an fsync waits for them below)
-    const diskDone = this.disk.serve(sim.now, bytes / this.bytesPerMsDisk);
     let fsynced = false;
     let timeout: TimeoutHandle | null = null;
     // like Kafka, parked fetches are checked once the whole request is appended, not per partition
@@ -655,6 +713,7 @@ export class Broker {
         }
       }
       const topic = this.cluster.partitions[entry.pid]!.topicRef.config;
+      this.pageCache.note(diskDone, entry.pid, replica.log.logEndOffset);
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch, this.cluster.sim.now, num(topic["segment.bytes"]), num(topic["segment.ms"]));
       if (this.flushIfDue(replica.log, topic)) fsynced = true;
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
@@ -856,6 +915,7 @@ export class Broker {
     const now = this.cluster.sim.now;
     let fsyncDone = 0;
     let bytes = 0;
+    const base = log.logEndOffset;
     for (let i = 0; i < result.batchIds.length; i++) {
       const batchId = result.batchIds[i]!;
       const count = store.countOf(batchId);
@@ -865,9 +925,15 @@ export class Broker {
       replica.noteProducerBatch(store.producerOf(batchId), store.baseSeqOf(batchId) + count, store.producerEpochOf(batchId));
     }
     if (bytes > 0) {
-      const diskDone = this.disk.serve(this.cluster.sim.now, bytes / this.bytesPerMsDisk);
+      const diskDone = this.pageCache.write(now, bytes);
+      this.pageCache.note(diskDone, result.pid, base);
       // flush.messages reached: the fetcher thread fsyncs before it fetches again
       if (this.flushIfDue(log, topicRef.config)) fsyncDone = diskDone;
+      // over the dirty limit, the fetcher thread's write waits for the disk, and its next fetch with it
+      if (this.pageCache.blockedUntil > fsyncDone) {
+        fsyncDone = this.pageCache.blockedUntil;
+        if (!this.toldDirtyLimit) this.tellDirtyLimit();
+      }
       this.cluster.instruments.replicated(bytes);
     }
     const hw = Math.min(result.highWatermark, log.logEndOffset);
@@ -1098,4 +1164,8 @@ class ConsumerFetch extends DelayedFetch<ConsumerFetchEntry, ConsumerFetchResult
     const replica = this.broker.replica(pid);
     return replica.role !== "leader" || replica.highWatermark > this.entryFor(pid).offset;
   }
+}
+
+function formatMBps(MBps: number): string {
+  return `${MBps >= 10 ? Math.round(MBps).toLocaleString("en-US") : Number(MBps.toPrecision(2))} MB/s`;
 }

@@ -582,9 +582,9 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
         }
         continue;
       }
-      if (fault.kind === "disk-full" && owners.has(spec) && !brokerNames.has(spec) && spec !== "all" && spec !== "one" && spec !== "minority" && spec !== "majority" && !spec.startsWith("leader:")) {
+      if ((fault.kind === "disk-full" || fault.kind === "slow-disk") && owners.has(spec) && !brokerNames.has(spec) && spec !== "all" && spec !== "one" && spec !== "minority" && spec !== "majority" && !spec.startsWith("leader:")) {
         // a full log disk is a broker's: controllers, clients and sinks keep no Kafka log here
-        findings.push({ path: ["faults", f, ...field], message: `expected a broker (a disk-full fills a broker's log disk; brokers: ${nodeSummary[0]}), got ${JSON.stringify(spec)}` });
+        findings.push({ path: ["faults", f, ...field], message: `expected a broker (a ${fault.kind} ${fault.kind === "disk-full" ? "fills" : "slows"} a broker's log disk; brokers: ${nodeSummary[0]}), got ${JSON.stringify(spec)}` });
         continue;
       }
       if (sinkIds.has(spec)) {

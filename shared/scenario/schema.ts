@@ -65,8 +65,9 @@ export const hardwareSchema = z
     diskMBps: positive.default(500).describe("sequential write bandwidth of the log disk"),
     nicMbps: positive.default(10_000).describe("network interface bandwidth, each direction"),
     pageCacheFlushMs: z.number().min(1).default(5000).describe("how often the OS writes dirty pages back to disk (what a power loss loses)"),
+    dirtyLimitMB: positive.default(1024).describe("unwritten data the page cache holds before a write waits for the disk (Linux's vm.dirty_ratio, 20 % of about 5 GB of free memory)"),
   })
-  .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000 });
+  .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000, dirtyLimitMB: 1024 });
 
 export const networkSchema = z
   .strictObject({
@@ -174,6 +175,12 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("restart"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("power-loss"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("disk-full"), target: target.describe("a broker (or all, one, leader:<topic>/<p>, …): its log disk fills up"), ...faultBase }),
+  z.strictObject({
+    kind: z.literal("slow-disk"),
+    target: target.describe("a broker (or all, one, leader:<topic>/<p>, …): its log disk slows down"),
+    diskMBps: positive.describe("the disk's write bandwidth while the fault lasts, MB/s (the slowest of overlapping ones applies)"),
+    ...faultBase,
+  }),
   z.strictObject({ kind: z.literal("stall"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("isolate"), target, ...faultBase }),
   z.strictObject({ kind: z.literal("partition"), groups: z.array(z.array(target).min(1)).min(2), ...faultBase }),

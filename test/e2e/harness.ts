@@ -305,7 +305,7 @@ export class AppDriver {
   }
 
   /** Right-click a broker and pick an action from its context menu. */
-  async brokerAction(id: number, action: "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "heal"): Promise<void> {
+  async brokerAction(id: number, action: "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "disk-full" | "slow-disk" | "heal"): Promise<void> {
     const node = this.byTestId(`broker-node-${id}`);
     await this.expectUncovered(node, `right-clicking broker-node-${id}`);
     await node.click({ button: "right" });

@@ -81,6 +81,25 @@ describe("the lessons teach what they say", () => {
     expect(events.some((t) => /^archiver-0: offset \d+ of sensor_readings-\d is below the log start offset/.test(t))).toBe(true);
   });
 
+  it("slow-disk: hidden until the dirty limit, then throughput falls to the disk's 2 MB/s; no ISR shrink; recovered after the heal; nothing lost", () => {
+    const { engine, report, events } = lesson("slow-disk");
+    const series = engine.stats.series;
+    const full = engine.cluster.events.all().find((e) => /^broker-2's page cache holds 128 MB the disk has not written/.test(e.text));
+    // ≈10 MB/s comes in, the disk writes 2: 128 MB fill in ≈16 s
+    expect(full!.atMs).toBeGreaterThan(30_000);
+    expect(full!.atMs).toBeLessThan(40_000);
+    expect(Math.abs(series.rate("sink", 25_000, 30_000) - 53_333) / 53_333).toBeLessThan(0.05);
+    // 2 MB/s of 200-byte readings ≈ 10,500 a second
+    const slowed = series.rate("acked", 45_000, 75_000);
+    expect(slowed).toBeGreaterThan(9000);
+    expect(slowed).toBeLessThan(12_500);
+    expect(report.latencyMs.max!).toBeGreaterThan(15_000);
+    expect(events.some((t) => /ISR shrank/.test(t))).toBe(false);
+    expect(report.faults[0]).toMatchObject({ kind: "slow-disk", recoveryStatus: "recovered" });
+    expect(report.faults[0]!.recoveryMs!).toBeLessThan(70_000);
+    expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0 });
+  });
+
   it("slow-sink: nothing lost; the sink takes 15,000 a second of 20,000, so lag climbs", () => {
     const { report } = lesson("slow-sink");
     expect(report.delivery.ackedLost).toBe(0);

@@ -6,6 +6,7 @@ import type { ContextMenuState } from "../store/ui-slice";
 import { selectCanControl } from "../store/connection-slice";
 import { edgeEndpoints, edgeHealth } from "./selectors";
 import { useFaultActions } from "./useFaultActions";
+import { DISK_DEFAULTS } from "./fault-commands";
 import { voterLabel } from "../shell/Quorum";
 
 const selectMenu = (s: AppState) => s.contextMenu;
@@ -111,6 +112,7 @@ function BrokerItems({ brokerId, close }: { brokerId: number; close: () => void 
       <Item testId="menu-pause" label="Pause" hint={`freeze it, like a long GC${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("pause", brokerId))} />
       <Item testId="menu-restart" label="Restart" hint="clean shutdown, then start again" disabled={!canControl} onClick={go(() => brokerAction("restart", brokerId))} />
       <Item testId="menu-power-loss" label="Power loss" hint="unflushed page cache is lost" danger disabled={!canControl} onClick={go(() => brokerAction("power-loss", brokerId))} />
+      <Item testId="menu-slow-disk" label="Slow disk" hint={`its log disk writes ${DISK_DEFAULTS.diskMBps} MB/s${forLabel}: hidden by the page cache until it fills`} disabled={!canControl} onClick={go(() => brokerAction("slow-disk", brokerId))} />
       <Item testId="menu-disk-full" label="Disk full" hint={`its log disk fills: the broker halts${forLabel ? `, space freed after ${duration}` : " until healed"}`} danger disabled={!canControl} onClick={go(() => brokerAction("disk-full", brokerId))} />
       <div className="menu-separator" />
       <Item testId="menu-isolate" label="Isolate from network" hint={`cut every link${forLabel}`} disabled={!canControl} onClick={go(() => brokerAction("isolate", brokerId))} />

@@ -8,7 +8,10 @@ import { parseDuration } from "../../../shared/scenario/duration";
 import type { FaultSpec } from "../../../shared/scenario/schema";
 
 type FaultInput = Extract<EngineCommandInput, { type: "inject" }>["fault"];
-export type BrokerFaultKind = "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "disk-full" | "isolate";
+export type BrokerFaultKind = "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "disk-full" | "slow-disk" | "isolate";
+
+/** A slow disk from the menu: a failing disk's write bandwidth. */
+export const DISK_DEFAULTS = { diskMBps: 2 };
 export type LinkFaultKind = "cut" | "slow-link" | "lossy-link";
 /** What a click does to one member of a consumer group. */
 export type MemberFaultKind = "crash" | "pause" | "stall";
@@ -29,7 +32,9 @@ const withDuration = <T extends object>(fault: T, ms: number | undefined): T & {
 
 export function brokerFault(kind: BrokerFaultKind, brokerName: string, durationMs: number | undefined): EngineCommandInput {
   // a restart is over when the broker is back: no duration
-  return inject(kind === "restart" ? { kind, target: brokerName, at: 0 } : withDuration({ kind, target: brokerName }, durationMs));
+  if (kind === "restart") return inject({ kind, target: brokerName, at: 0 });
+  if (kind === "slow-disk") return inject(withDuration({ kind, target: brokerName, diskMBps: DISK_DEFAULTS.diskMBps }, durationMs));
+  return inject(withDuration({ kind, target: brokerName }, durationMs));
 }
 
 /** A group member's crash, pause (its whole process frozen) or stall (its application thread blocked). */

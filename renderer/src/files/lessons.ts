@@ -16,7 +16,7 @@ export interface Lesson {
 const files = import.meta.glob("../../../sims/*.yaml", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 
 /** Lessons first, in teaching order; experiments (large clusters) after. */
-const ORDER = ["iot-baseline", "acks-1-leader-crash", "acks-all-leader-crash", "unclean-election", "consumer-rebalance", "consumer-stall", "retention", "controller-failover", "slow-sink", "sink-outage"];
+const ORDER = ["iot-baseline", "acks-1-leader-crash", "acks-all-leader-crash", "unclean-election", "consumer-rebalance", "consumer-stall", "retention", "controller-failover", "slow-disk", "slow-sink", "sink-outage"];
 
 /** What a teacher reads on the card; the file's own description is the fallback. */
 const CARDS: Record<string, { title: string; summary: string }> = {
@@ -28,6 +28,7 @@ const CARDS: Record<string, { title: string; summary: string }> = {
   "consumer-stall": { title: "A consumer freezes, a consumer stalls", summary: "A GC-like pause stops heartbeats (session.timeout.ms notices); a stalled application thread does not (max.poll.interval.ms does)." },
   retention: { title: "Retention is a deadline", summary: "The topic keeps 30 s of data; a consumer that reads half as fast falls behind the log start and skips what was deleted. Deleted is not lost." },
   "controller-failover": { title: "The controller fails over", summary: "Three KRaft controllers: the active one crashes and another is elected in about 2 s; with two of three gone, nothing can be fenced or elected." },
+  "slow-disk": { title: "A slow disk hides, then stalls", summary: "One broker's disk drops to 2 MB/s: the page cache hides it for 15 s, then acks=all slows every write to what that disk can take." },
   "slow-sink": { title: "A slow sink", summary: "The database the consumers write to takes 15k records a second of 20k: Kafka holds the rest, and lag climbs." },
   "sink-outage": { title: "The database goes down", summary: "The sink is down for 20 s: producers never notice, lag piles up in Kafka and drains when it is back. Nothing is lost." },
   "large-cluster": { title: "A large cluster", summary: "30 brokers, 600 partitions, 1 M msg/s: how load spreads and how fast the simulator keeps up." },

@@ -34,6 +34,9 @@ const BrokerRow = memo(function BrokerRow({ broker, base }: { broker: BrokerView
         );
       })}
       <td data-col="cpu">{formatCpu(broker.cpuUtilisation)}</td>
+      <td data-col="unwritten" className={broker.disk.unwrittenMB >= broker.disk.dirtyLimitMB * 0.99 ? "tb-tone-bad" : undefined}>
+        {broker.disk.unwrittenMB >= 1 ? Math.round(broker.disk.unwrittenMB).toLocaleString("en-US") : "0"}
+      </td>
     </tr>
   );
 });
@@ -50,6 +53,7 @@ function BrokerMetricsTableImpl({ brokers, baseline, baselineLabel }: BrokerMetr
               <th key={col.key} title={`${col.mbean}\n${col.meaning}`}>{col.key}</th>
             ))}
             <th title="request handler threads busy (1 − RequestHandlerAvgIdlePercent)">CPU %</th>
+            <th title="MB in the page cache the log disk has not written yet; past the dirty limit every write waits for the disk">unwritten MB</th>
           </tr>
         </thead>
         <tbody>

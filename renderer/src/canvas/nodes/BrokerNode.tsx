@@ -64,6 +64,7 @@ export const BrokerNode = memo(function BrokerNode({ data, selected }: NodeProps
         <span title="share of request handler threads busy">
           CPU <Meter value={broker.cpuUtilisation} /> {cpu}%
         </span>
+        <DiskStat disk={broker.disk} />
         {broker.jmx.UnderReplicatedPartitions > 0 && (
           <span className="tone-warn" title="UnderReplicatedPartitions: partitions it leads whose ISR is smaller than the replica set">
             {broker.jmx.UnderReplicatedPartitions} under-replicated
@@ -82,6 +83,26 @@ const NO_KEYS: string[] = [];
 
 function hasActiveFault(s: AppState, name: string): boolean {
   return s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t === name || t.split(/[{},|↔→]/).includes(name))) ?? false;
+}
+
+/**
+ * The log disk, once it matters: slowed by a fault, or holding unwritten data in the page cache.
+ * The meter fills towards the dirty limit, past which every write waits for the disk.
+ */
+function DiskStat({ disk }: { disk: BrokerView["disk"] }) {
+  const slowed = disk.writeMBps < disk.normalMBps;
+  if (!slowed && disk.unwrittenMB < 1) return null;
+  const share = disk.unwrittenMB / disk.dirtyLimitMB;
+  const full = share >= 0.99;
+  return (
+    <span
+      className={full ? "tone-bad" : slowed ? "tone-warn" : undefined}
+      data-testid="broker-disk"
+      title={`log disk writing ${disk.writeMBps} MB/s (normally ${disk.normalMBps}); the page cache holds ${disk.unwrittenMB} MB it has not written, and makes writes wait for the disk past ${disk.dirtyLimitMB} MB (the dirty limit)`}
+    >
+      disk {disk.writeMBps} MB/s <Meter value={share} /> {Math.round(disk.unwrittenMB)}/{disk.dirtyLimitMB} MB unwritten{full ? ": writes wait" : ""}
+    </span>
+  );
 }
 
 function Meter({ value }: { value: number }) {
