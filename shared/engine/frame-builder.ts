@@ -14,6 +14,7 @@ const FULL_FRAME_EVERY_MS = 1000;
 import { scanLogs } from "./report";
 import { describe } from "../faults/nemesis";
 import { effectiveMinIsr } from "./context";
+import type { Producer } from "../kafka/producer";
 
 const MB = 1024 * 1024;
 
@@ -245,7 +246,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
       .filter((t) => !t.internal)
       .map((t) => ({ name: t.name, partitions: t.pids.length, replicationFactor: controller.partitions[t.pids[0]!]?.replicas.length ?? 0, config: { ...t.config } })),
     ...builder.partitionUpdate(partitionViews(engine), opts.clock(), opts.peek === true),
-    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, ...(p.paused ? { paused: true as const } : {}), config: { ...p.config }, loadFactor: p.loadFactor, errors: p.errorSummary() })),
+    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, ...(p.paused ? { paused: true as const } : {}), config: { ...p.config }, loadFactor: p.loadFactor, ...producerFaults(p), errors: p.errorSummary() })),
     groups: engine.scenario.consumerGroups.map((g) => {
       const group = coordinator.group(g.id);
       const first = [...engine.consumers.values()].find((c) => c.spec.id === g.id);
@@ -264,4 +265,11 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
     events: opts.peek ? [] : builder.takeEvents(engine),
     flows: opts.peek ? [] : builder.takeFlows(now),
   };
+}
+
+/** A producer's active load spikes and hot keys, only when there are any. */
+function producerFaults(p: Producer): { spike?: number; hotKeys?: { key: string; share: number; partition: number }[] } {
+  const spike = p.spikeFactor;
+  const hot = p.activeHotKeys();
+  return { ...(spike !== 1 ? { spike } : {}), ...(hot.length > 0 ? { hotKeys: hot.map((h) => ({ ...h })) } : {}) };
 }

@@ -69,6 +69,10 @@ export interface ProducerView {
   paused?: true;
   config: Record<string, number | boolean | string>;
   loadFactor: number;
+  /** Active load-spike faults multiply the rate by this (absent: none). */
+  spike?: number;
+  /** Active hot-key faults: the key, the share of records carrying it, and the partition it goes to (-1: keys are ignored). */
+  hotKeys?: { key: string; share: number; partition: number }[];
   errors: Record<string, number>;
 }
 

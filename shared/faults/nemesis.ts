@@ -156,6 +156,51 @@ export class Nemesis {
           },
         };
       }
+      case "load-spike":
+      case "hot-key": {
+        const targets = this.resolve(spec.target);
+        const producers = targets.map((name) => {
+          const producer = this.producers.get(name);
+          if (!producer) throw new FaultError(`a ${spec.kind} changes what a producer sends; "${name}" is not a producer (producers: ${[...this.producers.keys()].join(", ") || "none"})`);
+          return producer;
+        });
+        const { events, sim } = this.cluster;
+        if (spec.kind === "load-spike") {
+          return {
+            targets,
+            run: () => {
+              for (const producer of producers) {
+                producer.spike(spec.factor);
+                events.emit(sim.now, "fault", `${producer.name}: its rate ${spec.factor >= 1 ? "rises" : "falls"} ${formatFactor(spec.factor)}, to ${Math.round(producer.currentRate()).toLocaleString("en-US")} records a second`);
+              }
+              return () => {
+                for (const producer of producers) producer.spikeHealed(spec.factor);
+              };
+            },
+          };
+        }
+        return {
+          targets,
+          run: () => {
+            for (const producer of producers) {
+              const partition = producer.hotKey(spec.key, spec.share);
+              const topic = producer.spec.topic;
+              const pid = partition >= 0 ? this.cluster.topics.get(topic)!.pids[partition]! : -1;
+              const leader = pid >= 0 ? this.cluster.controller.partitions[pid]!.leader : -1;
+              events.emit(
+                sim.now,
+                "fault",
+                partition < 0
+                  ? `${producer.name}: ${Math.round(spec.share * 100)}% of its records carry key ${spec.key}, but partitioner.ignore.keys is set: the sticky partitioner spreads them like any record`
+                  : `${producer.name}: ${Math.round(spec.share * 100)}% of its records now carry key ${spec.key}, which murmur2 sends to ${topic}-${partition}${leader > 0 ? ` (leader broker-${leader})` : ""}: one partition, one leader and one consumer take that share`,
+              );
+            }
+            return () => {
+              for (const producer of producers) producer.hotKeyHealed(spec.key, spec.share);
+            };
+          },
+        };
+      }
       case "stall": {
         const targets = this.resolve(spec.target);
         const members = targets.map((name) => {
@@ -365,12 +410,25 @@ export function describe(spec: FaultSpec, targets: string[]): string {
     "power-loss": "power loss (unflushed page cache lost)",
     "disk-full": "full log disk (the broker halts)",
     "slow-disk": "slow log disk",
+    "load-spike": "load spike",
+    "hot-key": "hot key",
     isolate: "network isolation",
     partition: "network partition",
     cut: "link cut",
     "slow-link": "slow link",
     "lossy-link": "lossy link",
   };
-  const kind = spec.kind === "slow-disk" ? `${what[spec.kind]} (${spec.diskMBps} MB/s)` : what[spec.kind];
+  const kind =
+    spec.kind === "slow-disk"
+      ? `${what[spec.kind]} (${spec.diskMBps} MB/s)`
+      : spec.kind === "load-spike"
+        ? `${what[spec.kind]} (${formatFactor(spec.factor)})`
+        : spec.kind === "hot-key"
+          ? `${what[spec.kind]} (${spec.key}, ${Math.round(spec.share * 100)}% of records)`
+          : what[spec.kind];
   return `${kind} of ${targets.join(" | ")}`;
+}
+
+function formatFactor(factor: number): string {
+  return `×${Number(factor.toPrecision(3))}`;
 }

@@ -15,6 +15,7 @@ import { producerConfig, resolveConfig, type ConfigValue } from "./config";
 import { RpcClient, connectionOptions, type RpcResult } from "./rpc";
 import { KafkaError, errorName, isRetriable } from "./errors";
 import { StickyPartitioner, keyPartitionWeights } from "./partitioner";
+import { partitionForKey, utf8 } from "./murmur2";
 import { Arrivals, keyWeights, rateAt } from "../workload/arrivals";
 import type { ProducerSpec } from "../scenario/schema";
 import type { Rng } from "../kernel/rng";
@@ -95,12 +96,65 @@ export class Producer {
   private lastTick = 0;
   private readonly leaders: LeaderView;
   private generation = 0;
-  /** Multiplier on the workload's rate (a load-spike command). */
+  /** Multiplier on the workload's rate set from the app (the loadFactor command). */
+  private userFactor = 1;
+  /** Active load-spike faults' factors. */
+  private readonly spikes: number[] = [];
+  /** Active hot-key faults: the share of records with the key, and the partition index it hashes to. */
+  private readonly hotKeys: { key: string; share: number; partition: number }[] = [];
+  private hotShare = 0;
   get loadFactor(): number {
-    return this.arrivals.factor;
+    return this.userFactor;
   }
   set loadFactor(factor: number) {
-    this.arrivals.factor = factor;
+    this.userFactor = factor;
+    this.arrivals.factor = factor * this.spikeFactor;
+  }
+  /** The product of the active load spikes (1: none). */
+  get spikeFactor(): number {
+    let f = 1;
+    for (const s of this.spikes) f *= s;
+    return f;
+  }
+
+  /** A load-spike fault: the rate is `factor` times higher until spikeHealed(factor). */
+  spike(factor: number): void {
+    this.spikes.push(factor);
+    this.arrivals.factor = this.userFactor * this.spikeFactor;
+  }
+
+  spikeHealed(factor: number): void {
+    const i = this.spikes.indexOf(factor);
+    if (i >= 0) this.spikes.splice(i, 1);
+    this.arrivals.factor = this.userFactor * this.spikeFactor;
+  }
+
+  /**
+   * A hot-key fault: `share` of the records carry `key` until hotKeyHealed(). Its partition is
+   * murmur2's, as for every key (with partitioner.ignore.keys the sticky partitioner spreads them
+   * like any record). Returns that partition's index, or -1 when keys pick no partition.
+   */
+  hotKey(key: string, share: number): number {
+    const partition = this.config["partitioner.ignore.keys"] === true ? -1 : partitionForKey(utf8(key), this.pids.length);
+    this.hotKeys.push({ key, share, partition });
+    this.hotShare = Math.min(1, this.hotKeys.reduce((sum, h) => sum + (h.partition >= 0 ? h.share : 0), 0));
+    return partition;
+  }
+
+  hotKeyHealed(key: string, share: number): void {
+    const i = this.hotKeys.findIndex((h) => h.key === key && h.share === share);
+    if (i >= 0) this.hotKeys.splice(i, 1);
+    this.hotShare = Math.min(1, this.hotKeys.reduce((sum, h) => sum + (h.partition >= 0 ? h.share : 0), 0));
+  }
+
+  /** Records a second the workload creates now (its rate times the load factors). */
+  currentRate(): number {
+    return rateAt(this.spec.workload, this.cluster.sim.now) * this.arrivals.factor;
+  }
+
+  /** The active hot keys, for the app. */
+  activeHotKeys(): readonly { key: string; share: number; partition: number }[] {
+    return this.hotKeys;
   }
   /** Records that send() failed before they got a sequence (buffer full past max.block.ms). */
   failedUnsent = 0;
@@ -264,7 +318,8 @@ export class Producer {
     if (rate <= 0) return linger;
     const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / this.recordBytes()));
     // the sticky partitioner sends every null-key record to one partition; keys spread by their hash
-    const fillMs = (perBatch / (rate * this.busiestShare)) * 1000;
+    const busiest = this.hotShare + (1 - this.hotShare) * this.busiestShare;
+    const fillMs = (perBatch / (rate * busiest)) * 1000;
     return Math.max(1, Math.min(linger, fillMs));
   }
 
@@ -414,10 +469,18 @@ export class Producer {
    */
   private accumulate(n: number, from: number, to: number): number {
     const recordBytes = this.recordBytes();
+    // a hot-key fault: each record has a hot key with its share, else a key of the workload
+    const hot = this.hotShare;
     if (this.keyed) {
       // each record's key picks its partition (murmur2, computed once per key); records are drawn independently
       const counts = this.counts;
-      for (let i = 0; i < n; i++) counts[this.keyed.sample(this.rng.float())]!++;
+      if (hot > 0) {
+        for (let i = 0; i < n; i++) {
+          const r = this.rng.float();
+          if (r < hot) counts[this.hotPartition(r)]!++;
+          else counts[this.keyed.sample((r - hot) / (1 - hot))]!++;
+        }
+      } else for (let i = 0; i < n; i++) counts[this.keyed.sample(this.rng.float())]!++;
       let left = 0;
       for (let p = 0; p < counts.length; p++) {
         if (counts[p]! > 0) {
@@ -429,6 +492,25 @@ export class Producer {
     }
     const sticky = this.sticky!;
     const perBatch = Math.max(1, Math.floor(num(this.config["batch.size"]) / recordBytes));
+    let refusedHot = 0;
+    if (hot > 0) {
+      const counts = this.counts;
+      let keyed = 0;
+      for (let i = 0; i < n; i++) {
+        const r = this.rng.float();
+        if (r < hot) {
+          counts[this.hotPartition(r)]!++;
+          keyed++;
+        }
+      }
+      for (let p = 0; p < counts.length; p++) {
+        if (counts[p]! > 0) {
+          refusedHot += this.append(p, counts[p]!, from, to);
+          counts[p] = 0;
+        }
+      }
+      n -= keyed;
+    }
     let left = n;
     while (left > 0) {
       let room = perBatch - Math.floor(sticky.producedBytes / recordBytes);
@@ -441,9 +523,21 @@ export class Producer {
       const p = sticky.partition(k * recordBytes);
       const refused = this.append(p, k, from, to);
       left -= k - refused;
-      if (refused > 0) return left;
+      if (refused > 0) return refusedHot + left;
     }
-    return 0;
+    return refusedHot;
+  }
+
+  /** The hot key a draw `r` below hotShare stands for (overlapping hot-key faults split it by share). */
+  private hotPartition(r: number): number {
+    let last = 0;
+    for (const h of this.hotKeys) {
+      if (h.partition < 0) continue;
+      if (r < h.share) return h.partition;
+      r -= h.share;
+      last = h.partition;
+    }
+    return last;
   }
 
   /** Put `count` records into the partition's batches; returns how many found no buffer.memory for a new batch. */

@@ -544,6 +544,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
   const lifecycleKinds = new Set(["crash", "shutdown", "pause", "restart", "power-loss"]);
   const brokerNames = new Set(Array.from({ length: brokers }, (_, b) => `broker-${b + 1}`));
   const consumerIds = new Set(scenario.consumerGroups.flatMap((g) => Array.from({ length: g.consumers }, (_, m) => `${g.id}-${m}`)));
+  const producerIds = new Set(scenario.producers.map((p) => p.id));
   // the nodes a target names whatever the time: "all" is every broker; null for leader:…, one, minority and
   // majority, which name nodes only when the fault starts (the nemesis checks those then), and for names already refused
   const namedNodes = (spec: string): string[] | null => {
@@ -579,6 +580,14 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
         if (!consumerIds.has(spec)) {
           const consumers = nodeSummary.slice(1 + controllerRange.length + scenario.producers.length).join(", ");
           findings.push({ path: ["faults", f, ...field], message: `expected a consumer (a stall blocks its application thread; ${consumers ? `consumers: ${consumers}` : "this scenario has none"}), got ${JSON.stringify(spec)}` });
+        }
+        continue;
+      }
+      if (fault.kind === "load-spike" || fault.kind === "hot-key") {
+        // a load spike or a hot key changes what a producer sends: a producer's id, nothing else
+        if (!producerIds.has(spec)) {
+          const producers = scenario.producers.map((p) => p.id).join(", ");
+          findings.push({ path: ["faults", f, ...field], message: `expected a producer (a ${fault.kind} changes what a producer sends; ${producers ? `producers: ${producers}` : "this scenario has none"}), got ${JSON.stringify(spec)}` });
         }
         continue;
       }

@@ -100,6 +100,21 @@ describe("the lessons teach what they say", () => {
     expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0 });
   });
 
+  it("hot-key: one partition takes half the records, its consumer falls behind by ≈3,300 a second, then drains; nothing lost", () => {
+    const { engine, report, events } = lesson("hot-key");
+    const series = engine.stats.series;
+    expect(events.some((t) => /^sensors: 50% of its records now carry key sensor-0, which murmur2 sends to readings-\d \(leader broker-\d\)/.test(t))).toBe(true);
+    expect(Math.abs(series.rate("sink", 12_000, 20_000) - 20_000) / 20_000).toBeLessThan(0.05);
+    // the hot consumer handles 10,000 a second, the other two a third of the rest each
+    const during = series.rate("sink", 25_000, 60_000);
+    expect(during).toBeGreaterThan(15_500);
+    expect(during).toBeLessThan(18_000);
+    const analytics = group(report, "analytics");
+    expect(analytics.maxLagMessages).toBeGreaterThan(200_000);
+    expect(report.faults[0]).toMatchObject({ kind: "hot-key", recoveryStatus: "recovered" });
+    expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0 });
+  });
+
   it("slow-sink: nothing lost; the sink takes 15,000 a second of 20,000, so lag climbs", () => {
     const { report } = lesson("slow-sink");
     expect(report.delivery.ackedLost).toBe(0);

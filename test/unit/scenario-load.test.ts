@@ -132,8 +132,8 @@ describe("parseScenario: schema problems in plain words", () => {
 
   it("lists the kinds that exist for an unknown fault kind or workload type", () => {
     expect(problems(`${PIPELINE}faults:\n  - { kind: explode, target: broker-1, at: 1s }\n  - { kind: crsh, target: broker-1, at: 1s }\n`)).toEqual([
-      `${FILE}:18:13: faults[0].kind: unknown fault kind "explode"; expected one of crash, shutdown, pause, restart, power-loss, disk-full, slow-disk, stall, isolate, partition, cut, slow-link, lossy-link`,
-      `${FILE}:19:13: faults[1].kind: unknown fault kind "crsh" (did you mean "crash"?); expected one of crash, shutdown, pause, restart, power-loss, disk-full, slow-disk, stall, isolate, partition, cut, slow-link, lossy-link`,
+      `${FILE}:18:13: faults[0].kind: unknown fault kind "explode"; expected one of crash, shutdown, pause, restart, power-loss, disk-full, slow-disk, stall, load-spike, hot-key, isolate, partition, cut, slow-link, lossy-link`,
+      `${FILE}:19:13: faults[1].kind: unknown fault kind "crsh" (did you mean "crash"?); expected one of crash, shutdown, pause, restart, power-loss, disk-full, slow-disk, stall, load-spike, hot-key, isolate, partition, cut, slow-link, lossy-link`,
     ]);
     expect(problems(PIPELINE.replace("type: constant", "type: sine"))).toEqual([
       `${FILE}:12:23: producers[0].workload.type: unknown workload type "sine"; expected one of constant, poisson, bursts, spikes, diurnal`,

@@ -6,7 +6,7 @@ import type { ContextMenuState } from "../store/ui-slice";
 import { selectCanControl } from "../store/connection-slice";
 import { edgeEndpoints, edgeHealth } from "./selectors";
 import { useFaultActions } from "./useFaultActions";
-import { DISK_DEFAULTS } from "./fault-commands";
+import { DISK_DEFAULTS, PRODUCER_FAULT_DEFAULTS } from "./fault-commands";
 import { voterLabel } from "../shell/Quorum";
 
 const selectMenu = (s: AppState) => s.contextMenu;
@@ -159,7 +159,7 @@ function ProducerItems({ producerId, close }: { producerId: string; close: () =>
   const faulted = useApp(useCallback((s: AppState) => s.frame?.faults.some((f) => f.healedAtMs === null && f.targets.some((t) => t.split(/[{},|↔→]/).includes(producerId))) ?? false, [producerId]));
   const canControl = useApp(selectCanControl);
   const duration = useApp(selectDurationLabel);
-  const { memberAction, healNode } = useFaultActions();
+  const { memberAction, producerAction, healNode } = useFaultActions();
   if (!producer) return null;
   const go = (fn: () => Promise<void>) => () => {
     close();
@@ -173,6 +173,9 @@ function ProducerItems({ producerId, close }: { producerId: string; close: () =>
       </div>
       <Item testId="menu-pause" label="Pause" hint={`freeze it, like a long GC${forLabel}: it sends nothing, records wait and go out when it thaws`} disabled={!canControl} onClick={go(() => memberAction("pause", producerId))} />
       <Item testId="menu-crash" label="Crash" hint={`kill it${forLabel}: what it had not sent is gone, neither acknowledged nor failed`} danger disabled={!canControl} onClick={go(() => memberAction("crash", producerId))} />
+      <div className="menu-separator" />
+      <Item testId="menu-load-spike" label={`Load spike ×${PRODUCER_FAULT_DEFAULTS.factor}`} hint={`${PRODUCER_FAULT_DEFAULTS.factor} times the records a second${forLabel}`} disabled={!canControl} onClick={go(() => producerAction("load-spike", producerId))} />
+      <Item testId="menu-hot-key" label="Hot key" hint={`${Math.round(PRODUCER_FAULT_DEFAULTS.share * 100)}% of its records carry key ${PRODUCER_FAULT_DEFAULTS.key}${forLabel}: one partition takes them all`} disabled={!canControl} onClick={go(() => producerAction("hot-key", producerId))} />
       {faulted && <Item testId="menu-heal" label="Heal" hint="end every fault on this producer" disabled={!canControl} onClick={go(() => healNode(producerId))} />}
     </>
   );

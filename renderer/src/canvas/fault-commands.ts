@@ -37,6 +37,15 @@ export function brokerFault(kind: BrokerFaultKind, brokerName: string, durationM
   return inject(withDuration({ kind, target: brokerName }, durationMs));
 }
 
+/** What a producer's menu starts: a load spike of this factor, a hot key with this share of the records. */
+export const PRODUCER_FAULT_DEFAULTS = { factor: 4, key: "sensor-0", share: 0.5 };
+export type ProducerFaultKind = "load-spike" | "hot-key";
+
+export function producerFault(kind: ProducerFaultKind, producer: string, durationMs: number | undefined): EngineCommandInput {
+  const { factor, key, share } = PRODUCER_FAULT_DEFAULTS;
+  return inject(kind === "load-spike" ? withDuration({ kind, target: producer, factor }, durationMs) : withDuration({ kind, target: producer, key, share }, durationMs));
+}
+
 /** A group member's crash, pause (its whole process frozen) or stall (its application thread blocked). */
 export function memberFault(kind: MemberFaultKind, member: string, durationMs: number | undefined): EngineCommandInput {
   return inject(withDuration({ kind, target: member }, durationMs));

@@ -2,7 +2,7 @@
 import { useCallback } from "react";
 import { useActions, useAppStore } from "../app-context";
 import type { EngineCommandInput } from "../../../shared/engine/commands";
-import { brokerFault, linkFaults, memberFault, parseFaultDuration, partitionPreset, producerToClusterFault, type BrokerFaultKind, type LinkFaultKind, type MemberFaultKind, type PartitionPreset } from "./fault-commands";
+import { brokerFault, linkFaults, memberFault, parseFaultDuration, partitionPreset, producerFault, producerToClusterFault, type BrokerFaultKind, type LinkFaultKind, type MemberFaultKind, type PartitionPreset, type ProducerFaultKind } from "./fault-commands";
 import { edgeEndpoints } from "./selectors";
 
 export function useFaultActions() {
@@ -60,6 +60,16 @@ export function useFaultActions() {
       const ms = duration();
       if (ms === null) return;
       await run([memberFault(kind, member, ms)]);
+    },
+    [duration, run],
+  );
+
+  /** A producer's load spike or hot key, for the toolbar's duration or until healed. */
+  const producerAction = useCallback(
+    async (kind: ProducerFaultKind, producer: string) => {
+      const ms = duration();
+      if (ms === null) return;
+      await run([producerFault(kind, producer, ms)]);
     },
     [duration, run],
   );
@@ -129,5 +139,5 @@ export function useFaultActions() {
     await run([{ type: "healAll" }]);
   }, [run]);
 
-  return { brokerAction, nodeAction, sinkOutage, memberAction, healNode, linkAction, healLink, preset, healAll };
+  return { brokerAction, nodeAction, sinkOutage, memberAction, producerAction, healNode, linkAction, healLink, preset, healAll };
 }

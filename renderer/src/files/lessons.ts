@@ -16,7 +16,7 @@ export interface Lesson {
 const files = import.meta.glob("../../../sims/*.yaml", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 
 /** Lessons first, in teaching order; experiments (large clusters) after. */
-const ORDER = ["iot-baseline", "acks-1-leader-crash", "acks-all-leader-crash", "unclean-election", "consumer-rebalance", "consumer-stall", "retention", "controller-failover", "slow-disk", "slow-sink", "sink-outage"];
+const ORDER = ["iot-baseline", "acks-1-leader-crash", "acks-all-leader-crash", "unclean-election", "consumer-rebalance", "consumer-stall", "hot-key", "retention", "controller-failover", "slow-disk", "slow-sink", "sink-outage"];
 
 /** What a teacher reads on the card; the file's own description is the fallback. */
 const CARDS: Record<string, { title: string; summary: string }> = {
@@ -26,6 +26,7 @@ const CARDS: Record<string, { title: string; summary: string }> = {
   "unclean-election": { title: "Unclean leader election", summary: "An out-of-sync replica becomes leader: the partition stays available and acknowledged writes vanish." },
   "consumer-rebalance": { title: "Consumer group rebalance", summary: "A member dies silently; after session.timeout.ms the group rebalances and re-delivers records." },
   "consumer-stall": { title: "A consumer freezes, a consumer stalls", summary: "A GC-like pause stops heartbeats (session.timeout.ms notices); a stalled application thread does not (max.poll.interval.ms does)." },
+  "hot-key": { title: "A hot key", summary: "Half the readings start carrying one key: murmur2 sends them all to one partition, its consumer falls behind, and more consumers would not help." },
   retention: { title: "Retention is a deadline", summary: "The topic keeps 30 s of data; a consumer that reads half as fast falls behind the log start and skips what was deleted. Deleted is not lost." },
   "controller-failover": { title: "The controller fails over", summary: "Three KRaft controllers: the active one crashes and another is elected in about 2 s; with two of three gone, nothing can be fenced or elected." },
   "slow-disk": { title: "A slow disk hides, then stalls", summary: "One broker's disk drops to 2 MB/s: the page cache hides it for 15 s, then acks=all slows every write to what that disk can take." },

@@ -9,7 +9,8 @@ import { formatRate } from "../../shell/format";
 const selectRate = (id: string) => (s: AppState) => {
   const spec = s.scenario?.producers?.find((p) => p.id === id);
   const rate = spec && "rate" in spec.workload ? spec.workload.rate : null;
-  return rate === null ? null : rate * (s.producersById[id]?.loadFactor ?? 1);
+  const view = s.producersById[id];
+  return rate === null ? null : rate * (view?.loadFactor ?? 1) * (view?.spike ?? 1);
 };
 
 export const ProducerNode = memo(function ProducerNode({ data, selected }: NodeProps<ProducerNodeType>) {
@@ -35,6 +36,16 @@ export const ProducerNode = memo(function ProducerNode({ data, selected }: NodeP
         {rate !== null && <span>{formatRate(rate)}</span>}
         <span className="pill">acks={String(producer.config.acks)}</span>
         {idempotent && <span className="pill" title="enable.idempotence=true">idempotent</span>}
+        {producer.spike !== undefined && (
+          <span className="tone-warn" data-testid="producer-spike" title="a load-spike fault multiplies its rate">
+            spike ×{Number(producer.spike.toPrecision(3))}
+          </span>
+        )}
+        {producer.hotKeys?.map((h) => (
+          <span key={`${h.key}|${h.share}`} className="tone-warn" data-testid="producer-hot-key" title="a hot-key fault: this share of its records carries one key, and murmur2 sends them all to one partition">
+            hot key {h.key}: {Math.round(h.share * 100)}%{h.partition >= 0 ? ` → p${h.partition}` : " (keys ignored)"}
+          </span>
+        ))}
       </div>
       {errors.length > 0 && (
         <div className="node-errors" title="errors the producer has seen, by Kafka error code">
