@@ -798,6 +798,11 @@ export class Broker {
         }
       }
       this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
+      if (entry.fetchOffset < log.logStartOffset) {
+        const from = log.indexOf(entry.fetchOffset);
+        results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, from, log.startIndex), epochs: epochsOf(log, from, log.startIndex), highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset, belowLogStart: true });
+        continue;
+      }
       if (entry.fetchOffset >= log.logEndOffset) {
         if (replica.highWatermark > entry.highWatermark || log.logStartOffset > entry.logStartOffset) {
           results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: NO_BATCHES, epochs: NO_BATCHES, highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset });
@@ -913,6 +918,26 @@ export class Broker {
     const segmentBytes = num(topicRef.config["segment.bytes"]);
     const segmentMs = num(topicRef.config["segment.ms"]);
     const now = this.cluster.sim.now;
+    if (result.belowLogStart) {
+      // OFFSET_OUT_OF_RANGE: what this follower missed was deleted by retention; it starts its log at the
+      // leader's log start without copying it (the ids keep the arrays dense, no record is read or written)
+      const before = log.logEndOffset;
+      for (let i = 0; i < result.batchIds.length; i++) {
+        const batchId = result.batchIds[i]!;
+        const count = store.countOf(batchId);
+        log.append(batchId, count, store.bytesOf(batchId), result.epochs[i]!, now, segmentBytes, segmentMs);
+        replica.noteProducerBatch(store.producerOf(batchId), store.baseSeqOf(batchId) + count, store.producerEpochOf(batchId));
+      }
+      log.advanceStartTo(result.logStartOffset);
+      log.flushedOffset = Math.max(log.flushedOffset, log.logEndOffset);
+      if (replica.highWatermark < log.logStartOffset) replica.highWatermark = log.logStartOffset;
+      this.cluster.events.emit(
+        now,
+        "truncation",
+        `${this.name} fetched ${this.cluster.partitions[result.pid]!.name} from offset ${before}, below leader broker-${leaderId}'s log start offset ${result.logStartOffset} (OFFSET_OUT_OF_RANGE): retention deleted what it missed, so it starts its log there without copying the ${(log.logEndOffset - before).toLocaleString("en-US")} deleted messages`,
+      );
+      return 0;
+    }
     let fsyncDone = 0;
     let bytes = 0;
     const base = log.logEndOffset;

@@ -32,6 +32,12 @@ export interface ReplicaFetchResult {
   readonly highWatermark: number;
   /** The leader's log start offset (retention moved it): the follower's moves up to it. */
   readonly logStartOffset: number;
+  /**
+   * The follower asked for an offset retention had deleted (OFFSET_OUT_OF_RANGE): it starts its log
+   * at the leader's log start, as Kafka's truncateFullyAndStartAt does. `batchIds` are the deleted
+   * batches, sent as ids only (no records) so its log's offsets stay dense from 0 like every log's.
+   */
+  readonly belowLogStart?: true;
 }
 
 export class ReplicaFetcher {
