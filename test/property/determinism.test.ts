@@ -19,6 +19,8 @@ const scenarioFor = (faults: FaultInput[], seed: number) =>
     poisson: true,
     brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 4000 },
     producerConfig: { "request.timeout.ms": 2000 },
+    // a slow disk fills this much page cache in seconds, so its writes block within a run
+    hardware: { dirtyLimitMB: 2 },
     consumerGroups: [{ id: "g", topics: ["events"], consumers: 2, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000 } }],
     faults,
   });
@@ -27,7 +29,7 @@ describe("determinism under random fault schedules", () => {
   it("same scenario + seed ⇒ same report, whether run whole or in random slices", () => {
     fc.assert(
       fc.property(
-        fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "power-loss", "isolate", "lossy-link", "slow-link"]), { minLength: 1, maxLength: 4 }),
+        fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "power-loss", "slow-disk", "isolate", "lossy-link", "slow-link"]), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 10_000 }),
         fc.array(fc.double({ min: 0.5, max: 900, noNaN: true }), { minLength: 1, maxLength: 8 }),
         (schedule, seed, slices) => {

@@ -151,6 +151,8 @@ const scenarioFor = (faults: FaultInput[], seed: number, retention = false) =>
     brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 5000, ...(retention ? RETENTION.broker : {}) },
     topicConfig: retention ? RETENTION.topic : {},
     producerConfig: { acks: "all" },
+    // ≈0.4 MB/s comes into each broker: a slow disk fills 2 MB of page cache in a few seconds
+    hardware: { dirtyLimitMB: 2 },
     faults,
   });
 
@@ -163,9 +165,9 @@ describe("replica invariants under random single-broker faults", () => {
     expect(engine.cluster.brokers[1]!.replica(0).log.length).toBeGreaterThan(1000);
   });
 
-  it("hold at every step under crashes, shutdowns, restarts, pauses, isolation and slow links", () => {
+  it("hold at every step under crashes, shutdowns, restarts, pauses, isolation, slow links and full or slow disks", () => {
     fc.assert(
-      fc.property(fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "isolate", "slow-link"]), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), (schedule, seed) => {
+      fc.property(fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "isolate", "slow-link", "disk-full", "slow-disk"]), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), (schedule, seed) => {
         const faults = toFaultSpecs(schedule, 1000, DURATION_MS - 1000);
         const checker = runChecked(new Engine(scenarioFor(faults, seed)));
         expect(checker.violations, `schedule: ${describeSchedule(faults)}; seed ${seed}`).toEqual([]);
@@ -176,7 +178,7 @@ describe("replica invariants under random single-broker faults", () => {
 
   it("hold with retention deleting segments all along, under the same faults", () => {
     fc.assert(
-      fc.property(fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "isolate", "slow-link"]), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), (schedule, seed) => {
+      fc.property(fc.array(scheduledFault(["crash", "shutdown", "restart", "pause", "isolate", "slow-link", "disk-full", "slow-disk"]), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), (schedule, seed) => {
         const faults = toFaultSpecs(schedule, 1000, DURATION_MS - 1000);
         const engine = new Engine(scenarioFor(faults, seed, true));
         const checker = runChecked(engine);

@@ -9,7 +9,7 @@ import type { ScenarioInput } from "../../shared/scenario/schema";
 export type FaultInput = NonNullable<ScenarioInput["faults"]>[number];
 
 export interface ScheduledFault {
-  kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "isolate" | "lossy-link" | "slow-link";
+  kind: "crash" | "shutdown" | "pause" | "restart" | "power-loss" | "disk-full" | "slow-disk" | "isolate" | "lossy-link" | "slow-link";
   broker: number;
   /** Quiet time before the fault starts (after the previous one healed). */
   gapMs: number;
@@ -38,6 +38,7 @@ export function toFaultSpecs(schedule: readonly ScheduledFault[], startMs: numbe
     if (end > endMs) break;
     const target = `broker-${f.broker}`;
     if (f.kind === "lossy-link") out.push({ kind: f.kind, from: target, to: "p", lossRate: 0.3, at, duration });
+    else if (f.kind === "slow-disk") out.push({ kind: f.kind, target, diskMBps: 0.05 + (f.durationMs % 10) / 100, at, duration });
     else if (f.kind === "slow-link") out.push({ kind: f.kind, from: target, to: `broker-${(f.broker % 3) + 1}`, extraLatencyMs: 40, at, duration });
     else out.push({ kind: f.kind, target, at, duration });
     t = end;
