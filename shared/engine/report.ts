@@ -59,7 +59,9 @@ export interface Report {
   recoveryBand: { throughputPct: number; p99Pct: number; windowMs: number };
   warmupMs: number;
   cluster: {
-    brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number }[];
+    brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number; unwrittenMB: number }[];
+    /** Every partition at the end: its leader and ISR, and the leader's log start offset (retention), high watermark and log end offset. */
+    partitions: { topic: string; partition: number; leader: number; replicas: number[]; isr: number[]; logStartOffset: number; highWatermark: number; logEndOffset: number }[];
     leaderElections: number;
     /** The KRaft controller quorum at the end: the active controller (null: none), epoch, failovers, each voter. */
     quorum: QuorumView;
@@ -174,7 +176,25 @@ export function buildReport(engine: Engine, wallMs: number): Report {
         FailedProduceRequests: b.stats.failedProduceRequests,
         LeaderCount: controller.partitions.filter((p) => p.leader === b.id && !partitions[p.pid]!.internal).length,
         truncatedMessages: truncated.get(b.id) ?? 0,
+        // data in its page cache the disk had not written (a slow disk's backlog)
+        unwrittenMB: round(b.pageCache.dirtyBytes(engine.now) / (1024 * 1024)),
       })),
+      partitions: controller.partitions
+        .filter((p) => !partitions[p.pid]!.internal)
+        .map((p) => {
+          const { topic, partition } = partitions[p.pid]!;
+          const leader = p.leader > 0 ? brokers[p.leader]!.replica(p.pid) : null;
+          return {
+            topic,
+            partition,
+            leader: p.leader,
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+            logStartOffset: leader?.log.logStartOffset ?? -1,
+            highWatermark: leader?.highWatermark ?? -1,
+            logEndOffset: leader?.log.logEndOffset ?? -1,
+          };
+        }),
       leaderElections: controller.elections,
       quorum: controller.quorum.view(),
       uncleanLeaderElections: controller.uncleanElections,

@@ -91,6 +91,14 @@ describe("retention in a run", () => {
     const resets = eventsOf(engine, "consumer").filter((e) => /is below the log start offset \d+ \(retention deleted/.test(e.text));
     expect(resets.length).toBeGreaterThan(0);
     expect(eventsOf(engine, "broker").some((e) => /deleted [\d,]+ messages in segments past retention/.test(e.text))).toBe(true);
+    // the report gives each partition's log start, high watermark and log end, as its leader had them
+    expect(report.cluster.partitions.map((p) => `${p.topic}-${p.partition}`)).toEqual([`${TOPIC}-0`, `${TOPIC}-1`, `${TOPIC}-2`]);
+    for (const p of report.cluster.partitions) {
+      const leader = engine.cluster.brokers[p.leader]!.replica(engine.cluster.topics.get(TOPIC)!.pids[p.partition]!);
+      expect([p.logStartOffset, p.highWatermark, p.logEndOffset]).toEqual([leader.log.logStartOffset, leader.highWatermark, leader.log.logEndOffset]);
+      expect(p.logStartOffset).toBeGreaterThan(0);
+      expect(p.isr).toEqual(expect.arrayContaining([p.leader]));
+    }
     // every replica's log start moved, none past its high watermark, the followers' no later than their leader's
     for (const state of engine.cluster.controller.partitions) {
       if (engine.cluster.partitions[state.pid]!.internal) continue;
