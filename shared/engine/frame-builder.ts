@@ -246,7 +246,7 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
       .filter((t) => !t.internal)
       .map((t) => ({ name: t.name, partitions: t.pids.length, replicationFactor: controller.partitions[t.pids[0]!]?.replicas.length ?? 0, config: { ...t.config } })),
     ...builder.partitionUpdate(partitionViews(engine), opts.clock(), opts.peek === true),
-    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, ...(p.paused ? { paused: true as const } : {}), config: { ...p.config }, loadFactor: p.loadFactor, ...producerFaults(p), errors: p.errorSummary() })),
+    producers: [...engine.producers.values()].map((p) => ({ id: p.name, topic: p.spec.topic, up: p.up, ...(p.paused ? { paused: true as const } : {}), config: { ...p.config }, loadFactor: p.loadFactor, buffer: bufferOf(p), ...producerFaults(p), errors: p.errorSummary() })),
     groups: engine.scenario.consumerGroups.map((g) => {
       const group = coordinator.group(g.id);
       const first = [...engine.consumers.values()].find((c) => c.spec.id === g.id);
@@ -265,6 +265,11 @@ export function buildFrame(builder: FrameBuilder, engine: Engine, opts: { playin
     events: opts.peek ? [] : builder.takeEvents(engine),
     flows: opts.peek ? [] : builder.takeFlows(now),
   };
+}
+
+function bufferOf(p: Producer): { usedMB: number; limitMB: number; blockedRecords: number } {
+  const state = p.bufferState();
+  return { usedMB: Math.round((state.usedBytes / MB) * 10) / 10, limitMB: Math.round((state.limitBytes / MB) * 10) / 10, blockedRecords: state.blockedRecords };
 }
 
 /** A producer's active load spikes and hot keys, only when there are any. */

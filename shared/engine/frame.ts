@@ -71,6 +71,8 @@ export interface ProducerView {
   loadFactor: number;
   /** Active load-spike faults multiply the rate by this (absent: none). */
   spike?: number;
+  /** buffer.memory in use and its limit (MB), and records waiting in send() for room in it (back-pressure). */
+  buffer: { usedMB: number; limitMB: number; blockedRecords: number };
   /** Active hot-key faults: the key, the share of records carrying it, and the partition it goes to (-1: keys are ignored). */
   hotKeys?: { key: string; share: number; partition: number }[];
   errors: Record<string, number>;

@@ -147,6 +147,13 @@ export class Producer {
     this.hotShare = Math.min(1, this.hotKeys.reduce((sum, h) => sum + (h.partition >= 0 ? h.share : 0), 0));
   }
 
+  /** buffer.memory in use (bytes) and records waiting in send() for room in it. */
+  bufferState(): { usedBytes: number; limitBytes: number; blockedRecords: number } {
+    let blockedRecords = 0;
+    for (const entry of this.blocked) blockedRecords += entry[1];
+    return { usedBytes: this.bufferedBytes, limitBytes: num(this.config["buffer.memory"]), blockedRecords };
+  }
+
   /** Records a second the workload creates now (its rate times the load factors). */
   currentRate(): number {
     return rateAt(this.spec.workload, this.cluster.sim.now) * this.arrivals.factor;

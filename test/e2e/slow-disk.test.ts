@@ -35,6 +35,9 @@ describe("slow disk, with the mouse", () => {
 
     await pollUntil("the dirty limit", () => app.eventLogText(), (t) => /broker-2's page cache holds 1,024 MB the disk has not written \(its dirty limit\): writes now wait for its 2 MB\/s disk/.test(t), 120_000);
     expect(await disk.innerText()).toMatch(/writes wait/);
+    // acks=all: the producer waits for broker-2, its buffer.memory fills and send() blocks
+    const buffer = app.byTestId("producer-node-sensors").getByTestId("producer-buffer");
+    await pollUntil("the producer's buffer to fill", () => buffer.innerText(), (t) => /^buffer\.memory 32\/32 MB · [\d.,]+ k? ?M? ?records wait in send\(\)/.test(t), 30_000);
     await app.pause();
     await app.shot("writes wait for the disk");
 
@@ -42,6 +45,7 @@ describe("slow disk, with the mouse", () => {
     await app.play();
     await pollUntil("the heal", () => app.eventLogText(), (t) => /broker-2's log disk writes 500 MB\/s again: the [\d,]+ MB waiting in its page cache are written in/.test(t), 15_000);
     await pollUntil("the card to clear", () => card.getByTestId("broker-disk").count(), (n) => n === 0, 30_000);
+    await pollUntil("the producer's buffer to drain", () => buffer.count(), (n) => n === 0, 30_000);
     expect(await app.ackedLost()).toBe(0);
     app.expectNoPageErrors();
   }, 240_000);

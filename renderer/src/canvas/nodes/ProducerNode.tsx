@@ -4,7 +4,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { useApp } from "../../app-context";
 import type { AppState } from "../../store/app-store";
 import type { ProducerNodeType } from "../graph";
-import { formatRate } from "../../shell/format";
+import { formatCount, formatRate } from "../../shell/format";
 
 const selectRate = (id: string) => (s: AppState) => {
   const spec = s.scenario?.producers?.find((p) => p.id === id);
@@ -39,6 +39,16 @@ export const ProducerNode = memo(function ProducerNode({ data, selected }: NodeP
         {producer.spike !== undefined && (
           <span className="tone-warn" data-testid="producer-spike" title="a load-spike fault multiplies its rate">
             spike ×{Number(producer.spike.toPrecision(3))}
+          </span>
+        )}
+        {(producer.buffer.blockedRecords > 0 || producer.buffer.usedMB > producer.buffer.limitMB / 2) && (
+          <span
+            className={producer.buffer.blockedRecords > 0 ? "tone-bad" : "tone-warn"}
+            data-testid="producer-buffer"
+            title="buffer.memory holds batches until they are acknowledged; when it is full, send() blocks (up to max.block.ms) and new records wait"
+          >
+            buffer.memory {Math.round(producer.buffer.usedMB)}/{Math.round(producer.buffer.limitMB)} MB
+            {producer.buffer.blockedRecords > 0 ? ` · ${formatCount(producer.buffer.blockedRecords)} records wait in send()` : ""}
           </span>
         )}
         {producer.hotKeys?.map((h) => (
