@@ -144,6 +144,7 @@ export class Nemesis {
         const slowed = targets.map((name) => {
           const broker = this.cluster.brokers.find((b) => b?.name === name);
           if (!broker) throw new FaultError(`a slow-disk slows a broker's log disk; "${name}" is not a broker (brokers: ${this.cluster.brokers.slice(1).map((b) => b.name).join(", ")})`);
+          if (spec.diskMBps >= broker.pageCache.diskMBps) throw new FaultError(`a slow-disk of ${spec.diskMBps} MB/s would not slow ${name}'s ${broker.pageCache.diskMBps} MB/s disk: give diskMBps below it`);
           return broker;
         });
         return {

@@ -605,6 +605,9 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
       checkTarget(spec, ["faults", f, ...field]);
     }
     sidesProblems(fault, f);
+    if (fault.kind === "slow-disk" && fault.diskMBps >= scenario.cluster.hardware.diskMBps) {
+      findings.push({ path: ["faults", f, "diskMBps"], message: `expected less than the disk's ${scenario.cluster.hardware.diskMBps} MB/s (cluster.hardware.diskMBps): a slow disk writes slower, got ${fault.diskMBps}` });
+    }
     if (fault.at >= scenario.duration) {
       findings.push({ path: ["faults", f, "at"], message: `expected a time before the run ends (duration ${formatDuration(scenario.duration)}), got ${formatDuration(fault.at)}` });
     }

@@ -168,6 +168,21 @@ describe("slow-disk", () => {
     expect(slowed).toBeGreaterThan(normal * 1.5);
   });
 
+  it("from the app or a command: refused, changing nothing, when it names no broker or would not slow the disk", () => {
+    const engine = new Engine(smallScenario({ durationMs: 5000 }));
+    engine.runUntil(1000);
+    const refused = (fault: object) => {
+      const result = engine.command({ type: "inject", fault: { kind: "slow-disk", at: 0, ...fault } });
+      return result.ok ? "accepted" : result.error;
+    };
+    expect(refused({ target: "p", diskMBps: 2 })).toMatch(/a slow-disk slows a broker's log disk; "p" is not a broker \(brokers: broker-1, broker-2, broker-3\)/);
+    expect(refused({ target: "broker-1", diskMBps: 800 })).toMatch(/a slow-disk of 800 MB\/s would not slow broker-1's 500 MB\/s disk: give diskMBps below it/);
+    expect(engine.nemesis.active()).toEqual([]);
+    expect(engine.cluster.brokers[1]!.pageCache.currentMBps).toBe(500);
+    expect(refused({ target: "broker-1", diskMBps: 2 })).toBe("accepted");
+    expect(engine.cluster.brokers[1]!.pageCache.currentMBps).toBe(2);
+  });
+
   it("is a broker's fault: the loader refuses another target and a missing or non-positive bandwidth", () => {
     const yaml = (fault: string) =>
       `name: d\ndescription: d\ncluster: { brokers: 3 }\ntopics: [{ name: t, partitions: 1, replicationFactor: 3 }]\nproducers: [{ id: sensors, topic: t, workload: { type: constant, rate: 10 } }]\nfaults: [{ kind: slow-disk, at: 1s, ${fault} }]`;
@@ -178,6 +193,7 @@ describe("slow-disk", () => {
     expect(problems("target: sensors, diskMBps: 5")).toMatch(/d\.yaml:\d+:\d+: faults\[0\]\.target: expected a broker \(a slow-disk slows a broker's log disk; brokers: broker-1\.\.broker-3\), got "sensors"/);
     expect(problems("target: broker-1")).toMatch(/faults\[0\]\.diskMBps: /);
     expect(problems("target: broker-1, diskMBps: 0")).toMatch(/faults\[0\]\.diskMBps: /);
+    expect(problems("target: broker-1, diskMBps: 500")).toMatch(/faults\[0\]\.diskMBps: expected less than the disk's 500 MB\/s \(cluster\.hardware\.diskMBps\): a slow disk writes slower, got 500/);
     expect(problems("target: broker-1, diskMBps: 5")).toBe("");
     expect(problems("target: one, diskMBps: 5")).toBe("");
   });
