@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
+import { totalmem } from "node:os";
 import { LiveSession } from "../../shared/engine/session";
 import { createHandlers, dispatch, type HostHooks } from "./handlers";
 import type { FromWorker, ToWorker, WorkerConfig } from "./messages";
@@ -20,8 +21,12 @@ const TICK_BUDGET_MS = 10;
 const AUTOSAVE_MS = 2000;
 /** Wall time a tick may spend on checkpoints (replays trailing the live engine, for fast scrubbing back). */
 const CHECKPOINT_BUDGET_MS = 4;
-/** Above this much memory in use the checkpoints (each as large as the live engine) are dropped. */
-const CHECKPOINT_MEMORY_LIMIT_MB = 768;
+/**
+ * Above this much memory in use the checkpoints (each as large as the live engine) are dropped; above
+ * two-thirds of it only the trailing one is kept; below a third new ones are built. A fifth of the
+ * machine's memory, between 768 MB and 3 GB: a long lesson keeps fast scrubbing longer on a larger machine.
+ */
+const CHECKPOINT_MEMORY_LIMIT_MB = Math.round(Math.min(3072, Math.max(768, totalmem() / 1048576 / 5)));
 
 const port = parentPort;
 if (!port) throw new Error("engine-host/worker.ts must run in a worker thread (see host.ts)");
@@ -85,7 +90,7 @@ function frameLoop(): void {
     // what is left of this tick's share of the frame goes to the checkpoints
     const { heapUsed, arrayBuffers } = process.memoryUsage();
     const usedMB = (heapUsed + arrayBuffers) / 1048576;
-    session.trail(Math.min(CHECKPOINT_BUDGET_MS, FRAME_MS / 2 - (performance.now() - started)), { keep: usedMB < CHECKPOINT_MEMORY_LIMIT_MB, grow: usedMB < CHECKPOINT_MEMORY_LIMIT_MB / 3 });
+    session.trail(Math.min(CHECKPOINT_BUDGET_MS, FRAME_MS / 2 - (performance.now() - started)), { keep: usedMB < CHECKPOINT_MEMORY_LIMIT_MB, shed: usedMB >= (CHECKPOINT_MEMORY_LIMIT_MB * 2) / 3, grow: usedMB < CHECKPOINT_MEMORY_LIMIT_MB / 3 });
   } catch (error) {
     // an engine bug must not take the thread down: stop the clock, say why, keep answering requests
     hooks.log("error", `frame loop stopped the clock: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -179,10 +179,11 @@ export class LiveSession {
   /**
    * Spend up to `budgetMs` of wall time bringing the checkpoints towards
    * their places. The host calls it when it has time to spare and says what
-   * memory allows: `keep` false drops the checkpoints, `grow` false builds no
-   * new one (each becomes as large as the live engine).
+   * memory allows: `keep` false drops the checkpoints, `shed` true keeps only
+   * the one trailing the live engine (the "back a few seconds" scrub), `grow`
+   * false builds no new one (each becomes as large as the live engine).
    */
-  trail(budgetMs: number, memory: { keep: boolean; grow: boolean } = { keep: true, grow: true }): void {
+  trail(budgetMs: number, memory: { keep: boolean; grow: boolean; shed?: boolean } = { keep: true, grow: true }): void {
     if (!memory.keep) {
       this.checkpoints = [];
       return;
@@ -191,8 +192,12 @@ export class LiveSession {
     if (!live || budgetMs <= 0) return;
     this.reached();
     const until = this.clock() + budgetMs;
-    const targets = this.checkpointTargets();
+    let targets = this.checkpointTargets();
     let checkpoints = this.checkpoints.filter((c) => c.now <= live.now);
+    if (memory.shed) {
+      targets = targets.slice(-1);
+      checkpoints = checkpoints.slice(-1);
+    }
     // too many (the targets came closer together): keep the latest ones
     if (checkpoints.length > targets.length) checkpoints = checkpoints.slice(checkpoints.length - targets.length);
     this.checkpoints = checkpoints;

@@ -84,6 +84,12 @@ describe("LiveSession checkpoints", () => {
     session.step(30_000);
     trailFully(session);
     expect(session.checkpointTimes()).toEqual([15_000, 20_000]);
+    // memory tight: only the trailing one stays, and it goes on trailing the live engine
+    session.trail(50, { keep: true, shed: true, grow: false });
+    expect(session.checkpointTimes()).toEqual([20_000]);
+    session.step(5000);
+    session.trail(50, { keep: true, shed: true, grow: false });
+    expect(session.checkpointTimes()).toEqual([25_000]);
     session.trail(50, { keep: false, grow: false });
     expect(session.checkpointTimes()).toEqual([]);
   });
