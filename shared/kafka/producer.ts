@@ -137,14 +137,19 @@ export class Producer {
   hotKey(key: string, share: number): number {
     const partition = this.config["partitioner.ignore.keys"] === true ? -1 : partitionForKey(utf8(key), this.pids.length);
     this.hotKeys.push({ key, share, partition });
-    this.hotShare = Math.min(1, this.hotKeys.reduce((sum, h) => sum + (h.partition >= 0 ? h.share : 0), 0));
+    this.hotShare = this.sumHotShares();
     return partition;
   }
 
   hotKeyHealed(key: string, share: number): void {
     const i = this.hotKeys.findIndex((h) => h.key === key && h.share === share);
     if (i >= 0) this.hotKeys.splice(i, 1);
-    this.hotShare = Math.min(1, this.hotKeys.reduce((sum, h) => sum + (h.partition >= 0 ? h.share : 0), 0));
+    this.hotShare = this.sumHotShares();
+  }
+
+  /** The share of records that carry a hot key picking a partition (overlapping faults add up, to 1 at most). */
+  private sumHotShares(): number {
+    return Math.min(1, this.hotKeys.reduce((sum, h) => sum + (h.partition >= 0 ? h.share : 0), 0));
   }
 
   /** buffer.memory in use (bytes) and records waiting in send() for room in it. */
