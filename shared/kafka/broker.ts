@@ -83,6 +83,8 @@ export interface ConsumerFetchLimits {
 /** What one fetch reads: the bytes it returns, and the bytes readable (for fetch.min.bytes). */
 export interface FetchRead {
   bytes: number;
+  /** Of them, bytes no longer in the page cache: read from the disk. */
+  diskBytes: number;
   available: number;
   /** What the response's limit still allows while it is read. */
   left: number;
@@ -138,7 +140,7 @@ export class Broker {
     this.name = brokerName(id);
     const threads = hardware.cpuThreads ?? num(cluster.brokerConfig["num.io.threads"]);
     this.cpu = new ServiceQueue(threads);
-    this.pageCache = new PageCache(hardware.diskMBps, hardware.dirtyLimitMB);
+    this.pageCache = new PageCache(hardware.diskMBps, hardware.dirtyLimitMB, hardware.pageCacheMB);
     this.nic = new ServiceQueue(1);
     this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
     this.replicaFetchResponseMaxBytes = num(cluster.brokerConfig["replica.fetch.response.max.bytes"]);
@@ -328,7 +330,7 @@ export class Broker {
     this.cluster.events.emit(
       now,
       "heal",
-      `${this.name}'s log disk writes ${formatMBps(speed)} again` + (backlog > MB ? `: the ${Math.round(backlog / MB).toLocaleString("en-US")} MB waiting in its page cache are written in ${formatDuration(backlog / ((speed * MB) / 1000))}` : ""),
+      `${this.name}'s log disk writes ${formatMBps(speed)} again` + (backlog > MB ? `: the ${Math.round(backlog / MB).toLocaleString("en-US")} MB waiting in its page cache are written in ${formatDuration(this.pageCache.backlogMs(now))}` : ""),
     );
   }
 
@@ -715,6 +717,7 @@ export class Broker {
       const topic = this.cluster.partitions[entry.pid]!.topicRef.config;
       this.pageCache.note(diskDone, entry.pid, replica.log.logEndOffset);
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch, this.cluster.sim.now, num(topic["segment.bytes"]), num(topic["segment.ms"]));
+      replica.log.noteWritten(this.pageCache.written);
       if (this.flushIfDue(replica.log, topic)) fsynced = true;
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
       if (request.idempotent) {
@@ -758,9 +761,16 @@ export class Broker {
     this.replicaOf[pid]?.park(fetch);
   }
 
-  /** CPU time to answer a fetch that read `bytes`. */
-  fetchDone(bytes: number): number {
-    return this.cpuDone(bytes);
+  /** CPU time to answer a fetch that read `bytes`, `diskBytes` of them from the disk (the answer waits for both). */
+  fetchDone(bytes: number, diskBytes = 0): number {
+    const cpu = this.cpuDone(bytes);
+    return diskBytes > 0 ? Math.max(cpu, this.pageCache.read(this.cluster.sim.now, diskBytes)) : cpu;
+  }
+
+  /** What of batches [from, to) of `log` the page cache no longer holds. */
+  private uncached(log: ReplicaLog, from: number, to: number): number {
+    const before = this.pageCache.written - this.pageCache.cacheBytes;
+    return before > 0 && to > from ? log.bytesWrittenBefore(from, to, before) : 0;
   }
 
   /**
@@ -813,6 +823,7 @@ export class Broker {
       }
       const from = log.indexOf(entry.fetchOffset);
       const to = readBatches(out, log, this.cluster.partitions[pid]!.store, from, Infinity, this.replicaFetchMaxBytes);
+      out.diskBytes += this.uncached(log, from, to);
       // held back by the response's limit: the partition is still in the answer if its HW is news
       if (to > from || replica.highWatermark > entry.highWatermark || log.logStartOffset > entry.logStartOffset) {
         results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, from, to), epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset });
@@ -884,6 +895,7 @@ export class Broker {
       const from = log.indexOf(entry.offset);
       const to = readBatches(out, log, this.cluster.partitions[entry.pid]!.store, from, replica.highWatermark, limits.maxPartitionBytes);
       if (to === from) continue;
+      out.diskBytes += this.uncached(log, from, to);
       const endOffsets: number[] = new Array<number>(to - from);
       for (let i = from; i < to; i++) endOffsets[i - from] = log.endOffsetAt(i);
       results.push({ pid: entry.pid, fetchOffset: entry.offset, error: KafkaError.NONE, batchIds: batchIdsOf(log, from, to), endOffsets, epochs: epochsOf(log, from, to), highWatermark: replica.highWatermark, logEndOffset: log.logEndOffset, logStartOffset: log.logStartOffset });
@@ -961,6 +973,7 @@ export class Broker {
         fsyncDone = this.pageCache.blockedUntil;
         if (!this.toldDirtyLimit) this.tellDirtyLimit();
       }
+      log.noteWritten(this.pageCache.written);
       this.cluster.instruments.replicated(bytes);
     }
     const hw = Math.min(result.highWatermark, log.logEndOffset);
@@ -1012,6 +1025,7 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
   deadline = 0;
   /** Bytes of records the last read() returns. */
   bytes = 0;
+  diskBytes = 0;
   /** Bytes the last read() found readable (each partition up to its limit): answered once at least minBytes. */
   available = 0;
   left = 0;
@@ -1081,7 +1095,7 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
     // the timeout lane keeps this fetch until its deadline passes: let go of the request and its exchange now
     this.entries = NONE as readonly E[];
     this.reply = answered;
-    reply(50 + this.bytes + 20 * results.length, results, this.broker.fetchDone(this.bytes));
+    reply(50 + this.bytes + 20 * results.length, results, this.broker.fetchDone(this.bytes, this.diskBytes));
   }
 }
 
@@ -1097,6 +1111,7 @@ abstract class DelayedFetch<E extends { pid: number }, R extends { error: number
  */
 function startRead(out: FetchRead, responseMaxBytes: number): void {
   out.bytes = 0;
+  out.diskBytes = 0;
   out.available = 0;
   out.left = responseMaxBytes;
 }

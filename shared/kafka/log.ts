@@ -82,6 +82,9 @@ export class BatchStore {
   }
 }
 
+/** How often a log notes where the broker's page cache stood (see ReplicaLog.noteWritten). */
+const MARK_BYTES = 1024 * 1024;
+
 /** One replica's log: offsets are dense from 0, batches are atomic. */
 export class ReplicaLog {
   private ids = new Int32Array(64);
@@ -124,6 +127,43 @@ export class ReplicaLog {
 
   get totalBytes(): number {
     return this.length === 0 ? 0 : this.byteTotal[this.length - 1]!;
+  }
+
+  /**
+   * Where the broker's writes stood as this log grew: after an append that took the log to
+   * markBytes[k] bytes, the broker had written markWritten[k] bytes in all. One pair per MB of log.
+   */
+  private markBytes: number[] = [];
+  private markWritten: number[] = [];
+
+  /** After an append: the broker has written `written` bytes to its page cache in all, this log's included. */
+  noteWritten(written: number): void {
+    const total = this.totalBytes;
+    const n = this.markBytes.length;
+    if (n > 0 && total - this.markBytes[n - 1]! < MARK_BYTES) return;
+    this.markBytes.push(total);
+    this.markWritten.push(written);
+  }
+
+  /**
+   * Bytes of batches [from, to) the broker wrote before it had written `before` bytes in all: gone from
+   * a page cache that keeps only the newest writes. Measured at the marks, so it errs towards cached.
+   */
+  bytesWrittenBefore(from: number, to: number, before: number): number {
+    const written = this.markWritten;
+    let lo = 0;
+    let hi = written.length;
+    // the first mark written after `before`: everything up to the mark before it is older
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (written[mid]! <= before) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return 0;
+    const oldEnd = this.markBytes[lo - 1]!;
+    const start = from === 0 ? 0 : this.byteTotal[from - 1]!;
+    const end = to === 0 ? 0 : this.byteTotal[to - 1]!;
+    return Math.max(0, Math.min(end, oldEnd) - start);
   }
 
   /**
@@ -308,6 +348,11 @@ export class ReplicaLog {
     }
     if (this.startIndex > n) this.startIndex = n;
     if (this.logStartOffset > this.leo) this.logStartOffset = this.leo;
+    const total = this.totalBytes;
+    while (this.markBytes.length > 0 && this.markBytes[this.markBytes.length - 1]! > total) {
+      this.markBytes.pop();
+      this.markWritten.pop();
+    }
     return removed;
   }
 }

@@ -26,14 +26,31 @@ export class PageCache {
   private base = new Float64Array(256);
   private head = 0;
   private tail = 0;
+  /** Writes the disk has not finished, oldest first: when it will have, and the bytes written in all up to it. */
+  private writeDone = new Float64Array(256);
+  private writeUpTo = new Float64Array(256);
+  private writeHead = 0;
+  private writeTail = 0;
+  /** Bytes written in all up to the last write the disk has finished (popped from the queue above). */
+  private writtenOut = 0;
   /** When the last write() may go on (0: at once): the writer waited for the disk to get back under the dirty limit. */
   blockedUntil = 0;
+  /** Bytes written to the page cache since the host started: it keeps the newest `cacheBytes` of them. */
+  written = 0;
+  readonly cacheBytes: number;
 
   constructor(
     readonly diskMBps: number,
     readonly dirtyLimitMB: number,
+    pageCacheMB = Infinity,
   ) {
     this.bytesPerMs = (diskMBps * MB) / 1000;
+    this.cacheBytes = pageCacheMB * MB;
+  }
+
+  /** A read of `bytes` no longer in the page cache, at `now`: when the disk has read them (in turn with its writes). */
+  read(now: number, bytes: number): number {
+    return this.disk.serve(now, bytes / this.bytesPerMs);
   }
 
   /** The disk's bandwidth now, MB/s. */
@@ -41,9 +58,16 @@ export class PageCache {
     return this.slowMBps.length === 0 ? this.diskMBps : Math.min(this.diskMBps, ...this.slowMBps);
   }
 
-  /** Bytes in the page cache the disk has not written yet. */
+  /** Bytes in the page cache the disk has not written yet (a write counts until the disk has finished it). */
   dirtyBytes(now: number): number {
-    return this.disk.backlogMs(now) * this.bytesPerMs;
+    let out = this.writtenOut;
+    for (let i = this.writeHead; i < this.writeTail && this.writeDone[i]! <= now; i++) out = this.writeUpTo[i]!;
+    return this.written - out;
+  }
+
+  /** How long the disk is busy from `now` with what is queued for it (writes, and reads of old data). */
+  backlogMs(now: number): number {
+    return this.disk.backlogMs(now);
   }
 
   /**
@@ -52,9 +76,26 @@ export class PageCache {
    */
   write(now: number, bytes: number): number {
     while (this.head < this.tail && this.doneAt[this.head]! <= now) this.head++;
+    while (this.writeHead < this.writeTail && this.writeDone[this.writeHead]! <= now) this.writtenOut = this.writeUpTo[this.writeHead++]!;
+    this.written += bytes;
     const done = this.disk.serve(now, bytes / this.bytesPerMs);
-    const unblock = done - (this.dirtyLimitMB * MB) / this.bytesPerMs;
-    this.blockedUntil = unblock > now ? unblock : 0;
+    if (this.writeTail === this.writeDone.length) this.compactWrites();
+    this.writeDone[this.writeTail] = done;
+    this.writeUpTo[this.writeTail++] = this.written;
+    // over the dirty limit, the writer waits for the write that brings the disk back under it
+    const mustBeOut = this.written - this.dirtyLimitMB * MB;
+    this.blockedUntil = 0;
+    if (mustBeOut > this.writtenOut) {
+      let lo = this.writeHead;
+      let hi = this.writeTail - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.writeUpTo[mid]! >= mustBeOut) hi = mid;
+        else lo = mid + 1;
+      }
+      const unblock = this.writeDone[lo]!;
+      if (unblock > now) this.blockedUntil = unblock;
+    }
     return done;
   }
 
@@ -90,6 +131,8 @@ export class PageCache {
   /** A power loss: what the page cache held is gone, and the disk has nothing left to write. */
   lose(): void {
     this.head = this.tail = 0;
+    this.writeHead = this.writeTail = 0;
+    this.writtenOut = this.written;
     this.disk.reset();
     this.blockedUntil = 0;
   }
@@ -118,6 +161,23 @@ export class PageCache {
       const t = this.doneAt[i]!;
       if (t > now) this.doneAt[i] = now + (t - now) * factor;
     }
+    for (let i = this.writeHead; i < this.writeTail; i++) {
+      const t = this.writeDone[i]!;
+      if (t > now) this.writeDone[i] = now + (t - now) * factor;
+    }
+  }
+
+  private compactWrites(): void {
+    const live = this.writeTail - this.writeHead;
+    const size = live * 2 > this.writeDone.length ? this.writeDone.length * 2 : this.writeDone.length;
+    const done = new Float64Array(size);
+    const upTo = new Float64Array(size);
+    done.set(this.writeDone.subarray(this.writeHead, this.writeTail));
+    upTo.set(this.writeUpTo.subarray(this.writeHead, this.writeTail));
+    this.writeDone = done;
+    this.writeUpTo = upTo;
+    this.writeHead = 0;
+    this.writeTail = live;
   }
 
   private compact(): void {

@@ -66,8 +66,9 @@ export const hardwareSchema = z
     nicMbps: positive.default(10_000).describe("network interface bandwidth, each direction"),
     pageCacheFlushMs: z.number().min(1).default(5000).describe("how often the OS writes dirty pages back to disk (what a power loss loses)"),
     dirtyLimitMB: positive.default(1024).describe("unwritten data the page cache holds before a write waits for the disk (Linux's vm.dirty_ratio, 20 % of about 5 GB of free memory)"),
+    pageCacheMB: positive.default(8192).describe("memory the OS keeps the newest writes in: a fetch of data written longer ago (more written since) reads the disk, in turn with its writes"),
   })
-  .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000, dirtyLimitMB: 1024 });
+  .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000, dirtyLimitMB: 1024, pageCacheMB: 8192 });
 
 export const networkSchema = z
   .strictObject({
