@@ -58,3 +58,60 @@ export class ServiceQueue {
     this.freeAt.fill(0);
   }
 }
+
+/**
+ * One server whose jobs are booked when they become known but may be ready
+ * later (a response waiting for the disk): a job takes the first idle gap long
+ * enough at or after its ready time, so a response ready now is not queued
+ * behind one booked for later, as a NIC would send it. Jobs ready at once
+ * queue as in a ServiceQueue of one server.
+ */
+export class Timeline {
+  /** Busy intervals from now on, in order, never touching. */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** Total busy time handed out. */
+  busyMs = 0;
+
+  /** Book a job of `serviceMs` ready at `readyAt`, at `now`: when it is done. */
+  book(now: number, readyAt: number, serviceMs: number): number {
+    const starts = this.starts;
+    const ends = this.ends;
+    let over = 0;
+    while (over < ends.length && ends[over]! <= now) over++;
+    if (over > 0) {
+      starts.splice(0, over);
+      ends.splice(0, over);
+    }
+    let t = readyAt > now ? readyAt : now;
+    let i = 0;
+    while (i < ends.length && ends[i]! <= t) i++;
+    // the first gap from t on that holds the job
+    while (i < starts.length && starts[i]! < t + serviceMs) {
+      if (ends[i]! > t) t = ends[i]!;
+      i++;
+    }
+    const end = t + serviceMs;
+    this.busyMs += serviceMs;
+    if (i > 0 && ends[i - 1] === t) {
+      ends[i - 1] = end;
+      if (i < starts.length && starts[i] === end) {
+        ends[i - 1] = ends[i]!;
+        starts.splice(i, 1);
+        ends.splice(i, 1);
+      }
+    } else if (i < starts.length && starts[i] === end) {
+      starts[i] = t;
+    } else {
+      starts.splice(i, 0, t);
+      ends.splice(i, 0, end);
+    }
+    return end;
+  }
+
+  /** How long from `now` until the server is idle with nothing booked after. */
+  backlogMs(now: number): number {
+    const last = this.ends[this.ends.length - 1];
+    return last !== undefined && last > now ? last - now : 0;
+  }
+}
