@@ -81,12 +81,8 @@ export class Timeline {
     const ready = readyAt > now ? readyAt : now;
     // intervals over by now go
     if (ends.length > 0 && ends[0]! <= now) {
-      if (ends[ends.length - 1]! <= now) {
-        // idle now: the job is the only booking (the arrays keep their storage)
-        if (ends.length > 1) starts.length = ends.length = 1;
-        starts[0] = ready;
-        return (ends[0] = ready + serviceMs);
-      } else {
+      if (ends[ends.length - 1]! <= now) starts.length = ends.length = 0;
+      else {
         let over = 1;
         while (ends[over]! <= now) over++;
         starts.splice(0, over);
