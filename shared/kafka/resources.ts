@@ -77,30 +77,13 @@ export class Timeline {
   book(now: number, readyAt: number, serviceMs: number): number {
     const starts = this.starts;
     const ends = this.ends;
-    this.busyMs += serviceMs;
-    const ready = readyAt > now ? readyAt : now;
-    // intervals over by now go
-    if (ends.length > 0 && ends[0]! <= now) {
-      if (ends[ends.length - 1]! <= now) starts.length = ends.length = 0;
-      else {
-        let over = 1;
-        while (ends[over]! <= now) over++;
-        starts.splice(0, over);
-        ends.splice(0, over);
-      }
+    let over = 0;
+    while (over < ends.length && ends[over]! <= now) over++;
+    if (over > 0) {
+      starts.splice(0, over);
+      ends.splice(0, over);
     }
-    const n = ends.length;
-    // the usual case: after everything booked (or nothing is)
-    if (n === 0 || ends[n - 1]! <= ready) {
-      const end = ready + serviceMs;
-      if (ends.length > 0 && ends[ends.length - 1] === ready) ends[ends.length - 1] = end;
-      else {
-        starts.push(ready);
-        ends.push(end);
-      }
-      return end;
-    }
-    let t = ready;
+    let t = readyAt > now ? readyAt : now;
     let i = 0;
     while (i < ends.length && ends[i]! <= t) i++;
     // the first gap from t on that holds the job
@@ -109,6 +92,7 @@ export class Timeline {
       i++;
     }
     const end = t + serviceMs;
+    this.busyMs += serviceMs;
     if (i > 0 && ends[i - 1] === t) {
       ends[i - 1] = end;
       if (i < starts.length && starts[i] === end) {
