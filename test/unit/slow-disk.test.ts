@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { PageCache } from "../../shared/kafka/page-cache";
-import { ServiceQueue, Timeline } from "../../shared/kafka/resources";
+import { ServiceQueue } from "../../shared/kafka/resources";
 import { formatProblems, parseScenario } from "../../shared/scenario/load";
 import { Engine } from "../../shared/engine/engine";
 import { eventsOf, runUntilTrue, smallScenario } from "../support/engine-scenarios";
@@ -103,22 +103,6 @@ describe("ServiceQueue", () => {
     queue.stretch(0, 3);
     // the blocked server is now busy until 300, the other until 6
     expect(queue.serve(0, 1)).toBe(7);
-  });
-});
-
-describe("Timeline (a broker's NIC)", () => {
-  it("sends a response ready now in the gap before one booked for later, instead of behind it", () => {
-    const nic = new Timeline();
-    expect(nic.book(0, 100, 10)).toBe(110); // waiting for the disk until 100
-    expect(nic.book(0, 0, 5)).toBe(5);
-    expect(nic.book(0, 0, 90)).toBe(95);
-    expect(nic.book(0, 0, 10)).toBe(120); // no 10 ms gap before 100: after the booked one
-    expect(nic.book(0, 0, 5)).toBe(100); // the 95-100 gap
-    expect(nic.backlogMs(0)).toBe(120);
-    // jobs ready at once queue one after another, as in a one-server queue
-    const fifo = new Timeline();
-    expect([fifo.book(0, 0, 3), fifo.book(1, 1, 3), fifo.book(10, 10, 1)]).toEqual([3, 6, 11]);
-    expect(fifo.busyMs).toBe(7);
   });
 });
 
