@@ -810,9 +810,9 @@ export class Broker {
       this.recordFollowerFetch(replica, followerId, entry.fetchOffset, now);
       // OFFSET_OUT_OF_RANGE: whole batches below the log start were deleted (a log start inside a batch, taken
       // from an earlier leader, leaves that batch readable: it is read as usual)
-      if (entry.fetchOffset < log.logStartOffset && log.indexOf(entry.fetchOffset) < log.startIndex) {
-        const from = log.indexOf(entry.fetchOffset);
-        results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, from, log.startIndex), epochs: epochsOf(log, from, log.startIndex), highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset, belowLogStart: true });
+      const deletedFrom = entry.fetchOffset < log.logStartOffset ? log.indexOf(entry.fetchOffset) : log.startIndex;
+      if (deletedFrom < log.startIndex) {
+        results.push({ pid, error: KafkaError.NONE, diverging: null, batchIds: batchIdsOf(log, deletedFrom, log.startIndex), epochs: epochsOf(log, deletedFrom, log.startIndex), highWatermark: replica.highWatermark, logStartOffset: log.logStartOffset, belowLogStart: true });
         continue;
       }
       if (entry.fetchOffset >= log.logEndOffset) {
