@@ -121,7 +121,6 @@ describe("producer faults, with the mouse", () => {
     await app.byTestId("menu-pause").click();
     await pollUntil("the producer to read paused", () => node.getAttribute("data-state"), (s) => s === "paused", 10_000);
     await pollUntil("the log to announce the pause", () => app.eventLogText(), (t) => /pause \(process frozen, e\.g\. a long GC\) of sensors/.test(t), 10_000);
-    const acked = async () => Number((await app.byTestId("checker-acked").textContent())?.replace(/[^0-9]/g, ""));
     const frozenAt = await app.simTime();
     // the checker panel trails the clock (rescanned about once a wall second): compare scans, not the clock
     const before = await app.checkerAckedAsOf(frozenAt + 1);
@@ -131,7 +130,7 @@ describe("producer faults, with the mouse", () => {
     await node.click({ button: "right" });
     await app.byTestId("menu-heal").click();
     await pollUntil("the producer up again", () => node.getAttribute("data-state"), (s) => s === "up", 10_000);
-    await pollUntil("the backlog acknowledged", acked, (n) => n > before, 15_000);
+    await pollUntil("the backlog acknowledged", () => app.checkerCount("acked"), (n) => n > before, 15_000);
     await app.pause();
     expect(await app.ackedLost()).toBe(0);
     app.expectNoPageErrors();

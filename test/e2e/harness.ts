@@ -183,7 +183,7 @@ export class AppDriver {
   async checkerAckedAsOf(atLeastSeconds: number, timeoutMs = WAIT_MS * 3): Promise<number> {
     const read = async () => ({
       asOf: parseSimTime((await this.byTestId("checker-as-of").textContent({ timeout: 2000 })) ?? ""),
-      acked: parseCount((await this.byTestId("checker-acked").textContent({ timeout: 2000 })) ?? ""),
+      acked: await this.checkerCount("acked"),
     });
     const s = await pollUntil(`checker as of ≥ ${atLeastSeconds} s`, read, (r) => r.asOf >= atLeastSeconds, timeoutMs);
     return s.acked;
@@ -316,7 +316,12 @@ export class AppDriver {
   // --- panels ---------------------------------------------------------------
 
   async ackedLost(): Promise<number> {
-    return parseCount((await this.byTestId("checker-acked-lost").textContent({ timeout: 2000 })) ?? "");
+    return this.checkerCount("acked-lost");
+  }
+
+  /** A checker panel figure (`checker-<id>`) as a number: the panel shows "1.23 M" past a million. */
+  async checkerCount(id: string): Promise<number> {
+    return parseCount((await this.byTestId(`checker-${id}`).textContent({ timeout: 2000 })) ?? "");
   }
 
   async eventLogText(): Promise<string> {

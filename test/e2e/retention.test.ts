@@ -30,10 +30,9 @@ describe("retention, in the app", () => {
     expect(start, text).toBeGreaterThan(0);
     expect(end, text).toBeGreaterThan(start);
     // the checker panel counts what retention deleted and what of it nobody read, apart from loss
-    const checkerCount = async (id: string) => Number((await app.byTestId(`checker-${id}`).textContent())?.replace(/[^0-9]/g, ""));
-    await pollUntil("the checker to count deletions", () => checkerCount("deleted-by-retention"), (n) => n > 0, 15_000);
-    expect(await checkerCount("expired-unread")).toBeGreaterThan(0);
-    expect(await checkerCount("acked-lost")).toBe(0);
+    await pollUntil("the checker to count deletions", () => app.checkerCount("deleted-by-retention"), (n) => n > 0, 15_000);
+    expect(await app.checkerCount("expired-unread")).toBeGreaterThan(0);
+    expect(await app.checkerCount("acked-lost")).toBe(0);
     await app.shot("a replica whose log start moved");
     app.expectNoPageErrors();
   }, 150_000);
