@@ -12,7 +12,7 @@
 import type { Cluster } from "../engine/context";
 import { brokerName, effectiveMinIsr, num } from "../engine/context";
 import { formatDuration } from "../scenario/duration";
-import { ServiceQueue } from "./resources";
+import { ServiceQueue, Timeline } from "./resources";
 import { PageCache } from "./page-cache";
 import type { ReplicaLog } from "./log";
 import type { ConfigValue } from "./config";
@@ -114,7 +114,7 @@ export class Broker {
   readonly cpu: ServiceQueue;
   /** Its log disk behind the OS page cache. */
   readonly pageCache: PageCache;
-  readonly nic: ServiceQueue;
+  readonly nic: Timeline;
   private readonly replicas = new Map<number, Replica>();
   /** The same replicas by pid, for the hot paths (the map keeps their order for iteration). */
   private readonly replicaOf: (Replica | undefined)[] = [];
@@ -141,7 +141,7 @@ export class Broker {
     const threads = hardware.cpuThreads ?? num(cluster.brokerConfig["num.io.threads"]);
     this.cpu = new ServiceQueue(threads);
     this.pageCache = new PageCache(hardware.diskMBps, hardware.dirtyLimitMB, hardware.pageCacheMB);
-    this.nic = new ServiceQueue(1);
+    this.nic = new Timeline();
     this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
     this.replicaFetchResponseMaxBytes = num(cluster.brokerConfig["replica.fetch.response.max.bytes"]);
     this.bytesPerMsNic = (hardware.nicMbps * 1e6) / 8 / 1000;
@@ -195,7 +195,7 @@ export class Broker {
   egress(bytes: number, readyAt = 0): number {
     this.stats.bytesOut += bytes;
     const now = this.cluster.sim.now;
-    return this.nic.serve(readyAt > now ? readyAt : now, bytes / this.bytesPerMsNic);
+    return this.nic.book(now, readyAt, bytes / this.bytesPerMsNic);
   }
 
   /**

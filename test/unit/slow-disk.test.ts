@@ -6,9 +6,10 @@
  * and its follower fetches slow down. A power loss loses what the disk has not
  * written yet.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PageCache } from "../../shared/kafka/page-cache";
-import { ServiceQueue } from "../../shared/kafka/resources";
+import { ServiceQueue, Timeline } from "../../shared/kafka/resources";
 import { formatProblems, parseScenario } from "../../shared/scenario/load";
 import { Engine } from "../../shared/engine/engine";
 import { eventsOf, runUntilTrue, smallScenario } from "../support/engine-scenarios";
@@ -103,6 +104,56 @@ describe("ServiceQueue", () => {
     queue.stretch(0, 3);
     // the blocked server is now busy until 300, the other until 6
     expect(queue.serve(0, 1)).toBe(7);
+  });
+});
+
+describe("Timeline (a broker's NIC)", () => {
+  it("sends a response ready now in the gap before one booked for later, instead of behind it", () => {
+    const nic = new Timeline();
+    expect(nic.book(0, 100, 10)).toBe(110); // waiting for the disk until 100
+    expect(nic.book(0, 0, 5)).toBe(5);
+    expect(nic.book(0, 0, 90)).toBe(95);
+    expect(nic.book(0, 0, 10)).toBe(120); // no 10 ms gap before 100: after the booked one
+    expect(nic.book(0, 0, 5)).toBe(100); // the 95-100 gap
+    expect(nic.backlogMs(0)).toBe(120);
+    // jobs ready at once queue one after another, as in a one-server queue
+    const fifo = new Timeline();
+    expect([fifo.book(0, 0, 3), fifo.book(1, 1, 3), fifo.book(10, 10, 1)]).toEqual([3, 6, 11]);
+    expect(fifo.busyMs).toBe(7);
+  });
+
+  it("every job takes the earliest time at or after it is ready when the NIC is free for all of it (against every job booked so far)", () => {
+    // every response has bytes, so every job takes time (whether an empty one fits between two touching jobs is moot)
+    const booking = fc.record({ advance: fc.nat(30), wait: fc.oneof(fc.constant(0), fc.nat(60)), serviceMs: fc.integer({ min: 1, max: 12 }) });
+    fc.assert(
+      fc.property(fc.array(booking, { maxLength: 60 }), (bookings) => {
+        const nic = new Timeline();
+        const jobs: [number, number][] = [];
+        let now = 0;
+        let busy = 0;
+        for (const { advance, wait, serviceMs } of bookings) {
+          now += advance;
+          const ready = now + wait;
+          const clashes = (t: number) => jobs.some(([s, e]) => s < t + serviceMs && e > t);
+          // the earliest start is the ready time or the end of a job booked before
+          const start = [ready, ...jobs.map(([, e]) => e).filter((e) => e > ready)].sort((a, b) => a - b).find((t) => !clashes(t))!;
+          expect(nic.book(now, ready, serviceMs)).toBe(start + serviceMs);
+          jobs.push([start, start + serviceMs]);
+          busy += serviceMs;
+          expect(nic.backlogMs(now)).toBe(Math.max(0, ...jobs.map(([, e]) => e - now)));
+        }
+        expect(nic.busyMs).toBe(busy);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("refuses a size or time that is not a finite number (it would stay booked for ever)", () => {
+    const nic = new Timeline();
+    expect(() => nic.book(0, 0, Number.NaN)).toThrow(/service time NaN/);
+    expect(() => nic.book(0, Number.NaN, 1)).toThrow(/ready time NaN/);
+    expect(() => nic.book(0, 0, -1)).toThrow(/service time -1/);
+    expect(nic.book(0, 0, 1)).toBe(1);
   });
 });
 
