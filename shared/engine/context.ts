@@ -40,8 +40,10 @@ export interface Instruments {
   /** `times` errors of one kind: a batch's error response counts once, records refused by send() (BUFFER_EXHAUSTED, MESSAGE_TOO_LARGE) one each. */
   produceError(error: number, times?: number): void;
   consumed(count: number): void;
-  /** Records `from` .. `from + count - 1` of a batch (all of it by default) were processed by the application. */
-  delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number, from?: number, count?: number): void;
+  /** The number the checker knows consumer group `groupId` by (its deliveries are counted apart from other groups'). */
+  reader(groupId: string): number;
+  /** Records `from` .. `from + count - 1` of a batch were processed by the application of group `reader`. */
+  delivered(batchId: number, pid: number, firstCreatedMs: number, lastCreatedMs: number, from: number, count: number, reader: number): void;
   replicated(bytes: number): void;
   /** Retention deleted the batch `batchId` of partition `pid` (its segment was past retention.ms or retention.bytes). */
   expired(pid: number, batchId: number): void;

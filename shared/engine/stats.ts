@@ -91,18 +91,25 @@ export class Stats implements Instruments {
     this.series.add(this.cluster.sim.now, "consumed", count);
   }
 
-  delivered(batchId: number, pid: number, batchFirst: number, batchLast: number, from = 0, piece = -1): void {
+  private readonly readers = new Map<string, number>();
+
+  reader(groupId: string): number {
+    let n = this.readers.get(groupId);
+    if (n === undefined) this.readers.set(groupId, (n = this.readers.size));
+    return n;
+  }
+
+  delivered(batchId: number, pid: number, batchFirst: number, batchLast: number, from: number, count: number, reader: number): void {
     const now = this.cluster.sim.now;
     const store = this.cluster.partitions[pid]!.store;
     const total = store.countOf(batchId);
-    const count = piece < 0 ? total : piece;
     // a poll that stopped at max.poll.records mid-batch: its records' creation times, evenly spread over the batch's
     const step = total > 1 ? (batchLast - batchFirst) / (total - 1) : 0;
     const first = batchFirst + step * from;
     const last = first + step * (count - 1);
     this.totals.delivered += count;
     if (from + count === total) this.totals.deliveredBatches++;
-    this.checker.delivered(this.stream(store.producerOf(batchId), pid), store.baseSeqOf(batchId) + from, count);
+    this.checker.delivered(this.stream(store.producerOf(batchId), pid), store.baseSeqOf(batchId) + from, count, reader);
     this.series.add(now, "sink", count);
     // the series keeps an approximate per-bucket latency for recovery detection
     this.series.recordLatency(now, Math.max(0, now - (first + last) / 2), count);

@@ -44,6 +44,8 @@ export function parseAssignors(value: string): AssignorName[] {
 
 export class Consumer {
   config: Record<string, ConfigValue>;
+  /** The checker's number for this member's group. */
+  private readonly reader: number;
   up = true;
   private rpc: RpcClient;
   private generationId = -1;
@@ -135,6 +137,7 @@ export class Consumer {
     private sink: Sink | null = null,
   ) {
     this.config = resolveConfig(consumerConfig, spec.config);
+    this.reader = cluster.instruments.reader(spec.id);
     const pids: number[] = [];
     for (const topic of spec.topics) {
       const ref = cluster.topics.get(topic)!;
@@ -944,7 +947,7 @@ export class Consumer {
       const b = taken[i]!;
       // a partition revoked meanwhile: its records were handed over, but processing had happened
       const store = partitions[b.pid]!.store;
-      instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId), b.from, b.count);
+      instruments.delivered(b.batchId, b.pid, store.firstCreatedOf(b.batchId), store.lastCreatedOf(b.batchId), b.from, b.count, this.reader);
       if (this.processed.has(b.pid) && (this.staleTaken === null || !this.staleTaken.has(b))) {
         this.processed.set(b.pid, b.endOffset);
         this.processedEpoch[b.pid] = b.epoch;

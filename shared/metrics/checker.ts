@@ -14,7 +14,9 @@
  *   produced or acknowledged twice still counts once.
  * - ackedLost: acknowledged positions absent from the final log.
  * - duplicatesInLog: sum over positions of max(0, copies in log - 1).
- * - duplicatesDelivered: sum over positions of max(0, deliveries - 1).
+ * - duplicatesDelivered: sum over positions and reading groups of
+ *   max(0, deliveries to that group - 1): every group reads every message
+ *   once, so a second group reading a topic delivers no duplicates.
  * - outOfOrder: messages whose first appearance in the log comes after a
  *   message of the same stream with a higher seq. A re-appearing duplicate is
  *   a duplicate, not a reordering, so only first appearances are counted.
@@ -26,8 +28,8 @@ export interface CheckerResult {
   /** inFlightAtEnd: acks=0 messages still on their way to a broker when the run ended (counted acknowledged, not lost). */
   /**
    * deletedByRetention: positions whose segment retention deleted (not lost: the log had committed
-   * them); expiredUnread: of those, the ones no consumer had read (a consumer behind the log start
-   * skipped them).
+   * them); expiredUnread: of those, the ones some reading group had not read (a consumer behind the
+   * log start skipped them).
    */
   delivery: { ackedLost: number; duplicatesInLog: number; duplicatesDelivered: number; outOfOrder: number; inFlightAtEnd: number; deletedByRetention: number; expiredUnread: number };
 }
@@ -50,7 +52,8 @@ export class StreamState {
   readonly attempted = new RangeSet();
   readonly acked = new RangeSet();
   readonly failed = new RangeSet();
-  readonly delivered = new RangeCounter();
+  /** Deliveries, per reading group (Checker.delivered's `reader`). */
+  readonly delivered: RangeCounter[] = [];
   log = new RangeCounter();
   /** acks=0 messages still on their way to a broker when the logs were scanned: not (yet) lost. */
   inFlight = new RangeSet();
@@ -95,9 +98,14 @@ export class Checker {
     this.state(stream).failed.add(baseSeq, baseSeq + count);
   }
 
-  /** A sink processed the batch; each call is one delivery, so repeats are duplicates. */
-  delivered(stream: string | StreamState, baseSeq: number, count: number): void {
-    this.state(stream).delivered.add(baseSeq, baseSeq + count);
+  /**
+   * Reading group `reader` (0, 1, ...: one number per group) processed the batch; each call is one
+   * delivery, so a group's repeats are duplicates. Another group's copy is not.
+   */
+  delivered(stream: string | StreamState, baseSeq: number, count: number, reader = 0): void {
+    const by = this.state(stream).delivered;
+    while (by.length <= reader) by.push(new RangeCounter());
+    by[reader]!.add(baseSeq, baseSeq + count);
   }
 
   /** Retention deleted [baseSeq, baseSeq + count) from the partition's log (a repeat counts once). */
@@ -160,11 +168,11 @@ export class Checker {
       r.delivery.ackedLost += s.inFlight.size() === 0 ? s.acked.minus(s.log) : this.lostOf(s).size();
       r.delivery.inFlightAtEnd += s.inFlight.size();
       r.delivery.duplicatesInLog += s.log.extraCopies();
-      r.delivery.duplicatesDelivered += s.delivered.extraCopies();
+      for (const by of s.delivered) r.delivery.duplicatesDelivered += by.extraCopies();
       r.delivery.outOfOrder += s.outOfOrder;
       if (s.expired.size() > 0) {
         r.delivery.deletedByRetention += s.expired.size();
-        r.delivery.expiredUnread += s.expired.minus(s.delivered);
+        r.delivery.expiredUnread += unreadOf(s);
       }
     }
     return r;
@@ -181,4 +189,12 @@ export class Checker {
     }
     return out;
   }
+}
+
+/** Positions retention deleted that some reading group had not read (with no group: all of them). */
+function unreadOf(s: StreamState): number {
+  if (s.delivered.length <= 1) return s.expired.minus(s.delivered[0] ?? new RangeCounter());
+  const unread = new RangeSet();
+  for (const by of s.delivered) for (const run of s.expired.minusRuns(by)) unread.add(run.start, run.end);
+  return unread.size();
 }

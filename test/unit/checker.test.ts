@@ -82,6 +82,26 @@ describe("Checker", () => {
     expect(c.result().delivery).toEqual({ ...zeros, duplicatesInLog: 10, duplicatesDelivered: 12 });
   });
 
+  it("counts duplicate deliveries per reading group: a second group reading the same messages is no duplicate", () => {
+    const c = new Checker();
+    clean(c, A, [20]); // group 0 reads it all
+    c.delivered(A, 0, 20, 1); // so does another group
+    expect(c.result().delivery.duplicatesDelivered).toBe(0);
+    c.delivered(A, 15, 5, 1); // that group re-reads five after a rebalance
+    c.delivered(A, 0, 3, 2);
+    expect(c.result().delivery.duplicatesDelivered).toBe(5);
+  });
+
+  it("counts a deleted message as never read if some reading group had not read it", () => {
+    const c = new Checker();
+    clean(c, A, [100]); // group 0 reads it all
+    c.delivered(A, 0, 20, 1);
+    c.delivered(A, 40, 60, 1);
+    c.expired(A, 0, 50);
+    // group 1 skipped 20..39; group 0 read everything deleted
+    expect(c.result().delivery).toMatchObject({ deletedByRetention: 50, expiredUnread: 20 });
+  });
+
   it("counts reordered first appearances only", () => {
     const c = new Checker();
     c.finalLog(A, 0, 10);
