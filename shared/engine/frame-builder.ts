@@ -28,7 +28,9 @@ export class FrameBuilder {
   private flowSkip = 0;
   private lastSimMs = 0;
   private lastCpu = new Map<number, number>();
-  private lastBytes = new Map<number, { in: number; out: number }>();
+  private lastBytes = new Map<number, { in: number; out: number; read: number }>();
+  /** Each broker's rates over the last interval of simulated time, kept while none passes. */
+  private lastRates = new Map<number, { cpu: number; bytesIn: number; bytesOut: number; readMBps: number }>();
   private checker: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, deletedByRetention: 0, expiredUnread: 0, scannedAtMs: 0 };
   private lastScanWall = -Infinity;
   private lastScanCostMs = 0;
@@ -106,12 +108,22 @@ export class FrameBuilder {
   brokerViews(engine: Engine, peek = false): BrokerView[] {
     const { brokers, controller, partitions } = engine.cluster;
     const elapsed = Math.max(1e-9, engine.now - this.lastSimMs);
+    // no simulated time since the last frame (paused): the rates stay those of the last interval
+    const still = engine.now <= this.lastSimMs;
     const views = brokers.slice(1).map((b): BrokerView => {
       const led = controller.partitions.filter((p) => p.leader === b.id && !partitions[p.pid]!.internal);
       const busy = b.cpu.busyMs;
-      const cpu = Math.min(1, (busy - (this.lastCpu.get(b.id) ?? 0)) / (elapsed * b.cpu.servers));
+      const kept = still ? this.lastRates.get(b.id) : undefined;
+      const cpu = kept ? kept.cpu : Math.min(1, (busy - (this.lastCpu.get(b.id) ?? 0)) / (elapsed * b.cpu.servers));
       if (!peek) this.lastCpu.set(b.id, busy);
-      const bytes = this.lastBytes.get(b.id) ?? { in: 0, out: 0 };
+      const bytes = this.lastBytes.get(b.id) ?? { in: 0, out: 0, read: 0 };
+      const rates = kept ?? {
+        cpu,
+        bytesIn: Math.round(((b.stats.bytesIn - bytes.in) / elapsed) * 1000),
+        bytesOut: Math.round(((b.stats.bytesOut - bytes.out) / elapsed) * 1000),
+        readMBps: Math.round(((b.pageCache.readBytes - bytes.read) / MB / elapsed) * 10_000) / 10,
+      };
+      if (!peek && !kept) this.lastRates.set(b.id, rates);
       const view: BrokerView = {
         id: b.id,
         name: b.name,
@@ -122,8 +134,8 @@ export class FrameBuilder {
           IsrShrinksPerSec: b.stats.isrShrinks,
           IsrExpandsPerSec: b.stats.isrExpands,
           FailedProduceRequestsPerSec: b.stats.failedProduceRequests,
-          BytesInPerSec: Math.round(((b.stats.bytesIn - bytes.in) / elapsed) * 1000),
-          BytesOutPerSec: Math.round(((b.stats.bytesOut - bytes.out) / elapsed) * 1000),
+          BytesInPerSec: rates.bytesIn,
+          BytesOutPerSec: rates.bytesOut,
           LeaderCount: led.length,
           PartitionCount: controller.partitions.filter((p) => p.replicas.includes(b.id) && !partitions[p.pid]!.internal).length,
         },
@@ -133,9 +145,10 @@ export class FrameBuilder {
           normalMBps: b.pageCache.diskMBps,
           unwrittenMB: Math.round((b.pageCache.dirtyBytes(engine.now) / MB) * 10) / 10,
           dirtyLimitMB: b.pageCache.dirtyLimitMB,
+          readMBps: rates.readMBps,
         },
       };
-      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut });
+      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut, read: b.pageCache.readBytes });
       return view;
     });
     if (!peek) this.lastSimMs = engine.now;

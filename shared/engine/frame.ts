@@ -30,7 +30,14 @@ export interface BrokerView {
   /** Share of the request handler threads busy since the last frame, 0..1. */
   cpuUtilisation: number;
   /** Its log disk: write bandwidth now (a slow-disk fault lowers it), and what its page cache holds that the disk has not written. */
-  disk: { writeMBps: number; normalMBps: number; unwrittenMB: number; dirtyLimitMB: number };
+  disk: {
+    writeMBps: number;
+    normalMBps: number;
+    unwrittenMB: number;
+    dirtyLimitMB: number;
+    /** MB/s read from the disk since the last frame: fetches of data the page cache no longer holds. */
+    readMBps: number;
+  };
 }
 
 export interface ReplicaView {

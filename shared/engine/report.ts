@@ -59,7 +59,7 @@ export interface Report {
   recoveryBand: { throughputPct: number; p99Pct: number; windowMs: number };
   warmupMs: number;
   cluster: {
-    brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number; unwrittenMB: number }[];
+    brokers: { id: number; state: string; UnderReplicatedPartitions: number; IsrShrinks: number; IsrExpands: number; FailedProduceRequests: number; LeaderCount: number; truncatedMessages: number; unwrittenMB: number; diskReadMB: number }[];
     /** Every partition at the end: its leader and ISR, and the leader's log start offset (retention), high watermark and log end offset. */
     partitions: { topic: string; partition: number; leader: number; replicas: number[]; isr: number[]; logStartOffset: number; highWatermark: number; logEndOffset: number }[];
     leaderElections: number;
@@ -178,6 +178,7 @@ export function buildReport(engine: Engine, wallMs: number): Report {
         truncatedMessages: truncated.get(b.id) ?? 0,
         // data in its page cache the disk had not written (a slow disk's backlog)
         unwrittenMB: round(b.pageCache.dirtyBytes(engine.now) / (1024 * 1024)),
+        diskReadMB: round(b.pageCache.readBytes / (1024 * 1024)),
       })),
       partitions: controller.partitions
         .filter((p) => !partitions[p.pid]!.internal)

@@ -102,7 +102,7 @@ export function formatSummary(report: Report, maxEvents = 25): string {
     const active = q.active ? `${q.active} active in epoch ${q.epoch}` : "NO ACTIVE CONTROLLER (no fencing, elections or ISR changes)";
     out.push(`  KRaft ${q.voters.length > 1 ? "quorum" : "controller"}: ${active}; ${q.failovers} failover(s)${q.voters.length > 1 ? `; ${voters}` : ""}`);
   }
-  for (const b of c.brokers) out.push(`  broker-${b.id}: ${b.state}, leads ${b.LeaderCount}, UnderReplicatedPartitions ${b.UnderReplicatedPartitions}, IsrShrinks ${b.IsrShrinks}, IsrExpands ${b.IsrExpands}, FailedProduceRequests ${b.FailedProduceRequests}, truncated ${fmt(b.truncatedMessages)} msgs`);
+  for (const b of c.brokers) out.push(`  broker-${b.id}: ${b.state}, leads ${b.LeaderCount}, UnderReplicatedPartitions ${b.UnderReplicatedPartitions}, IsrShrinks ${b.IsrShrinks}, IsrExpands ${b.IsrExpands}, FailedProduceRequests ${b.FailedProduceRequests}, truncated ${fmt(b.truncatedMessages)} msgs` + (b.diskReadMB > 0 ? `, read ${fmt(b.diskReadMB)} MB from disk` : "") + (b.unwrittenMB > 0 ? `, ${fmt(b.unwrittenMB)} MB unwritten` : ""));
   const notable = report.events.filter((e) => e.kind !== "group" && e.kind !== "consumer" ? true : report.events.length <= maxEvents * 2);
   if (notable.length > 0) {
     out.push("");

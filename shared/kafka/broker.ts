@@ -421,6 +421,11 @@ export class Broker {
         const upTo = Math.min(unwritten.get(replica.pid) ?? log.logEndOffset, log.logEndOffset);
         if (upTo > log.flushedOffset) log.flushedOffset = upTo;
       }
+      if (this.toldDiskReads && this.pageCache.readBytes === this.readBytesSeen) {
+        this.toldDiskReads = false;
+        this.cluster.events.emit(now, "broker", `${this.name} no longer reads from its disk: fetches ask for what its page cache holds (${formatMB(this.pageCache.readBytes - this.readBytesAtTell)} read from the disk in that spell)`);
+      }
+      this.readBytesSeen = this.pageCache.readBytes;
       if (this.toldDirtyLimit && this.pageCache.dirtyBytes(now) < (this.pageCache.dirtyLimitMB * MB) / 2) {
         this.toldDirtyLimit = false;
         this.cluster.events.emit(now, "broker", `${this.name}'s disk has caught up: its page cache holds under half its dirty limit again, and writes no longer wait for the disk`);
@@ -764,12 +769,29 @@ export class Broker {
   /** CPU time to answer a fetch that read `bytes`, `diskBytes` of them from the disk (the answer waits for both). */
   fetchDone(bytes: number, diskBytes = 0): number {
     const cpu = this.cpuDone(bytes);
-    return diskBytes > 0 ? Math.max(cpu, this.pageCache.read(this.cluster.sim.now, diskBytes)) : cpu;
+    if (diskBytes <= 0) return cpu;
+    if (!this.toldDiskReads) this.tellDiskReads();
+    return Math.max(cpu, this.pageCache.read(this.cluster.sim.now, diskBytes));
+  }
+
+  /** The first fetch of a spell that reads the disk: say so once, until a while passes with no such read. */
+  private toldDiskReads = false;
+  /** pageCache.readBytes when the write-back last looked: no change since means the spell is over. */
+  private readBytesSeen = 0;
+  /** pageCache.readBytes when the spell began. */
+  private readBytesAtTell = 0;
+
+  private tellDiskReads(): void {
+    this.toldDiskReads = true;
+    const cache = this.pageCache;
+    this.readBytesAtTell = cache.readBytes;
+    const why = cache.uncachedBelow > cache.written - cache.cacheBytes ? "written before it lost power (its page cache is cold)" : `older than the newest ${formatMB(cache.cacheBytes)} its page cache holds`;
+    this.cluster.events.emit(this.cluster.sim.now, "broker", `${this.name} reads from its disk: a fetch asks for data ${why}, so the answer waits for the ${formatMBps(cache.currentMBps)} disk, in turn with its writes`);
   }
 
   /** What of batches [from, to) of `log` the page cache no longer holds. */
   private uncached(log: ReplicaLog, from: number, to: number): number {
-    const before = this.pageCache.written - this.pageCache.cacheBytes;
+    const before = this.pageCache.uncachedBelow;
     return before > 0 && to > from ? log.bytesWrittenBefore(from, to, before) : 0;
   }
 
@@ -1210,4 +1232,9 @@ class ConsumerFetch extends DelayedFetch<ConsumerFetchEntry, ConsumerFetchResult
 
 function formatMBps(MBps: number): string {
   return `${MBps >= 10 ? Math.round(MBps).toLocaleString("en-US") : Number(MBps.toPrecision(2))} MB/s`;
+}
+
+function formatMB(bytes: number): string {
+  const mb = bytes / MB;
+  return `${mb >= 10 ? Math.round(mb).toLocaleString("en-US") : Number(mb.toPrecision(2))} MB`;
 }

@@ -11,6 +11,11 @@
  *
  * A slow-disk fault lowers the bandwidth while it lasts; the slowest active
  * one applies, and the writes still queued are re-timed at the new speed.
+ *
+ * The cache keeps the newest `pageCacheMB` written; a read of older data
+ * (a consumer far behind, a follower catching up) takes the disk in turn
+ * with its writes. A power loss empties it: everything written before it is
+ * read from the disk. What is read from the disk does not enter the cache.
  */
 import { ServiceQueue } from "./resources";
 
@@ -38,6 +43,10 @@ export class PageCache {
   /** Bytes written to the page cache since the host started: it keeps the newest `cacheBytes` of them. */
   written = 0;
   readonly cacheBytes: number;
+  /** Bytes read from the disk since the host started (data the page cache no longer held). */
+  readBytes = 0;
+  /** What was written before the last power loss: not in the page cache any more, however recent. */
+  private coldBelow = 0;
 
   constructor(
     readonly diskMBps: number,
@@ -50,7 +59,14 @@ export class PageCache {
 
   /** A read of `bytes` no longer in the page cache, at `now`: when the disk has read them (in turn with its writes). */
   read(now: number, bytes: number): number {
+    this.readBytes += bytes;
     return this.disk.serve(now, bytes / this.bytesPerMs);
+  }
+
+  /** Data written before this many bytes had been written (see `written`) is no longer in the page cache. */
+  get uncachedBelow(): number {
+    const evicted = this.written - this.cacheBytes;
+    return evicted > this.coldBelow ? evicted : this.coldBelow;
   }
 
   /** The disk's bandwidth now, MB/s. */
@@ -130,6 +146,7 @@ export class PageCache {
 
   /** A power loss: what the page cache held is gone, and the disk has nothing left to write. */
   lose(): void {
+    this.coldBelow = this.written;
     this.head = this.tail = 0;
     this.writeHead = this.writeTail = 0;
     this.writtenOut = this.written;

@@ -100,6 +100,32 @@ describe("the lessons teach what they say", () => {
     expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0 });
   });
 
+  it("catch-up-reads: the backfill group reads the disk at ≈150,000 a second until it reaches the page cache; producers and analytics notice nothing", () => {
+    const { engine, report, events } = lesson("catch-up-reads");
+    const backfill = group(report, "backfill");
+    for (const b of ["broker-1", "broker-2", "broker-3"]) {
+      const started = engine.cluster.events.all().find((e) => e.text.startsWith(`${b} reads from its disk: a fetch asks for data older than the newest 64 MB`));
+      expect(started!.atMs).toBeGreaterThanOrEqual(60_000);
+      expect(started!.atMs).toBeLessThan(65_000);
+      expect(events.some((t) => t.startsWith(`${b} no longer reads from its disk`))).toBe(true);
+    }
+    // the disk writes ≈10.7 MB/s of its 20: each broker reads ≈9 MB/s, ≈47,000 records, for its third
+    const reading = engine.stats.series.rate("sink", 68_000, 88_000) - 53_333;
+    expect(reading).toBeGreaterThan(130_000);
+    expect(reading).toBeLessThan(170_000);
+    // a minute and a half of the three brokers' leader data, less the newest 64 MB each
+    for (const b of report.cluster.brokers) {
+      expect(b.diskReadMB).toBeGreaterThan(250);
+      expect(b.diskReadMB).toBeLessThan(350);
+    }
+    expect(backfill.finalLagMessages).toBeLessThan(300_000);
+    expect(backfill.maxLagMessages).toBeGreaterThan(3_000_000);
+    // producers notice nothing (acks=all, p99 of a few ms), nor does the group at the log end
+    expect(report.produced.ackLatencyMs.p99!).toBeLessThan(10);
+    expect(group(report, "analytics").maxLagMessages).toBeLessThan(300_000);
+    expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0 });
+  });
+
   it("hot-key: one partition takes half the records, its consumer falls behind by ≈3,300 a second, then drains; nothing lost", () => {
     const { engine, report, events } = lesson("hot-key");
     const series = engine.stats.series;

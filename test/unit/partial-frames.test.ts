@@ -72,3 +72,28 @@ describe("partial frames", () => {
     expect(completeFrame(null, partial)).toBe(partial);
   });
 });
+
+describe("broker rates while paused", () => {
+  it("frames built while no simulated time passes keep the last interval's rates instead of dropping to 0", () => {
+    const wall = { now: 0 };
+    const session = playing("sims/catch-up-reads.yaml", wall);
+    session.setSpeed(1, true);
+    while (session.frame().nowMs < 70_000) {
+      wall.now += 50;
+      session.tick();
+    }
+    const moving = session.frame().brokers[0]!;
+    expect(moving.jmx.BytesInPerSec).toBeGreaterThan(1_000_000);
+    expect(moving.disk.readMBps).toBeGreaterThan(1);
+    session.pause();
+    for (let i = 0; i < 3; i++) {
+      wall.now += 50;
+      session.tick();
+      const still = session.frame().brokers[0]!;
+      expect(still.jmx.BytesInPerSec).toBe(moving.jmx.BytesInPerSec);
+      expect(still.jmx.BytesOutPerSec).toBe(moving.jmx.BytesOutPerSec);
+      expect(still.disk.readMBps).toBe(moving.disk.readMBps);
+      expect(still.cpuUtilisation).toBe(moving.cpuUtilisation);
+    }
+  });
+});

@@ -37,6 +37,7 @@ const BrokerRow = memo(function BrokerRow({ broker, base }: { broker: BrokerView
       <td data-col="unwritten" className={broker.disk.unwrittenMB >= broker.disk.dirtyLimitMB * 0.99 ? "tb-tone-bad" : undefined}>
         {broker.disk.unwrittenMB >= 1 ? Math.round(broker.disk.unwrittenMB).toLocaleString("en-US") : "0"}
       </td>
+      <td data-col="disk-reads">{broker.disk.readMBps >= 10 ? Math.round(broker.disk.readMBps).toLocaleString("en-US") : broker.disk.readMBps}</td>
     </tr>
   );
 });
@@ -54,6 +55,7 @@ function BrokerMetricsTableImpl({ brokers, baseline, baselineLabel }: BrokerMetr
             ))}
             <th title="request handler threads busy (1 − RequestHandlerAvgIdlePercent)">CPU %</th>
             <th title="MB in the page cache the log disk has not written yet; past the dirty limit every write waits for the disk">unwritten MB</th>
+            <th title="MB/s read from the log disk: fetches of data the page cache no longer holds (a consumer far behind, a follower catching up), in turn with the writes">disk reads MB/s</th>
           </tr>
         </thead>
         <tbody>

@@ -86,21 +86,25 @@ function hasActiveFault(s: AppState, name: string): boolean {
 }
 
 /**
- * The log disk, once it matters: slowed by a fault, or holding unwritten data in the page cache.
- * The meter fills towards the dirty limit, past which every write waits for the disk.
+ * The log disk, once it matters: slowed by a fault, holding unwritten data in the page cache, or
+ * read by fetches of data the page cache no longer holds. The meter fills towards the dirty limit,
+ * past which every write waits for the disk.
  */
 function DiskStat({ disk }: { disk: BrokerView["disk"] }) {
   const slowed = disk.writeMBps < disk.normalMBps;
-  if (!slowed && disk.unwrittenMB < 1) return null;
+  const reading = disk.readMBps >= 0.1;
+  if (!slowed && !reading && disk.unwrittenMB < 1) return null;
   const share = disk.unwrittenMB / disk.dirtyLimitMB;
   const full = share >= 0.99;
+  const reads = reading ? `; fetches of data the page cache no longer holds read ${disk.readMBps} MB/s from it, in turn with the writes` : "";
   return (
     <span
-      className={full ? "tone-bad" : slowed ? "tone-warn" : undefined}
+      className={full ? "tone-bad" : slowed || reading ? "tone-warn" : undefined}
       data-testid="broker-disk"
-      title={`log disk writing ${disk.writeMBps} MB/s (normally ${disk.normalMBps}); the page cache holds ${disk.unwrittenMB} MB it has not written, and makes writes wait for the disk past ${disk.dirtyLimitMB} MB (the dirty limit)`}
+      title={`log disk writing ${disk.writeMBps} MB/s (normally ${disk.normalMBps}); the page cache holds ${disk.unwrittenMB} MB it has not written, and makes writes wait for the disk past ${disk.dirtyLimitMB} MB (the dirty limit)${reads}`}
     >
       disk {disk.writeMBps} MB/s <Meter value={share} /> {Math.round(disk.unwrittenMB)}/{disk.dirtyLimitMB} MB unwritten{full ? ": writes wait" : ""}
+      {reading && <span data-testid="broker-disk-reads"> · reads {disk.readMBps >= 10 ? Math.round(disk.readMBps) : disk.readMBps} MB/s</span>}
     </span>
   );
 }
