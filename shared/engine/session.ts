@@ -23,6 +23,7 @@ import type { RecordedAction } from "./commands";
 import type { OpenResult, Result, SessionFile, Snapshot } from "../protocol/contract";
 import type { Frame, MetricsPoint } from "./frame";
 import { buildFrame, FrameBuilder } from "./frame-builder";
+import type { Report } from "./report";
 
 /** How far behind the live engine the nearer checkpoint trails (a "go back a few seconds" scrub). */
 export const CHECKPOINT_TRAIL_MS = 10_000;
@@ -324,6 +325,11 @@ export class LiveSession {
     const engine = this.need();
     this.reached();
     return buildFrame(this.builder, engine, { playing: this.pacer!.playing, speed: this.speed, maxSpeed: this.maxSpeed, forked: this.forked, clock: this.clock });
+  }
+
+  /** The run so far as the CLI's JSON report says it (the checker scans the logs as they are now). */
+  report(): Report {
+    return this.need().report();
   }
 
   history(): MetricsPoint[] {

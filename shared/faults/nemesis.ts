@@ -55,7 +55,15 @@ export class Nemesis {
   /** Start a fault now; schedule its heal when it has a duration. */
   inject(spec: FaultSpec): ActiveFault {
     const { sim, events } = this.cluster;
-    const start = this.starter(spec);
+    // resolving `one`, `minority` or `majority` draws from the stream: a fault refused after that must not have drawn
+    const drawn = this.rng.save();
+    let start: ReturnType<Nemesis["starter"]>;
+    try {
+      start = this.starter(spec);
+    } catch (error) {
+      this.rng.restore(drawn);
+      throw error;
+    }
     const fault: ActiveFault = { id: this.nextId++, spec, atMs: sim.now, targets: start.targets, healedAtMs: null, heal: () => {} };
     const healAction = start.run();
     fault.heal = () => {

@@ -4,7 +4,7 @@
  * reshuffles the draws of the others. Nothing in the engine may use
  * Math.random.
  */
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { xoroshiro128plus, xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 
 type Generator = ReturnType<typeof xoroshiro128plus>;
@@ -26,7 +26,7 @@ export function streamSeed(seed: number, entity: string): number {
 }
 
 export class Rng {
-  private readonly gen: Generator;
+  private gen: Generator;
 
   constructor(seed: number) {
     this.gen = xoroshiro128plus(seed);
@@ -34,6 +34,15 @@ export class Rng {
 
   static for(seed: number, entity: string): Rng {
     return new Rng(streamSeed(seed, entity));
+  }
+
+  /** Where the stream is now: `restore` goes back there (a command refused after drawing must not have drawn). */
+  save(): readonly number[] {
+    return this.gen.getState();
+  }
+
+  restore(state: readonly number[]): void {
+    this.gen = xoroshiro128plusFromState(state);
   }
 
   /** Uniform in [0, 1). */

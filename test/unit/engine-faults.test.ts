@@ -185,3 +185,20 @@ describe("clients shut down cleanly", () => {
   });
 });
 
+
+describe("a refused fault changes nothing", () => {
+  it("not even the draw that picked its majority: the next fault on a majority picks the same brokers as without it", () => {
+    const majorityCut = (refusedFirst: boolean) => {
+      const engine = new Engine(smallScenario({ durationMs: 5_000 }));
+      engine.runUntil(1_000);
+      if (refusedFirst) {
+        const refused = engine.command({ type: "inject", fault: { kind: "load-spike", target: "majority", factor: 2, at: 0 } });
+        expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/is not a producer/) });
+      }
+      const cut = engine.command({ type: "inject", fault: { kind: "cut", from: "p", to: "majority", at: 0 } });
+      expect(cut.ok).toBe(true);
+      return engine.nemesis.active()[0]!.targets;
+    };
+    expect(majorityCut(true)).toEqual(majorityCut(false));
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Simulator, SimulationError, type Timer } from "../../shared/kernel/simulator";
+import { Rng } from "../../shared/kernel/rng";
 
 /** The reference: every pending event in one list, the least (time, priority, insertion) fired first. */
 class ListKernel {
@@ -110,5 +111,17 @@ describe("Simulator", () => {
         expect(run(sim)).toEqual(run(new ListKernel()));
       }),
     );
+  });
+});
+
+describe("Rng", () => {
+  it("restore goes back to a saved point: the same draws follow, and other streams are untouched", () => {
+    const rng = Rng.for(1, "nemesis");
+    rng.float();
+    const saved = rng.save();
+    const first = [rng.float(), rng.int(10), rng.float()];
+    rng.restore(saved);
+    expect([rng.float(), rng.int(10), rng.float()]).toEqual(first);
+    expect(Rng.for(1, "nemesis").float()).not.toBe(first[0]);
   });
 });
