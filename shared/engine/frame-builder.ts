@@ -121,7 +121,7 @@ export class FrameBuilder {
         cpu,
         bytesIn: Math.round(((b.stats.bytesIn - bytes.in) / elapsed) * 1000),
         bytesOut: Math.round(((b.stats.bytesOut - bytes.out) / elapsed) * 1000),
-        readMBps: Math.round(((b.pageCache.readBytes - bytes.read) / MB / elapsed) * 10_000) / 10,
+        readMBps: Math.round(((b.pageCache.readBy(engine.now) - bytes.read) / MB / elapsed) * 10_000) / 10,
       };
       if (!peek && !kept) this.lastRates.set(b.id, rates);
       const view: BrokerView = {
@@ -148,7 +148,7 @@ export class FrameBuilder {
           readMBps: rates.readMBps,
         },
       };
-      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut, read: b.pageCache.readBytes });
+      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut, read: b.pageCache.readBy(engine.now) });
       return view;
     });
     if (!peek) this.lastSimMs = engine.now;

@@ -178,7 +178,7 @@ export function buildReport(engine: Engine, wallMs: number): Report {
         truncatedMessages: truncated.get(b.id) ?? 0,
         // data in its page cache the disk had not written (a slow disk's backlog)
         unwrittenMB: round(b.pageCache.dirtyBytes(engine.now) / (1024 * 1024)),
-        diskReadMB: round(b.pageCache.readBytes / (1024 * 1024)),
+        diskReadMB: round(b.pageCache.readBy(engine.now) / (1024 * 1024)),
       })),
       partitions: controller.partitions
         .filter((p) => !partitions[p.pid]!.internal)

@@ -43,8 +43,15 @@ export class PageCache {
   /** Bytes written to the page cache since the host started: it keeps the newest `cacheBytes` of them. */
   written = 0;
   readonly cacheBytes: number;
-  /** Bytes read from the disk since the host started (data the page cache no longer held). */
+  /** Bytes asked of the disk since the host started (data the page cache no longer held): see readBy() for what it has read. */
   readBytes = 0;
+  /** Reads the disk has not finished, oldest first: when it starts and finishes each, and its size. */
+  private readStart: number[] = [];
+  private readEnd: number[] = [];
+  private readSize: number[] = [];
+  private readHead = 0;
+  /** Bytes of reads the disk has finished. */
+  private readDone = 0;
   /** What was written before the last power loss: not in the page cache any more, however recent. */
   private coldBelow = 0;
 
@@ -60,7 +67,30 @@ export class PageCache {
   /** A read of `bytes` no longer in the page cache, at `now`: when the disk has read them (in turn with its writes). */
   read(now: number, bytes: number): number {
     this.readBytes += bytes;
-    return this.disk.serve(now, bytes / this.bytesPerMs);
+    const serviceMs = bytes / this.bytesPerMs;
+    const done = this.disk.serve(now, serviceMs);
+    this.readStart.push(done - serviceMs);
+    this.readEnd.push(done);
+    this.readSize.push(bytes);
+    return done;
+  }
+
+  /** Bytes the disk has read by `now` (a read in progress counts in part), so a rate of it never beats the disk. */
+  readBy(now: number): number {
+    const end = this.readEnd;
+    while (this.readHead < end.length && end[this.readHead]! <= now) this.readDone += this.readSize[this.readHead++]!;
+    if (this.readHead === end.length) {
+      if (this.readHead > 0) this.readStart.length = this.readEnd.length = this.readSize.length = this.readHead = 0;
+      return this.readDone;
+    }
+    if (this.readHead > 1024) {
+      this.readStart.splice(0, this.readHead);
+      this.readEnd.splice(0, this.readHead);
+      this.readSize.splice(0, this.readHead);
+      this.readHead = 0;
+    }
+    const start = this.readStart[this.readHead]!;
+    return start < now ? this.readDone + (this.readSize[this.readHead]! * (now - start)) / (end[this.readHead]! - start) : this.readDone;
   }
 
   /** Data written before this many bytes had been written (see `written`) is no longer in the page cache. */
@@ -147,6 +177,8 @@ export class PageCache {
   /** A power loss: what the page cache held is gone, and the disk has nothing left to write. */
   lose(): void {
     this.coldBelow = this.written;
+    // reads queued for the disk are never finished
+    this.readStart.length = this.readEnd.length = this.readSize.length = this.readHead = 0;
     this.head = this.tail = 0;
     this.writeHead = this.writeTail = 0;
     this.writtenOut = this.written;
@@ -181,6 +213,20 @@ export class PageCache {
     for (let i = this.writeHead; i < this.writeTail; i++) {
       const t = this.writeDone[i]!;
       if (t > now) this.writeDone[i] = now + (t - now) * factor;
+    }
+    for (let i = this.readHead; i < this.readEnd.length; i++) {
+      const start = this.readStart[i]!;
+      const end = this.readEnd[i]!;
+      if (end <= now) continue;
+      if (start < now) {
+        // a read in progress: what it has read counts as done, and the rest takes `factor` times as long
+        const size = this.readSize[i]!;
+        const share = (now - start) / (end - start);
+        this.readDone += size * share;
+        this.readSize[i] = size * (1 - share);
+        this.readStart[i] = now;
+      } else this.readStart[i] = now + (start - now) * factor;
+      this.readEnd[i] = now + (end - now) * factor;
     }
   }
 

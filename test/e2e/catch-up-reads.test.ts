@@ -22,10 +22,11 @@ describe("catch-up reads, in the app", () => {
     expect(await card.getByTestId("broker-disk").count(), "no disk figures while every read is from memory").toBe(0);
 
     await pollUntil("the log to say the brokers read from their disks", () => app.eventLogText(), (t) => ["broker-1", "broker-2", "broker-3"].every((b) => new RegExp(`${b} reads from its disk: a fetch asks for data older than the newest 64 MB its page cache holds`).test(t)), 60_000);
-    // the 20 MB/s disk writes ≈10 MB/s: about as much is left for reads
+    // the 20 MB/s disk writes ≈10 MB/s: about as much is left for reads (a frame may catch it reading only)
     const reads = card.getByTestId("broker-disk-reads");
     const seen = await pollUntil("the card to show disk reads", () => reads.innerText(), (t) => readMBps(t) > 4, 30_000);
-    expect(readMBps(seen)).toBeLessThan(20);
+    // what the disk reads, never more than it can
+    expect(readMBps(seen)).toBeLessThanOrEqual(20);
     await app.pause();
     await app.byTestId("dock-tab-brokers").click();
     const cell = app.byTestId("broker-metrics-row-1").locator('[data-col="disk-reads"]');

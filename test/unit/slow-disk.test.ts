@@ -107,6 +107,50 @@ describe("ServiceQueue", () => {
   });
 });
 
+describe("PageCache reads as the disk does them", () => {
+  it("count a read as it goes, in turn with writes, and at the new speed after a slow-disk", () => {
+    const cache = new PageCache(1, 100);
+    cache.write(0, MB); // the disk writes it until 1 s
+    expect(cache.read(0, 5 * MB)).toBeCloseTo(6000, 6);
+    expect(cache.readBytes).toBe(5 * MB); // asked at once ...
+    expect(cache.readBy(500)).toBe(0); // ... read from 1 s on
+    expect(cache.readBy(3500)).toBeCloseTo(2.5 * MB, 0);
+    cache.slow(3500, 0.5); // the 2.5 MB left take 5 s
+    expect(cache.readBy(6000)).toBeCloseTo(3.75 * MB, 0);
+    expect(cache.readBy(8500)).toBeCloseTo(5 * MB, 0);
+    expect(cache.readBy(20_000)).toBeCloseTo(5 * MB, 0);
+  });
+
+  it("never read faster than the disk, whatever mix of reads and writes", () => {
+    const op = fc.record({ gapMs: fc.integer({ min: 0, max: 3000 }), read: fc.boolean(), MB: fc.double({ min: 0.01, max: 4, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 10 }), (ops, looks) => {
+        const cache = new PageCache(2, 50);
+        let now = 0;
+        let asked = 0;
+        for (const { gapMs, read, MB: size } of ops) {
+          now += gapMs;
+          if (read) {
+            cache.read(now, size * MB);
+            asked += size * MB;
+          } else cache.write(now, size * MB);
+        }
+        let t = 0;
+        let before = cache.readBy(0);
+        for (let i = 0; t < now + 120_000; i++) {
+          const step = looks[i % looks.length]!;
+          t += step;
+          const by = cache.readBy(t);
+          expect(by - before).toBeLessThanOrEqual(2 * MB * (step / 1000) * (1 + 1e-9) + 1e-6);
+          before = by;
+        }
+        expect(before).toBeCloseTo(asked, 0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("Timeline (a broker's NIC)", () => {
   it("sends a response ready now in the gap before one booked for later, instead of behind it", () => {
     const nic = new Timeline();
