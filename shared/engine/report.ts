@@ -285,7 +285,8 @@ function explainLoss(engine: Engine, delivery: { ackedLost: number; duplicatesDe
   const { cluster } = engine;
   const producers = engine.scenario.producers;
   if (ackedLost > 0) {
-    const acks = [...new Set(producers.map((p) => String(engine.producers.get(p.id)!.config.acks)))];
+    // a producer waiting for its topic (created later) has sent nothing: it cannot have lost anything
+    const acks = [...new Set(producers.flatMap((p) => engine.producers.get(p.id) ?? []).map((p) => String(p.config.acks)))];
     const truncations = cluster.events.counts.get("truncation") ?? 0;
     const unclean = cluster.controller.uncleanElections;
     if (acks.includes("1")) why.push(`acks=1: the leader acknowledged writes before its followers had copied them; when leadership moved, the new leader never had them`);
@@ -295,7 +296,7 @@ function explainLoss(engine: Engine, delivery: { ackedLost: number; duplicatesDe
     const powerLosses = engine.nemesis.history.filter((f) => f.spec.kind === "power-loss").length;
     if (powerLosses > 0) why.push(`${powerLosses} power loss(es): data still in the page cache (never flushed) was gone`);
   }
-  const plain = engine.scenario.producers.filter((p) => !engine.producers.get(p.id)!.idempotent).map((p) => p.id);
+  const plain = engine.scenario.producers.filter((p) => engine.producers.get(p.id)?.idempotent === false).map((p) => p.id);
   if (plain.length > 0) {
     const who = `${plain.join(", ")} ${plain.length > 1 ? "are" : "is"} not idempotent (enable.idempotence = false, or acks other than all)`;
     if (duplicatesInLog > 0) why.push(`${who}: a retried write the broker had already appended (its answer was lost or came too late) was appended again`);
