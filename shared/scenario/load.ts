@@ -52,7 +52,7 @@ export function parseScenario(text: string, fileName: string): ParseScenarioResu
   }
 
   const parsed = scenarioSchema.safeParse(data);
-  const findings = parsed.success ? crossReferenceFindings(parsed.data) : parsed.error.issues.flatMap((issue) => describeIssue(issue, data));
+  const findings = parsed.success ? crossReferenceFindings(parsed.data, data) : parsed.error.issues.flatMap((issue) => describeIssue(issue, data));
   if (findings.length === 0 && parsed.success) return { ok: true, scenario: parsed.data };
 
   const seen = new Set<string>();
@@ -386,8 +386,14 @@ function discriminatedNoun(path: readonly PathKey[]): string {
 
 // ---------------------------------------------------------------- cross-references
 
-function crossReferenceFindings(scenario: Scenario): Finding[] {
+function crossReferenceFindings(scenario: Scenario, input: unknown): Finding[] {
   const findings: Finding[] = [];
+  // whether the file gave topic t's `key` (or the brokers' default filled it in)
+  const given = (t: number, key: string): boolean => {
+    const topics = isRecord(input) ? input.topics : undefined;
+    const topic = Array.isArray(topics) ? (topics[t] as unknown) : undefined;
+    return isRecord(topic) && Object.hasOwn(topic, key);
+  };
   const brokers = scenario.cluster.brokers;
   const brokerRange = brokers === 1 ? "broker-1" : `broker-1..broker-${brokers}`;
 
@@ -398,7 +404,7 @@ function crossReferenceFindings(scenario: Scenario): Finding[] {
     if (earlier) findings.push({ path: at("name"), message: `duplicate topic name ${JSON.stringify(topic.name)} (also topics[${earlier.index}])` });
     else topics.set(topic.name, { index: t, partitions: topic.partitions, start: topic.start });
     if (topic.replicationFactor > brokers) {
-      findings.push({ path: at("replicationFactor"), message: `expected at most ${brokers} (the cluster has ${brokers} broker${brokers === 1 ? "" : "s"}), got ${topic.replicationFactor}` });
+      findings.push({ path: at("replicationFactor"), message: `expected at most ${brokers} (the cluster has ${brokers} broker${brokers === 1 ? "" : "s"}), got ${topic.replicationFactor}${given(t, "replicationFactor") ? "" : " (the brokers' default.replication.factor: give the topic a replicationFactor or lower the default)"}` });
     }
     if (!topic.assignment) return;
     if (topic.assignment.length !== topic.partitions) {

@@ -5,7 +5,7 @@
  * shared/kafka/config.ts so the same names and defaults hold everywhere.
  */
 import { z } from "zod";
-import { brokerConfig, consumerConfig, configProblem, producerConfig, topicConfig, type ConfigTable } from "../kafka/config";
+import { brokerConfig, consumerConfig, configProblem, producerConfig, resolveConfig, topicConfig, type ConfigTable } from "../kafka/config";
 import { formatDuration, parseDuration } from "./duration";
 import { SINK_KIND_NAMES, SINK_KINDS } from "../pipeline/sink";
 
@@ -84,8 +84,8 @@ export const MAX_PARTITIONS = 10_000;
 
 export const topicSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, "expected a Kafka topic name (letters, digits, '.', '_', '-')"),
-  partitions: z.number().int().positive().max(MAX_PARTITIONS).describe("partition count"),
-  replicationFactor: z.number().int().positive().default(1).describe("replicas per partition"),
+  partitions: z.number().int().positive().max(MAX_PARTITIONS).optional().describe("partition count; omitted: the brokers' num.partitions (Kafka's default 1)"),
+  replicationFactor: z.number().int().positive().optional().describe("replicas per partition; omitted: the brokers' default.replication.factor (Kafka's default 1)"),
   assignment: z.array(z.array(z.number().int().positive())).optional().describe("explicit replica lists (broker ids) per partition; the first is the preferred leader"),
   start: duration.default(0).describe("when the topic is created (0: with the cluster; the app sets it for a topic added while running)"),
   config: kafkaConfig(topicConfig, "topic"),
@@ -241,7 +241,14 @@ export const scenarioSchema = z.strictObject({
       warmup: duration.default(0).describe("start-up to leave out (group formation, connections): latency percentiles and produce throughput count messages created after it, consume and sink throughput what arrived after it"),
     })
     .default({ recoveryBand: { throughputPct: 10, p99Pct: 50, windowMs: 2000 }, warmup: 0 }),
-});
+  })
+  .transform((s) => {
+    // a topic created without a partition count or replication factor gets the brokers' defaults, as CreateTopics does
+    const defaults = resolveConfig(brokerConfig, s.cluster.config);
+    const partitions = Number(defaults["num.partitions"]);
+    const replicationFactor = Number(defaults["default.replication.factor"]);
+    return { ...s, topics: s.topics.map((t) => ({ ...t, partitions: t.partitions ?? partitions, replicationFactor: t.replicationFactor ?? replicationFactor })) };
+  });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;

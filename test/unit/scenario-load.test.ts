@@ -55,6 +55,20 @@ describe("parseScenario: valid files", () => {
     expect(scenario.network.latencyMs).toBe(0.25);
   });
 
+  it("a topic without partitions or replicationFactor gets the brokers' num.partitions and default.replication.factor", () => {
+    const kafkaDefaults = load(`${HEAD}topics:\n  - name: plain\n`);
+    expect(kafkaDefaults.topics[0]).toMatchObject({ partitions: 1, replicationFactor: 1 });
+    const brokerDefaults = load(`${HEAD}  config: { num.partitions: 6, default.replication.factor: 3 }\ntopics:\n  - name: plain\n  - name: own\n    partitions: 2\n    replicationFactor: 2\n`);
+    expect(brokerDefaults.topics.map((t) => [t.partitions, t.replicationFactor])).toEqual([
+      [6, 3],
+      [2, 2],
+    ]);
+    // more replicas than brokers: the problem says where the number came from
+    expect(problems(`${HEAD}  config: { default.replication.factor: 4 }\ntopics:\n  - name: plain\n`)).toEqual([
+      "sims/x.yaml:7:5: topics[0].replicationFactor: expected at most 3 (the cluster has 3 brokers), got 4 (the brokers' default.replication.factor: give the topic a replicationFactor or lower the default)",
+    ]);
+  });
+
   it("loads a full scenario: duration strings, Kafka config, every style of fault target", () => {
     const scenario = load(`${PIPELINE}duration: 2m
 faults:
@@ -122,7 +136,7 @@ describe("parseScenario: schema problems in plain words", () => {
   });
 
   it("names a missing required key", () => {
-    expect(problems(PIPELINE.replace("    partitions: 3\n", ""))).toEqual([`${FILE}:6:5: topics[0].partitions: missing required key "partitions" (partition count)`]);
+    expect(problems(PIPELINE.replace("    topic: orders\n", ""))).toEqual([`${FILE}:10:5: producers[0].topic: missing required key "topic"`]);
   });
 
   it("rejects a bad duration string", () => {
@@ -379,7 +393,6 @@ duration: soon
     expect(problems(text)).toEqual([
       `${FILE}:2:14: description: expected a non-empty string, got ""`,
       `${FILE}:4:12: cluster.brokers: expected a positive whole number of at most 1000, got 0`,
-      `${FILE}:6:5: topics[0].partitions: missing required key "partitions" (partition count)`,
       `${FILE}:7:5: topics[0].partitons: unknown key "partitons" (did you mean "partitions"?)`,
       `${FILE}:11:39: producers[0].workload.rate: expected a number of at least 0, got -1`,
       `${FILE}:12:21: producers[0].config.acks: expected one of 0, 1, all, -1, got 2`,

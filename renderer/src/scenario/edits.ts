@@ -130,7 +130,9 @@ export function deleteBroker(doc: Doc, id: number): EditResult {
   const n = doc.cluster.brokers;
   if (id !== n) return `Brokers are numbered 1…${n}: only broker-${n} (the newest) can be removed.`;
   if (n <= 1) return "A cluster needs at least one broker.";
-  const tooWide = topicsOf(doc).filter((t) => (t.replicationFactor ?? 1) > n - 1).map((t) => t.name);
+  // a topic that gives no replication factor has the brokers' default.replication.factor
+  const defaultFactor = Number(doc.cluster.config?.["default.replication.factor"] ?? 1);
+  const tooWide = topicsOf(doc).filter((t) => (t.replicationFactor ?? defaultFactor) > n - 1).map((t) => t.name);
   if (tooWide.length > 0) return `${tooWide.join(", ")} ${tooWide.length === 1 ? "has" : "have"} more replicas than ${n - 1} broker${n - 1 === 1 ? "" : "s"} can hold: lower the replication factor first.`;
   const pinned = topicsOf(doc).filter((t) => t.assignment?.some((replicas) => replicas.includes(id))).map((t) => t.name);
   if (pinned.length > 0) return `${pinned.join(", ")} place${pinned.length === 1 ? "s" : ""} replicas on broker-${id} explicitly: change the assignment first.`;
