@@ -140,7 +140,7 @@ export class Broker {
     this.name = brokerName(id);
     const threads = hardware.cpuThreads ?? num(cluster.brokerConfig["num.io.threads"]);
     this.cpu = new ServiceQueue(threads);
-    this.pageCache = new PageCache(hardware.diskMBps, hardware.dirtyLimitMB, hardware.pageCacheMB);
+    this.pageCache = new PageCache(hardware.diskMBps, hardware.dirtyLimitMB, hardware.pageCacheMB, hardware.fsyncMs);
     this.nic = new Timeline();
     this.replicaFetchMaxBytes = num(cluster.brokerConfig["replica.fetch.max.bytes"]);
     this.replicaFetchResponseMaxBytes = num(cluster.brokerConfig["replica.fetch.response.max.bytes"]);
@@ -444,6 +444,8 @@ export class Broker {
           if (log.flushedOffset >= log.logEndOffset) continue;
           if (now - log.flushedAtMs < num(this.cluster.partitions[replica.pid]!.topicRef.config["flush.ms"])) continue;
           log.flush(now);
+          // the flusher thread waits for it; the disk is busy meanwhile
+          this.pageCache.fsync(now);
         }
         this.later(flushEvery, flusher);
       };
@@ -664,9 +666,10 @@ export class Broker {
       if (error !== KafkaError.NONE) this.stats.failedProduceRequests++;
       // acks=0: nothing goes back, but the caller learns of errors (the broker then closes the connection)
       // an fsync (flush.messages) in this request holds its answer until the disk has written it
-      if (--pending === 0) reply(40 + 12 * errors.length, errors, fsynced ? Math.max(readyAt, diskDone) : readyAt);
+      if (--pending === 0) reply(40 + 12 * errors.length, errors, Math.max(readyAt, fsyncedAt));
     };
-    let fsynced = false;
+    // when the last fsync this request made (flush.messages) is durable; 0: it made none
+    let fsyncedAt = 0;
     let timeout: TimeoutHandle | null = null;
     // like Kafka, parked fetches are checked once the whole request is appended, not per partition
     const appended: Replica[] = [];
@@ -723,7 +726,7 @@ export class Broker {
       this.pageCache.note(diskDone, entry.pid, replica.log.logEndOffset);
       replica.log.append(entry.batchId, entry.count, entry.bytes, replica.leaderEpoch, this.cluster.sim.now, num(topic["segment.bytes"]), num(topic["segment.ms"]));
       replica.log.noteWritten(this.pageCache.written);
-      if (this.flushIfDue(replica.log, topic)) fsynced = true;
+      if (this.flushIfDue(replica.log, topic)) fsyncedAt = this.pageCache.fsync(this.cluster.sim.now);
       replica.nextSeq[entry.producer] = entry.baseSeq + entry.count;
       if (request.idempotent) {
         replica.producerEpoch[entry.producer] = entry.epoch;
@@ -989,7 +992,7 @@ export class Broker {
       const diskDone = this.pageCache.write(now, bytes);
       this.pageCache.note(diskDone, result.pid, base);
       // flush.messages reached: the fetcher thread fsyncs before it fetches again
-      if (this.flushIfDue(log, topicRef.config)) fsyncDone = diskDone;
+      if (this.flushIfDue(log, topicRef.config)) fsyncDone = this.pageCache.fsync(now);
       // over the dirty limit, the fetcher thread's write waits for the disk, and its next fetch with it
       if (this.pageCache.blockedUntil > fsyncDone) {
         fsyncDone = this.pageCache.blockedUntil;

@@ -59,6 +59,8 @@ export class PageCache {
     readonly diskMBps: number,
     readonly dirtyLimitMB: number,
     pageCacheMB = Infinity,
+    /** What an fsync costs the disk beyond writing the data: its cache flush. */
+    readonly fsyncMs = 0,
   ) {
     this.bytesPerMs = (diskMBps * MB) / 1000;
     this.cacheBytes = pageCacheMB * MB;
@@ -98,6 +100,19 @@ export class PageCache {
     const evicted = this.written - this.cacheBytes;
     return evicted > this.coldBelow ? evicted : this.coldBelow;
   }
+
+  /**
+   * An fsync of a log at `now`: the disk writes what is queued before it, then flushes its cache
+   * (busy for fsyncMs, in turn with everything else). Returns when the data is durable. Each
+   * fsync is one flush: Kafka fsyncs a partition's log at a time.
+   */
+  fsync(now: number): number {
+    this.fsyncs++;
+    return this.disk.serve(now, this.fsyncMs);
+  }
+
+  /** fsyncs since the host started. */
+  fsyncs = 0;
 
   /** The disk's bandwidth now, MB/s. */
   get currentMBps(): number {

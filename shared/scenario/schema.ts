@@ -67,8 +67,10 @@ export const hardwareSchema = z
     pageCacheFlushMs: z.number().min(1).default(5000).describe("how often the OS writes dirty pages back to disk (what a power loss loses)"),
     dirtyLimitMB: positive.default(1024).describe("unwritten data the page cache holds before a write waits for the disk (Linux's vm.dirty_ratio, 20 % of about 5 GB of free memory)"),
     pageCacheMB: positive.default(8192).describe("memory the OS keeps the newest writes in: a fetch of data written longer ago (more written since) reads the disk, in turn with its writes"),
+    fsyncMs: nonNegative.default(1).describe("time the log disk takes to make an fsync durable (its cache flush), on top of writing the data: ≈0.1 ms for a datacenter SSD, ≈1 ms for a desktop one, ≈10 ms for a spinning disk"),
   })
-  .default({ cpuPerRequestMs: 0.05, cpuPerMBMs: 0.8, diskMBps: 500, nicMbps: 10_000, pageCacheFlushMs: 5000, dirtyLimitMB: 1024, pageCacheMB: 8192 });
+  // every key's default, as written beside it
+  .prefault({});
 
 export const networkSchema = z
   .strictObject({
@@ -77,7 +79,7 @@ export const networkSchema = z
     bandwidthMbps: positive.default(10_000).describe("bandwidth of each link, each direction"),
     lossRate: z.number().min(0).max(1).default(0).describe("probability a packet is lost on a link: client requests and responses (TCP) are sent again after 200 ms, doubling; controller heartbeats and metadata are lost"),
   })
-  .default({ latencyMs: 0.25, jitterMs: 0.05, bandwidthMbps: 10_000, lossRate: 0 });
+  .prefault({});
 
 /** Per topic and in all: every simulated replica keeps its log in memory (10,000 partitions ≈ 0.5 GB). */
 export const MAX_PARTITIONS = 10_000;
@@ -237,10 +239,10 @@ export const scenarioSchema = z.strictObject({
           p99Pct: positive.default(50).describe("... and p99 latency is at most this % above its pre-fault level"),
           windowMs: positive.default(2000).describe("for this long"),
         })
-        .default({ throughputPct: 10, p99Pct: 50, windowMs: 2000 }),
+        .prefault({}),
       warmup: duration.default(0).describe("start-up to leave out (group formation, connections): latency percentiles and produce throughput count messages created after it, consume and sink throughput what arrived after it"),
     })
-    .default({ recoveryBand: { throughputPct: 10, p99Pct: 50, windowMs: 2000 }, warmup: 0 }),
+    .prefault({}),
   })
   .transform((s) => {
     // a topic created without a partition count or replication factor gets the brokers' defaults, as CreateTopics does

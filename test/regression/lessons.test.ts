@@ -126,6 +126,19 @@ describe("the lessons teach what they say", () => {
     expect(report.delivery).toMatchObject({ ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0 });
   });
 
+  it("power-loss: the whole rack loses power; acknowledged records only in page caches are gone; one machine alone loses nothing", () => {
+    const { report, events } = lesson("power-loss");
+    const lostLines = events.filter((t) => /^broker-\d lost power: [\d,]+ messages in its page cache were never flushed/.test(t));
+    expect(lostLines).toHaveLength(3);
+    // what came in since the OS last wrote back (at 15 s): ≈5 s of 53,333 a second
+    expect(report.delivery.ackedLost).toBeGreaterThan(200_000);
+    expect(report.delivery.ackedLost).toBeLessThan(300_000);
+    expect(report.delivery.why.some((w) => /power loss/.test(w))).toBe(true);
+    expect(events.filter((t) => /fenced \(no heartbeat for broker\.session\.timeout\.ms/.test(t))).toHaveLength(3);
+    expect(report.faults[0]).toMatchObject({ kind: "power-loss", recoveryStatus: "recovered" });
+    expect(report.cluster.offlinePartitions).toBe(0);
+  });
+
   it("hot-key: one partition takes half the records, its consumer falls behind by ≈3,300 a second, then drains; nothing lost", () => {
     const { engine, report, events } = lesson("hot-key");
     const series = engine.stats.series;

@@ -58,4 +58,22 @@ describe("flush policy", () => {
     const eager = p99({ "flush.messages": 1 });
     expect(eager).toBeGreaterThan(lazy + 0.5);
   });
+
+  it("each fsync holds the disk for hardware.fsyncMs: an fsync per append costs that per append, and an fsync-free run nothing", () => {
+    const ack = (fsyncMs: number, topicConfig: Record<string, number>) =>
+      runToReport(smallScenario({ durationMs: 10_000, rate: 2000, hardware: { fsyncMs }, topicConfig, producerConfig: { acks: "1" } })).report.produced.ackLatencyMs.p50!;
+    // no fsync: the flush time is never paid
+    expect(ack(10, {})).toBe(ack(0, {}));
+    const quick = ack(0.1, { "flush.messages": 1 });
+    const slow = ack(5, { "flush.messages": 1 });
+    // an append waits for its partition's fsync, in turn with the others' on that disk
+    expect(slow - quick).toBeGreaterThan(4.5);
+    const fsyncs = (fsyncMs: number) => {
+      const engine = new Engine(smallScenario({ durationMs: 5_000, rate: 2000, hardware: { fsyncMs }, topicConfig: { "flush.messages": 1 } }));
+      engine.run();
+      return engine.cluster.brokers[1]!.pageCache.fsyncs;
+    };
+    // every append is fsynced, as leader and as follower
+    expect(fsyncs(1)).toBeGreaterThan(1000);
+  });
 });
