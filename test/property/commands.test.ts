@@ -10,19 +10,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
 import { anyCommand as command } from "../support/commands";
-import { canonicalReport, smallScenario } from "../support/engine-scenarios";
+import { canonicalReport, PROPERTY_CLUSTER, smallScenario } from "../support/engine-scenarios";
 
 const DURATION_MS = 12_000;
 
-const scenario = smallScenario({
-  durationMs: DURATION_MS,
-  rate: 2000,
-  poisson: true,
-  brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 4000 },
-  producerConfig: { "request.timeout.ms": 2000 },
-  hardware: { dirtyLimitMB: 2 },
-  consumerGroups: [{ id: "g", topics: ["events"], consumers: 2, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000 } }],
-});
+const scenario = smallScenario({ ...PROPERTY_CLUSTER, durationMs: DURATION_MS });
 
 const timed = fc.record({ gapMs: fc.double({ min: 1, max: 2500, noNaN: true }), command });
 

@@ -6,24 +6,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../shared/engine/engine";
-import { canonicalReport, smallScenario } from "../support/engine-scenarios";
+import { canonicalReport, PROPERTY_CLUSTER, smallScenario } from "../support/engine-scenarios";
 import { describeSchedule, scheduledFault, toFaultSpecs, type FaultInput } from "../support/fault-schedules";
 
 const DURATION_MS = 15_000;
 
-const scenarioFor = (faults: FaultInput[], seed: number) =>
-  smallScenario({
-    seed,
-    durationMs: DURATION_MS,
-    rate: 2500,
-    poisson: true,
-    brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 4000 },
-    producerConfig: { "request.timeout.ms": 2000 },
-    // a slow disk fills this much page cache in seconds, so its writes block within a run
-    hardware: { dirtyLimitMB: 2 },
-    consumerGroups: [{ id: "g", topics: ["events"], consumers: 2, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000 } }],
-    faults,
-  });
+// a slow disk fills PROPERTY_CLUSTER's dirty limit in seconds, so its writes block within a run
+const scenarioFor = (faults: FaultInput[], seed: number) => smallScenario({ ...PROPERTY_CLUSTER, seed, durationMs: DURATION_MS, faults });
 
 describe("determinism under random fault schedules", () => {
   it("same scenario + seed ⇒ same report, whether run whole or in random slices", () => {

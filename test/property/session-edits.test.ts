@@ -15,19 +15,10 @@ import { parseScenario } from "../../shared/scenario/load";
 import type { ScenarioInput } from "../../shared/scenario/schema";
 import { addGroup, addProducer, addSink, addTopic, connectGroup, setConfigOverride, setGroupSize, setProducerRate } from "../../renderer/src/scenario/edits";
 import { anyCommand } from "../support/commands";
-import { canonicalReport } from "../support/engine-scenarios";
+import { canonicalReport, PROPERTY_CLUSTER, smallScenarioInput } from "../support/engine-scenarios";
 
 const DURATION_MS = 10_000;
-const yaml = stringify({
-  name: "edits-property",
-  description: "a small cluster for the live-edit property test",
-  seed: 5,
-  duration: DURATION_MS,
-  cluster: { brokers: 3, config: { "min.insync.replicas": 2 } },
-  topics: [{ name: "events", partitions: 3, replicationFactor: 3 }],
-  producers: [{ id: "p", topic: "events", workload: { type: "poisson", rate: 1500 }, keys: { type: "uniform", count: 500 } }],
-  consumerGroups: [{ id: "g", topics: ["events"], consumers: 2, config: { "auto.offset.reset": "earliest" } }],
-});
+const yaml = stringify(smallScenarioInput({ ...PROPERTY_CLUSTER, name: "edits-property", seed: 5, durationMs: DURATION_MS, rate: 1500 }));
 
 type Edit = (doc: ScenarioInput, nowMs: number, pick: number) => ScenarioInput | string;
 const topicNames = (doc: ScenarioInput) => (doc.topics ?? []).map((t) => t.name);

@@ -13,19 +13,10 @@ import { Engine } from "../../shared/engine/engine";
 import { LiveSession } from "../../shared/engine/session";
 import { parseScenario } from "../../shared/scenario/load";
 import { anyCommand } from "../support/commands";
-import { canonicalReport } from "../support/engine-scenarios";
+import { canonicalReport, PROPERTY_CLUSTER, smallScenarioInput } from "../support/engine-scenarios";
 
 const DURATION_MS = 12_000;
-const yaml = stringify({
-  name: "session-property",
-  description: "a small cluster for the session property test",
-  seed: 3,
-  duration: DURATION_MS,
-  cluster: { brokers: 3, config: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 4000 }, hardware: { dirtyLimitMB: 2 } },
-  topics: [{ name: "events", partitions: 3, replicationFactor: 3 }],
-  producers: [{ id: "p", topic: "events", workload: { type: "poisson", rate: 2000 }, keys: { type: "uniform", count: 500 }, config: { "request.timeout.ms": 2000 } }],
-  consumerGroups: [{ id: "g", topics: ["events"], consumers: 2, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000 } }],
-});
+const yaml = stringify(smallScenarioInput({ ...PROPERTY_CLUSTER, name: "session-property", seed: 3, durationMs: DURATION_MS }));
 
 const op = fc.oneof(
   { weight: 3, arbitrary: fc.double({ min: 1, max: 2500, noNaN: true }).map((ms) => ({ op: "step" as const, ms })) },

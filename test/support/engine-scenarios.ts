@@ -36,8 +36,13 @@ export interface SmallScenario {
 }
 
 export function smallScenario(options: SmallScenario = {}): Scenario {
+  return scenarioSchema.parse(smallScenarioInput(options));
+}
+
+/** smallScenario as a scenario file holds it (for a session, which opens YAML). */
+export function smallScenarioInput(options: SmallScenario = {}): ScenarioInput {
   const rate = options.rate ?? 2000;
-  const input: ScenarioInput = {
+  return {
     name: options.name ?? "engine-test",
     description: "a small cluster for engine tests",
     seed: options.seed ?? 1,
@@ -66,8 +71,21 @@ export function smallScenario(options: SmallScenario = {}): Scenario {
     sinks: options.sinks ?? [],
     faults: options.faults ?? [],
   };
-  return scenarioSchema.parse(input);
 }
+
+/**
+ * The busy small cluster the property tests break: min.insync.replicas 2, ISR shrink after 4 s,
+ * 2 s request timeouts, a dirty limit a slow disk fills in seconds, and a group of two reading
+ * from the earliest offset with a 6 s session timeout.
+ */
+export const PROPERTY_CLUSTER: SmallScenario = {
+  rate: 2500,
+  poisson: true,
+  brokerConfig: { "min.insync.replicas": 2, "replica.lag.time.max.ms": 4000 },
+  producerConfig: { "request.timeout.ms": 2000 },
+  hardware: { dirtyLimitMB: 2 },
+  consumerGroups: [{ id: "g", topics: [TOPIC], consumers: 2, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000 } }],
+};
 
 /** The report without its one non-deterministic field (wall-clock time). */
 export function canonicalReport(report: Report): string {
