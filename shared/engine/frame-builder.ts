@@ -28,7 +28,9 @@ export class FrameBuilder {
   private flowSkip = 0;
   private lastSimMs = 0;
   private lastCpu = new Map<number, number>();
-  private lastBytes = new Map<number, { in: number; out: number; read: number }>();
+  private lastBytes = new Map<number, { in: number; out: number }>();
+  /** Each broker's disk reads (simulated ms, bytes read by then) over the last simulated second and a frame. */
+  private readSamples = new Map<number, { t: number[]; bytes: number[] }>();
   /** Each broker's rates over the last interval of simulated time, kept while none passes. */
   private lastRates = new Map<number, { cpu: number; bytesIn: number; bytesOut: number; readMBps: number }>();
   private checker: CheckerView = { attempted: 0, acked: 0, failed: 0, ackedLost: 0, duplicatesInLog: 0, duplicatesDelivered: 0, outOfOrder: 0, deletedByRetention: 0, expiredUnread: 0, scannedAtMs: 0 };
@@ -116,12 +118,12 @@ export class FrameBuilder {
       const kept = still ? this.lastRates.get(b.id) : undefined;
       const cpu = kept ? kept.cpu : Math.min(1, (busy - (this.lastCpu.get(b.id) ?? 0)) / (elapsed * b.cpu.servers));
       if (!peek) this.lastCpu.set(b.id, busy);
-      const bytes = this.lastBytes.get(b.id) ?? { in: 0, out: 0, read: 0 };
+      const bytes = this.lastBytes.get(b.id) ?? { in: 0, out: 0 };
       const rates = kept ?? {
         cpu,
         bytesIn: Math.round(((b.stats.bytesIn - bytes.in) / elapsed) * 1000),
         bytesOut: Math.round(((b.stats.bytesOut - bytes.out) / elapsed) * 1000),
-        readMBps: Math.round(((b.pageCache.readBy(engine.now) - bytes.read) / MB / elapsed) * 10_000) / 10,
+        readMBps: this.readRate(b.id, engine.now, b.pageCache.readBy(engine.now), peek),
       };
       if (!peek && !kept) this.lastRates.set(b.id, rates);
       const view: BrokerView = {
@@ -148,11 +150,35 @@ export class FrameBuilder {
           readMBps: rates.readMBps,
         },
       };
-      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut, read: b.pageCache.readBy(engine.now) });
+      if (!peek) this.lastBytes.set(b.id, { in: b.stats.bytesIn, out: b.stats.bytesOut });
       return view;
     });
     if (!peek) this.lastSimMs = engine.now;
     return views;
+  }
+
+  /**
+   * MB/s a broker's disk read over the last simulated second: reads come in chunks (a fetch's
+   * worth at a time, in turn with the writes), so a rate per frame would jump about on the card.
+   */
+  private readRate(id: number, now: number, readBytes: number, peek: boolean): number {
+    let samples = this.readSamples.get(id);
+    if (!samples) this.readSamples.set(id, (samples = { t: [], bytes: [] }));
+    const { t, bytes } = samples;
+    // keep one sample at least a second old, and drop those before it
+    let drop = 0;
+    while (drop + 1 < t.length && t[drop + 1]! <= now - 1000) drop++;
+    if (drop > 0 && !peek) {
+      t.splice(0, drop);
+      bytes.splice(0, drop);
+      drop = 0;
+    }
+    const rate = t.length > drop && now > t[drop]! ? (readBytes - bytes[drop]!) / MB / ((now - t[drop]!) / 1000) : 0;
+    if (!peek) {
+      t.push(now);
+      bytes.push(readBytes);
+    }
+    return Math.round(rate * 10) / 10;
   }
 
   /**
