@@ -1233,11 +1233,15 @@ class ConsumerFetch extends DelayedFetch<ConsumerFetchEntry, ConsumerFetchResult
   }
 }
 
+/** Whole above 10, two significant digits below: 500, 12, 2, 0.25. */
+function roughly(n: number): string {
+  return n >= 10 ? Math.round(n).toLocaleString("en-US") : String(Number(n.toPrecision(2)));
+}
+
 function formatMBps(MBps: number): string {
-  return `${MBps >= 10 ? Math.round(MBps).toLocaleString("en-US") : Number(MBps.toPrecision(2))} MB/s`;
+  return `${roughly(MBps)} MB/s`;
 }
 
 function formatMB(bytes: number): string {
-  const mb = bytes / MB;
-  return `${mb >= 10 ? Math.round(mb).toLocaleString("en-US") : Number(mb.toPrecision(2))} MB`;
+  return `${roughly(bytes / MB)} MB`;
 }

@@ -54,6 +54,8 @@ export class PageCache {
   private readDone = 0;
   /** What was written before the last power loss: not in the page cache any more, however recent. */
   private coldBelow = 0;
+  /** fsyncs since the host started. */
+  fsyncs = 0;
 
   constructor(
     readonly diskMBps: number,
@@ -112,9 +114,6 @@ export class PageCache {
     this.fsyncs++;
     return this.disk.serve(now, this.fsyncMs);
   }
-
-  /** fsyncs since the host started. */
-  fsyncs = 0;
 
   /** The disk's bandwidth now, MB/s. */
   get currentMBps(): number {
