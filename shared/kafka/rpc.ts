@@ -5,7 +5,9 @@
  *   reset (fast "connection refused"), a dead host or a cut link does not
  *   answer, so the client waits socket.connection.setup.timeout.ms;
  * - a paused (GC) broker still accepts connections, but answers nothing;
- * - when a broker's process dies, its open connections are reset;
+ * - when a broker's process dies, its open connections are reset; a reset
+ *   lost on a cut link leaves the client's side open, and the client learns
+ *   only when it next sends on it: the host (if it is up) answers with a reset;
  * - a request with no response in request.timeout.ms fails, and the client
  *   drops the connection (failing its other in-flight requests too).
  * Timeouts are swept per connection (requests on one connection time out in
@@ -39,7 +41,7 @@ class Exchange {
   value: unknown = undefined;
   /** The response's size (a response held on a cut link is sent again with it). */
   replyBytes = 0;
-  /** The broker process the request was sent to: a restarted one knows nothing of the old connection. */
+  /** The broker process the connection was opened to: a restarted one knows nothing of it. */
   readonly brokerIncarnation: number;
   /** The two directions of the connection as it was when the request was sent. */
   readonly outOrder: StreamOrder;
@@ -57,7 +59,7 @@ class Exchange {
     public done: (result: RpcResult<unknown>) => void,
     readonly requestBytes: number,
   ) {
-    this.brokerIncarnation = broker.incarnation;
+    this.brokerIncarnation = conn.brokerIncarnation;
     this.outOrder = conn.outOrder;
     this.backOrder = conn.backOrder;
     this.reply = (bytes, value, readyAt = 0) => {
@@ -81,13 +83,25 @@ function gone(ex: Exchange): boolean {
   return ex.conn.generation !== ex.generation || ex.broker.incarnation !== ex.brokerIncarnation;
 }
 
+/** The client closed the connection (its socket sends nothing more). */
+function closedByClient(ex: Exchange): boolean {
+  return ex.conn.generation !== ex.generation;
+}
+
 /** The request reaches the broker. */
 function atBroker(ex: Exchange): void {
-  if (!ex.client.cluster.net.streamArrived(ex.conn.out!, ex.outOrder, atBroker, ex, ex.requestBytes, gone)) return;
+  const client = ex.client;
+  if (!client.cluster.net.streamArrived(ex.conn.out!, ex.outOrder, atBroker, ex, ex.requestBytes, closedByClient)) return;
   // the client closed the connection while the request was still in its socket (a retransmission
-  // due after a request timeout is never sent), or the broker process it was sent to died since
-  if (gone(ex)) return;
+  // due after a request timeout is never sent)
+  if (closedByClient(ex)) return;
   const broker = ex.broker;
+  if (broker.incarnation !== ex.brokerIncarnation || !broker.processUp) {
+    // the process the connection was opened to is gone; its reset was lost (a cut link), or is
+    // still on its way: the host's kernel answers the data with a reset
+    client.refused(ex.conn, ex.generation);
+    return;
+  }
   if (broker.running) ex.serve(broker, ex.reply);
   else broker.receive(() => ex.serve(broker, ex.reply));
 }
@@ -133,6 +147,8 @@ class Connection {
   /** The two links this connection uses, looked up once. */
   out: Link | null = null;
   back: Link | null = null;
+  /** The broker process that accepted the connection (Broker.incarnation). */
+  brokerIncarnation = -1;
   /** In-order delivery of this connection's two directions (new ones for each new connection). */
   outOrder = new StreamOrder();
   backOrder = new StreamOrder();
@@ -265,14 +281,16 @@ export class RpcClient {
     const { net, brokers } = this.cluster;
     const broker = brokers[brokerId]!;
     const send = () => {
-      const incarnation = broker.incarnation;
+      const incarnation = conn.brokerIncarnation;
       const generation = conn.generation;
       const link = net.link(this.node, broker.name);
       const order = conn.outOrder;
-      const dead = (): boolean => conn.generation !== generation || broker.incarnation !== incarnation;
+      const dead = (): boolean => conn.generation !== generation;
       const arrive = (): void => {
         if (!net.streamArrived(link, order, arrive, undefined, bytes, dead)) return;
-        if (!dead()) broker.receive(() => serve(broker, close));
+        if (dead()) return;
+        if (broker.incarnation !== incarnation || !broker.processUp) this.refused(conn, generation);
+        else broker.receive(() => serve(broker, close));
       };
       const close = (): void => {
         net.send(broker.name, this.node, 64, () => {
@@ -311,6 +329,19 @@ export class RpcClient {
     if (conn.state === "ready") return true;
     if (conn.state === "idle" && conn.retryAt <= this.cluster.sim.now) this.connect(conn);
     return false;
+  }
+
+  /**
+   * Data on connection `conn` (of `generation`) reached a host with no process for it: unless the
+   * host is down too, its kernel answers with a reset, and the client drops the connection when that
+   * arrives (lost on a cut link: then the request timeout decides).
+   */
+  refused(conn: Connection, generation: number): void {
+    const broker = this.cluster.brokers[conn.brokerId]!;
+    if (!broker.hostUp) return;
+    this.cluster.net.send(broker.name, this.node, 64, () => {
+      if (conn.generation === generation && !this.closed) this.reset(conn, KafkaError.NETWORK_EXCEPTION);
+    });
   }
 
   /** Drop one connection, failing what is in flight on it. */
@@ -354,6 +385,7 @@ export class RpcClient {
     const handshake = () => net.send(this.node, broker.name, 64, () => {
       if (!broker.hostUp) return; // no answer at all: the setup timeout decides
       const accepted = broker.processUp;
+      const incarnation = broker.incarnation;
       net.send(broker.name, this.node, 64, () => {
         if (stale() || conn.state !== "connecting") return;
         sim.cancel(conn.connectTimer);
@@ -362,6 +394,7 @@ export class RpcClient {
           return;
         }
         conn.state = "ready";
+        conn.brokerIncarnation = incarnation;
         conn.failures = 0;
         conn.setupTimeouts = 0;
         conn.unregister = this.cluster.connections.register(conn.brokerId, () => {
