@@ -169,7 +169,7 @@ export class Broker {
 
   /** Bootstrap at t=0: the cluster is already formed. */
   start(initial: readonly PartitionState[]): void {
-    this.applyMetadata(initial.filter((p) => p.replicas.includes(this.id) || this.cluster.partitions[p.pid]!.internal), 0);
+    this.applyMetadata(initial.filter((p) => p.replicas.includes(this.id) || this.cluster.partitions[p.pid]!.internal), 0, 0);
     for (const p of initial) this.metadata[p.pid] = p;
     this.scheduleLoops();
   }
@@ -498,7 +498,12 @@ export class Broker {
 
   // ---- metadata from the controller ----
 
-  applyMetadata(states: readonly PartitionState[], version: number): void {
+  /**
+   * Partition states from the controller, which bring the broker from version `since` to `version`.
+   * A broker behind `since` (it missed a push) applies them but keeps its version, so that its next
+   * heartbeat asks for everything since what it had.
+   */
+  applyMetadata(states: readonly PartitionState[], version: number, since: number): void {
     for (const state of states) {
       const known = this.metadata[state.pid];
       if (known && known.partitionEpoch > state.partitionEpoch) continue;
@@ -511,7 +516,7 @@ export class Broker {
         this.leaveRole(replica, "none", state.leader, state.leaderEpoch);
       }
     }
-    if (version > this.metadataVersion) this.metadataVersion = version;
+    if (version > this.metadataVersion && this.metadataVersion >= since) this.metadataVersion = version;
   }
 
   private applyPartitionState(state: PartitionState): void {
@@ -632,7 +637,7 @@ export class Broker {
           if (shrink) this.stats.isrShrinks++;
           else this.stats.isrExpands++;
         }
-        net.sendOnConnection(to, this.name, 120, () => this.receive(() => this.applyMetadata([result.state], 0)));
+        net.sendOnConnection(to, this.name, 120, () => this.receive(() => this.applyMetadata([result.state], 0, 0)));
       }),
     );
     // no answer (controller unreachable): allow a new proposal later

@@ -51,7 +51,10 @@ export class Controller {
   private deferredHeartbeats: (() => void)[] = [];
   private readonly registrations = new Map<number, Registration>();
   readonly partitions: PartitionState[] = [];
+  /** The metadata version: one more for each change of a partition's state. */
   version = 0;
+  /** The version the last push to the brokers brought them to. */
+  private pushedVersion = 0;
   elections = 0;
   uncleanElections = 0;
 
@@ -265,7 +268,7 @@ export class Controller {
       this.electOfflinePartitions(brokerId);
     }
     // a broker that just started (version -1) gets everything; others what changed since their version
-    if (metadataVersion < this.version || metadataVersion < 0) this.pushTo(brokerId, this.partitions.filter((p) => p.version > metadataVersion));
+    if (metadataVersion < this.version || metadataVersion < 0) this.pushTo(brokerId, this.partitions.filter((p) => p.version > metadataVersion), metadataVersion);
   }
 
   alterPartition(leaderId: number, pid: number, leaderEpoch: number, partitionEpoch: number, proposedIsr: readonly number[]): AlterPartitionResult {
@@ -438,16 +441,27 @@ export class Controller {
     return next;
   }
 
+  /**
+   * Tell every broker what changed since the last push. A push says which version it starts from:
+   * a broker that missed an earlier one (lost on a cut link) applies it but keeps its old version,
+   * so its next heartbeat brings it everything it missed (KRaft brokers read the metadata log in
+   * order; they never skip a record).
+   */
   private pushAll(changes: PartitionState[]): void {
     this.before.clear();
     if (changes.length === 0) return;
-    for (let id = 1; id < this.cluster.brokers.length; id++) this.pushTo(id, changes);
+    const since = this.pushedVersion;
+    this.pushedVersion = this.version;
+    // `changes` is usually exactly what happened since the last push; if not, send what did
+    const delta = changes.length === this.version - since && changes.every((c) => c.version > since && this.partitions[c.pid] === c) ? changes : this.partitions.filter((p) => p.version > since);
+    for (let id = 1; id < this.cluster.brokers.length; id++) this.pushTo(id, delta, since);
   }
 
-  private pushTo(brokerId: number, changes: PartitionState[]): void {
+  /** Send broker `brokerId` the partition states that changed after version `since`. */
+  private pushTo(brokerId: number, changes: PartitionState[], since: number): void {
     const broker = this.cluster.brokers[brokerId]!;
     const version = this.version;
-    this.cluster.net.sendOnConnection(this.name, broker.name, 100 + 40 * changes.length, () => broker.receive(() => broker.applyMetadata(changes, version)));
+    this.cluster.net.sendOnConnection(this.name, broker.name, 100 + 40 * changes.length, () => broker.receive(() => broker.applyMetadata(changes, version, since)));
   }
 
   private report(headline: string, changes: PartitionState[], kind: "fenced" | "election" | "broker"): void {
