@@ -6,7 +6,7 @@
  * With acks=all, min.insync.replicas=2, replication factor 3, clean leader
  * elections and the idempotent producer, Kafka promises:
  * - no acknowledged message is lost (a process crash keeps the page cache;
- *   power loss is left out: it is the one fault Kafka does not survive);
+ *   power loss, which does not, comes only in runs that fsync every append);
  * - no duplicates in the log, and each producer's order kept per partition;
  * and a consumer group that commits only what it has processed (auto-commit
  * from poll()) reads at least once: every message below the group's
@@ -34,12 +34,21 @@ const RATE = 1500;
 const BROKERS = ["broker-1", "broker-2", "broker-3"];
 const CONSUMERS = ["g-0", "g-1"];
 
-/** What varies besides the faults: one KRaft controller or a quorum of three, and the group's assignor. */
+/**
+ * What varies besides the faults: one KRaft controller or a quorum of three, the group's assignor,
+ * and whether every append is fsynced (flush.messages = 1): then power loss joins the faults, and
+ * loses nothing acknowledged either.
+ */
 interface Shape {
   controllers: 1 | 3;
   assignor: "range" | "roundrobin" | "cooperative-sticky";
+  fsync: boolean;
 }
-const shape: fc.Arbitrary<Shape> = fc.record({ controllers: fc.constantFrom(1 as const, 3 as const), assignor: fc.constantFrom("range" as const, "roundrobin" as const, "cooperative-sticky" as const) });
+const shape: fc.Arbitrary<Shape> = fc.record({
+  controllers: fc.constantFrom(1 as const, 3 as const),
+  assignor: fc.constantFrom("range" as const, "roundrobin" as const, "cooperative-sticky" as const),
+  fsync: fc.boolean(),
+});
 
 type FaultKind = Omit<FaultInput, "at" | "duration">;
 
@@ -50,7 +59,10 @@ function fault(s: Shape): fc.Arbitrary<FaultKind> {
   const server = fc.constantFrom(...BROKERS, ...controllers, "leader:events/0", "leader:events/1", "controller", "one");
   const anyNode = fc.constantFrom(...nodes);
   const twoNodes = fc.tuple(anyNode, anyNode).filter(([a, b]) => a !== b);
+  // with every append fsynced, power loss comes often (one fault in four), on one broker or on all
+  const powerLoss = fc.record({ kind: fc.constant("power-loss" as const), target: fc.constantFrom(...BROKERS, "leader:events/0", "all") });
   return fc.oneof(
+    ...(s.fsync ? [{ arbitrary: powerLoss, weight: 3 }] : []),
     fc.record({ kind: fc.constantFrom("crash" as const, "shutdown" as const, "pause" as const), target: server }),
     fc.record({ kind: fc.constant("restart" as const), target: fc.constantFrom(...BROKERS, ...controllers) }),
     fc.record({ kind: fc.constantFrom("crash" as const, "stall" as const), target: fc.constantFrom(...CONSUMERS) }),
@@ -94,7 +106,9 @@ function pipeline(s: Shape, faults: FaultInput[], seed: number, durationMs: numb
       rate: RATE,
       poisson: true,
       partitions: PARTITIONS,
-      hardware: { dirtyLimitMB: 2 },
+      // a datacenter SSD's fsync when every append is fsynced
+      hardware: { dirtyLimitMB: 2, ...(s.fsync ? { fsyncMs: 0.1 } : {}) },
+      topicConfig: s.fsync ? { "flush.messages": 1 } : {},
       brokerConfig: { "min.insync.replicas": 2, "unclean.leader.election.enable": false, "replica.lag.time.max.ms": 4000 },
       producerConfig: { acks: "all", "enable.idempotence": true, "request.timeout.ms": 2000 },
       // 0.4 ms a record: a poll of many records takes a while, so there are records fetched and not yet
