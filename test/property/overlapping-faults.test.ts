@@ -11,7 +11,8 @@
  * and a consumer group that commits only what it has processed (auto-commit
  * from poll()) reads at least once: every message below the group's
  * committed offset was delivered to that group. The last one is checked at
- * every step, not just at the end.
+ * every step, not just at the end, with the replication invariants of
+ * test/support/replica-invariants.ts.
  *
  * And the cluster comes back: a minute after the last fault heals, every
  * partition has a leader and its whole ISR, the producer's records are
@@ -23,6 +24,7 @@ import { Engine } from "../../shared/engine/engine";
 import { streamKey } from "../../shared/metrics/checker";
 import { smallScenario, TOPIC } from "../support/engine-scenarios";
 import { describeSchedule, type FaultInput } from "../support/fault-schedules";
+import { InvariantChecker } from "../support/replica-invariants";
 
 const DURATION_MS = 40_000;
 /** Every fault has healed this long before the end, so the cluster can settle. */
@@ -176,10 +178,14 @@ describe("overlapping faults on every kind of node", () => {
       fc.property(trial(DURATION_MS - QUIET_TAIL_MS), fc.integer({ min: 1, max: 1000 }), ({ shape: s, faults }, seed) => {
         const context = `${JSON.stringify(s)}; schedule: ${describeSchedule(faults)}; seed ${seed}`;
         const engine = pipeline(s, faults, seed, DURATION_MS);
+        const replicas = new InvariantChecker(engine);
         for (let t = STEP_MS; t <= DURATION_MS; t += STEP_MS) {
           engine.runUntil(t);
           const problems = committedUndelivered(engine);
           expect(problems, `t=${t}; ${context}`).toEqual([]);
+          replicas.step();
+          replicas.agreement();
+          expect(replicas.violations, context).toEqual([]);
         }
         const report = engine.report();
         expect(report.cluster.uncleanLeaderElections, context).toBe(0);
