@@ -45,11 +45,14 @@ interface Shape {
   controllers: 1 | 3;
   assignor: "range" | "roundrobin" | "cooperative-sticky";
   fsync: boolean;
+  /** The group writes what it processes to a database sink "s", which goes down (crash) or stalls (pause) among the faults. */
+  sink: boolean;
 }
 const shape: fc.Arbitrary<Shape> = fc.record({
   controllers: fc.constantFrom(1 as const, 3 as const),
   assignor: fc.constantFrom("range" as const, "roundrobin" as const, "cooperative-sticky" as const),
   fsync: fc.boolean(),
+  sink: fc.boolean(),
 });
 
 type FaultKind = Omit<FaultInput, "at" | "duration">;
@@ -63,8 +66,10 @@ function fault(s: Shape): fc.Arbitrary<FaultKind> {
   const twoNodes = fc.tuple(anyNode, anyNode).filter(([a, b]) => a !== b);
   // with every append fsynced, power loss comes often (one fault in four), on one broker or on all
   const powerLoss = fc.record({ kind: fc.constant("power-loss" as const), target: fc.constantFrom(...BROKERS, "leader:events/0", "all") });
+  const sinkDown = fc.record({ kind: fc.constantFrom("crash" as const, "pause" as const), target: fc.constant("s") });
   return fc.oneof(
     ...(s.fsync ? [{ arbitrary: powerLoss, weight: 3 }] : []),
+    ...(s.sink ? [{ arbitrary: sinkDown, weight: 2 }] : []),
     fc.record({ kind: fc.constantFrom("crash" as const, "shutdown" as const, "pause" as const), target: server }),
     fc.record({ kind: fc.constant("restart" as const), target: fc.constantFrom(...BROKERS, ...controllers) }),
     fc.record({ kind: fc.constantFrom("crash" as const, "stall" as const), target: fc.constantFrom(...CONSUMERS) }),
@@ -126,6 +131,7 @@ function pipeline(s: Shape, faults: FaultInput[], seed: number, durationMs: numb
           config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000, "auto.commit.interval.ms": 1000, "max.poll.interval.ms": 20_000, "partition.assignment.strategy": s.assignor },
         },
       ],
+      sinks: s.sink ? [{ id: "s", kind: "database", from: "g" }] : [],
       faults,
     }),
   );
