@@ -10,7 +10,7 @@
  * unflushed data is gone and nothing answers, not even with a reset).
  */
 import type { Cluster } from "../engine/context";
-import { brokerName, effectiveMinIsr, num } from "../engine/context";
+import { brokerName, effectiveMinIsr, entityRng, num } from "../engine/context";
 import { formatDuration } from "../scenario/duration";
 import { ServiceQueue, Timeline } from "./resources";
 import { PageCache } from "./page-cache";
@@ -172,6 +172,8 @@ export class Broker {
     this.applyMetadata(initial.filter((p) => p.replicas.includes(this.id) || this.cluster.partitions[p.pid]!.internal), 0, 0);
     for (const p of initial) this.metadata[p.pid] = p;
     this.scheduleLoops();
+    // the host has been up a while: its first write-back comes at a point of the period all its own
+    this.startWriteBack(entityRng(this.cluster, `${this.name}:write-back`).float() * this.hardware.pageCacheFlushMs);
   }
 
   // ---- arrival of anything addressed to this broker ----
@@ -227,6 +229,7 @@ export class Broker {
     const wasUp = this.processUp;
     this.stop();
     this.hostUp = false;
+    this.boots++; // its write-back stops with it
     let lost = 0;
     for (const replica of this.replicas.values()) {
       const before = replica.log.logEndOffset;
@@ -353,6 +356,8 @@ export class Broker {
       return;
     }
     this.processUp = true;
+    // after a power loss the host boots first: its first write-back is a period after the boot
+    if (!this.hostUp) this.startWriteBack(this.hardware.pageCacheFlushMs);
     this.hostUp = true;
     this.paused = false;
     this.rpc = this.newRpc();
@@ -410,29 +415,6 @@ export class Broker {
       this.later(lag / 2, isrCheck);
     };
     this.later(lag / 2, isrCheck);
-    const flush = () => {
-      // the OS writes dirty pages back, as far as the disk has written them (not an fsync of Kafka's:
-      // flush.ms still counts from Kafka's last)
-      const now = this.cluster.sim.now;
-      const unwritten = new Map<number, number>();
-      this.pageCache.writeBack(now, (pid, upTo) => unwritten.set(pid, upTo));
-      for (const replica of this.replicas.values()) {
-        const log = replica.log;
-        const upTo = Math.min(unwritten.get(replica.pid) ?? log.logEndOffset, log.logEndOffset);
-        if (upTo > log.flushedOffset) log.flushedOffset = upTo;
-      }
-      if (this.toldDiskReads && this.pageCache.readBytes === this.readBytesSeen) {
-        this.toldDiskReads = false;
-        this.cluster.events.emit(now, "broker", `${this.name} no longer reads from its disk: fetches ask for what its page cache holds (${formatMB(this.pageCache.readBytes - this.readBytesAtTell)} read from the disk in that spell)`);
-      }
-      this.readBytesSeen = this.pageCache.readBytes;
-      if (this.toldDirtyLimit && this.pageCache.dirtyBytes(now) < (this.pageCache.dirtyLimitMB * MB) / 2) {
-        this.toldDirtyLimit = false;
-        this.cluster.events.emit(now, "broker", `${this.name}'s disk has caught up: its page cache holds under half its dirty limit again, and writes no longer wait for the disk`);
-      }
-      this.later(this.hardware.pageCacheFlushMs, flush);
-    };
-    this.later(this.hardware.pageCacheFlushMs, flush);
     // LogManager's log flusher: every log.flush.scheduler.interval.ms, fsync the logs whose last fsync is
     // flush.ms old (neither runs by default: Kafka leaves durability to replication and the OS)
     const flushEvery = num(brokerConfig["log.flush.scheduler.interval.ms"]);
@@ -457,6 +439,42 @@ export class Broker {
       this.later(num(brokerConfig["log.retention.check.interval.ms"]), retention);
     };
     this.later(num(brokerConfig["log.retention.check.interval.ms"]), retention);
+  }
+
+  /** Times the host has booted: the write-back loop of an earlier boot stops. */
+  private boots = 0;
+
+  /**
+   * The OS's write-back of dirty pages, every pageCacheFlushMs from `firstInMs`, for as long as the
+   * host stays up: it is the kernel's, so it goes on while the Kafka process is down or paused. Each
+   * host's ticks have their own phase (its kernel booted at its own time).
+   */
+  private startWriteBack(firstInMs: number): void {
+    const boot = ++this.boots;
+    const tick = (): void => {
+      if (boot !== this.boots) return;
+      // the OS writes dirty pages back, as far as the disk has written them (not an fsync of Kafka's:
+      // flush.ms still counts from Kafka's last)
+      const now = this.cluster.sim.now;
+      const unwritten = new Map<number, number>();
+      this.pageCache.writeBack(now, (pid, upTo) => unwritten.set(pid, upTo));
+      for (const replica of this.replicas.values()) {
+        const log = replica.log;
+        const upTo = Math.min(unwritten.get(replica.pid) ?? log.logEndOffset, log.logEndOffset);
+        if (upTo > log.flushedOffset) log.flushedOffset = upTo;
+      }
+      if (this.toldDiskReads && this.pageCache.readBytes === this.readBytesSeen) {
+        this.toldDiskReads = false;
+        this.cluster.events.emit(now, "broker", `${this.name} no longer reads from its disk: fetches ask for what its page cache holds (${formatMB(this.pageCache.readBytes - this.readBytesAtTell)} read from the disk in that spell)`);
+      }
+      this.readBytesSeen = this.pageCache.readBytes;
+      if (this.toldDirtyLimit && this.pageCache.dirtyBytes(now) < (this.pageCache.dirtyLimitMB * MB) / 2) {
+        this.toldDirtyLimit = false;
+        this.cluster.events.emit(now, "broker", `${this.name}'s disk has caught up: its page cache holds under half its dirty limit again, and writes no longer wait for the disk`);
+      }
+      this.cluster.sim.schedule(this.hardware.pageCacheFlushMs, tick);
+    };
+    this.cluster.sim.schedule(firstInMs, tick);
   }
 
   /** The first deletion by retention of this process has been told. */
