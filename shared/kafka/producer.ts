@@ -700,6 +700,9 @@ export class Producer {
         }
         // idempotence keeps at most 5 batches per partition in flight; without it, order needs max.in.flight 1
         if (this.idempotent && queue.inFlight >= Math.min(5, maxInFlight)) continue;
+        // max.in.flight 1 guarantees order (Sender.guaranteeMessageOrder): a partition with a batch in flight
+        // is muted until it is answered, even when its leader changed and the next batch would go elsewhere
+        if (maxInFlight === 1 && queue.inFlight > 0) continue;
         // a retried batch goes only once every earlier batch of the partition is answered (Kafka's
         // shouldStopDrainBatchesForPartition: the first in-flight sequence), so while it retries a
         // partition has one request in flight, and the batches behind it wait
