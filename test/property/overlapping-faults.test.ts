@@ -12,14 +12,14 @@
  * - and with the idempotent producer, no duplicates in the log (without it,
  *   a retry of a request whose answer was lost writes its records again);
  * and a consumer group that commits only what it has processed (auto-commit
- * from poll()) reads at least once: every message below the group's
+ * from poll(), or by hand after each poll) reads at least once: every message below the group's
  * committed offset was delivered to that group. The last one is checked at
  * every step, not just at the end, with the replication invariants of
  * test/support/replica-invariants.ts.
  *
  * And the cluster comes back: a minute after the last fault heals, every
  * partition has a leader and its whole ISR, the producer's records are
- * acknowledged as fast as they come, and the group has caught up.
+ * acknowledged as fast as they come, and the groups have caught up.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -38,7 +38,8 @@ const PARTITIONS = 3;
 const RATE = 1500;
 
 const BROKERS = ["broker-1", "broker-2", "broker-3"];
-const CONSUMERS = ["g-0", "g-1"];
+/** Group g's two consumers, and the one consumer of group h. */
+const CONSUMERS = ["g-0", "g-1", "h-0"];
 
 /**
  * What varies besides the faults: one KRaft controller or a quorum of three, the group's assignor,
@@ -134,12 +135,14 @@ function pipeline(s: Shape, faults: FaultInput[], seed: number, durationMs: numb
         {
           id: "g",
           topics: [TOPIC],
-          consumers: CONSUMERS.length,
+          consumers: 2,
           processingMsPerRecord: 0.4,
           // a JoinGroup waits up to max.poll.interval.ms + 5 s for its answer: one sent to a coordinator that
           // died while the link was cut (its reset lost) waits that long, as in Kafka; 20 s keeps it in the minute
           config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000, "auto.commit.interval.ms": 1000, "max.poll.interval.ms": 20_000, "partition.assignment.strategy": s.assignor },
         },
+        // a second group on the same topic that commits by hand after each poll (enable.auto.commit = false)
+        { id: "h", topics: [TOPIC], consumers: 1, processingMsPerRecord: 0.1, config: { "auto.offset.reset": "earliest", "session.timeout.ms": 6000, "max.poll.interval.ms": 20_000, "enable.auto.commit": false } },
       ],
       sinks: s.sink ? [{ id: "s", kind: "database", from: "g" }] : [],
       faults,
@@ -217,14 +220,14 @@ describe("overlapping faults on every kind of node", () => {
         if (s.idempotent) expect(report.delivery.duplicatesInLog, context).toBe(0);
         expect(report.delivery.outOfOrder, context).toBe(0);
         expect(report.produced.acked, context).toBeGreaterThan(0);
-        // the group did commit something, so the at-least-once check looked at something
-        expect([...engine.coordinator.group("g").committed.values()].some((offset) => offset > 0), context).toBe(true);
+        // the groups did commit something, so the at-least-once check looked at something
+        for (const id of ["g", "h"]) expect([...engine.coordinator.group(id).committed.values()].some((offset) => offset > 0), `${id}; ${context}`).toBe(true);
       }),
       { numRuns: 12, seed: 20261208, endOnFailure: true },
     );
   });
 
-  it("recover once every fault has healed: each partition led with its whole ISR, the producer acknowledged, the group caught up", () => {
+  it("recover once every fault has healed: each partition led with its whole ISR, the producer acknowledged, the groups caught up", () => {
     // Kafka's slowest way back is a client waiting out a 30 s timeout (request.timeout.ms of a consumer,
     // replica.socket.timeout.ms of a follower, socket.connection.setup.timeout.max.ms), so a minute is enough
     const healedBy = 40_000;
@@ -241,7 +244,7 @@ describe("overlapping faults on every kind of node", () => {
         expect(partitions.map((p) => `${p.partition}: leader ${p.leader > 0 ? "yes" : "none"}, ISR ${p.isr.length}`), context).toEqual(partitions.map((p) => `${p.partition}: leader yes, ISR 3`));
         // the last 8 s were acknowledged at (nearly) the rate produced
         expect(report.produced.acked - ackedBefore, context).toBeGreaterThan(0.8 * 8 * RATE);
-        expect(report.processors[0]!.finalLagMessages, context).toBeLessThan(3 * RATE);
+        for (const group of report.processors) expect(group.finalLagMessages, `${group.id}; ${context}`).toBeLessThan(3 * RATE);
         expect(report.delivery.ackedLost, context).toBe(0);
       }),
       { numRuns: 8, seed: 20261208, endOnFailure: true },
